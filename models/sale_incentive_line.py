@@ -1,0 +1,651 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare, float_is_zero
+
+from ..engine import proration, splits
+
+
+class SaleIncentiveLine(models.Model):
+    """What one source line earns one beneficiary under one plan.
+
+    Kinds:
+
+    * ``forecast``: a confirmed sale order line (what the rep can expect);
+      never settled, replaced when the order changes.
+    * ``invoice``: a posted customer invoice line (accrued).  Earned at
+      posting on the invoiced basis; on the paid basis the ``payment`` lines
+      earn it.
+    * ``refund``: a posted credit note line, the opposite of what it reverses
+      at the original rates (clawback).
+    * ``payment``: on the paid basis, the part of an accrued line earned (or
+      un-earned) by a payment, dated by the payment.
+    """
+
+    _name = "sale.incentive.line"
+    _description = "Sales Incentive Line"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+    _rec_name = "explanation"
+
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    plan_id = fields.Many2one(
+        "sale.incentive.plan",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+    )
+    rule_id = fields.Many2one("sale.incentive.rule", readonly=True, ondelete="set null")
+    bracket_id = fields.Many2one(
+        "sale.incentive.bracket", readonly=True, ondelete="set null"
+    )
+    kind = fields.Selection(
+        [
+            ("forecast", "Forecast"),
+            ("invoice", "Accrued (invoice)"),
+            ("refund", "Clawback (credit note)"),
+            ("payment", "Earned by payment"),
+        ],
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    is_earned = fields.Boolean(
+        "Earned",
+        readonly=True,
+        index=True,
+        help="Earned lines are what settlements pay.",
+    )
+    date = fields.Date(required=True, readonly=True, index=True)
+    user_id = fields.Many2one(
+        "res.users", "Salesperson", readonly=True, index=True, ondelete="restrict"
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        "Beneficiary",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+        help="Who is paid: the salesperson's partner or the external agent.",
+    )
+    team_id = fields.Many2one("crm.team", "Sales Team", readonly=True, index=True)
+    customer_id = fields.Many2one("res.partner", readonly=True, index=True)
+    product_id = fields.Many2one("product.product", readonly=True)
+    order_id = fields.Many2one("sale.order", readonly=True, index=True)
+    sale_line_id = fields.Many2one(
+        "sale.order.line", readonly=True, index=True, ondelete="cascade"
+    )
+    move_id = fields.Many2one("account.move", "Invoice", readonly=True, index=True)
+    move_line_id = fields.Many2one(
+        "account.move.line", readonly=True, index="btree_not_null", ondelete="cascade"
+    )
+    origin_line_id = fields.Many2one(
+        "sale.incentive.line",
+        readonly=True,
+        index="btree_not_null",
+        help="For a clawback, the line it reverses; for a payment, the accrued "
+        "line it earns.",
+    )
+    quantity = fields.Float(readonly=True, digits="Product Unit of Measure")
+    base_amount = fields.Monetary("Base", readonly=True)
+    share = fields.Float(
+        "Share (%)",
+        readonly=True,
+        default=100.0,
+        help="Beneficiary's share of the line.",
+    )
+    rate = fields.Float("Rate (%)", readonly=True, digits=(16, 4))
+    amount = fields.Monetary(readonly=True)
+    paid_ratio = fields.Float(
+        readonly=True,
+        digits=(16, 6),
+        help="Paid basis: the part of this accrued line already earned.",
+    )
+    amount_settled = fields.Monetary(readonly=True, copy=False)
+    needs_review = fields.Boolean(
+        readonly=True, help="Sold below the guide price, or flagged by the rule."
+    )
+    explanation = fields.Char(readonly=True)
+
+    # ------------------------------------------------------------------
+    # Guards: lines are written by the engine only
+    # ------------------------------------------------------------------
+    def _is_settled(self):
+        return self.filtered(
+            lambda line: (
+                not float_is_zero(
+                    line.amount_settled, precision_rounding=line.currency_id.rounding
+                )
+            )
+        )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_settled(self):
+        if self._is_settled():
+            raise UserError(
+                self.env._(
+                    "Settled commission lines cannot be deleted: a credit note "
+                    "or a new settlement corrects them."
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Building the values a rule looks at
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_source_from_invoice_line(self, aml):
+        """Plain dict describing an invoice line for the engine (hook)."""
+        move = aml.move_id
+        sign = -1 if move.move_type == "out_refund" else 1
+        order = aml.sale_line_ids.order_id[:1]
+        company = move.company_id
+        revenue = -aml.balance  # company currency, at the invoice's rate
+        quantity = aml.quantity * sign
+        cost = self._get_cost(aml.product_id, company) * quantity
+        return {
+            "company": company,
+            "date": move.invoice_date or move.date,
+            "sign": sign,
+            "product": aml.product_id,
+            "quantity": quantity,
+            "revenue": revenue,
+            "cost": cost,
+            "price_unit": abs(revenue / quantity) if quantity else 0.0,
+            "customer": move.commercial_partner_id,
+            "order": order,
+            "sale_line": aml.sale_line_ids[:1],
+            "move": move,
+            "move_line": aml,
+            "team": order.team_id or move.team_id,
+            "shares": self._get_beneficiary_shares(order, move),
+        }
+
+    @api.model
+    def _get_source_from_order_line(self, sol):
+        order = sol.order_id
+        company = order.company_id
+        date = order.date_order.date()
+        revenue = order.currency_id._convert(
+            sol.price_subtotal, company.currency_id, company, date
+        )
+        quantity = sol.product_uom_qty
+        return {
+            "company": company,
+            "date": date,
+            "sign": 1,
+            "product": sol.product_id,
+            "quantity": quantity,
+            "revenue": revenue,
+            "cost": self._get_cost(sol.product_id, company) * quantity,
+            "price_unit": revenue / quantity if quantity else 0.0,
+            "customer": order.partner_id.commercial_partner_id,
+            "order": order,
+            "sale_line": sol,
+            "move": self.env["account.move"],
+            "move_line": self.env["account.move.line"],
+            "team": order.team_id,
+            "shares": self._get_beneficiary_shares(order, self.env["account.move"]),
+        }
+
+    @api.model
+    def _get_cost(self, product, company):
+        """Unit cost of the goods sold (hook; the product's cost by default)."""
+        return product.with_company(company).standard_price if product else 0.0
+
+    @api.model
+    def _get_beneficiary_shares(self, order, move):
+        """[(user, partner, share %)] for an order (its split) or an invoice."""
+        if order:
+            return order._get_incentive_shares()
+        user = move.invoice_user_id
+        return [(user, user.partner_id, 100.0)] if user else []
+
+    @api.model
+    def _is_new_customer(self, customer, date):
+        """Whether ``customer`` counts as new on ``date`` (hook)."""
+        first = customer.incentive_first_sale_date
+        return bool(first) and first >= self.env.company._incentive_new_customer_since(
+            date
+        )
+
+    @api.model
+    def _get_customer_tier(self, customer, date):
+        """Tier code of the customer (hook, extended by customer tiers)."""
+        return ""
+
+    @api.model
+    def _get_rule_values(self, source, plan):
+        """The dict rules are matched and computed on, for ``plan``."""
+        product = source["product"]
+        quantity = abs(source["quantity"])
+        revenue = abs(source["revenue"])
+        cost = abs(source["cost"])
+        margin = revenue - cost
+        base = {"revenue": revenue, "margin": margin, "quantity": quantity}[plan.base]
+        guide = product.incentive_guide_price if product else 0.0
+        price_unit = source["price_unit"]
+        currency = source["company"].currency_id
+        tier = self._get_customer_tier(source["customer"], source["date"])
+        is_new = self._is_new_customer(source["customer"], source["date"])
+        values = {
+            "product": product,
+            "team": source["team"],
+            "quantity": quantity,
+            "base": base,
+            "price_unit": price_unit,
+            "list_price": product.lst_price if product else 0.0,
+            "guide_price": guide,
+            "below_guide": bool(guide)
+            and float_compare(price_unit, guide, precision_rounding=currency.rounding)
+            < 0,
+            "order_quantity": source.get("order_quantity", quantity),
+            "order_base": source.get("order_bases", {}).get(plan.base, base),
+            "is_new_customer": is_new,
+            "tier": tier,
+            "format": lambda amount: f"{amount:,.2f}",
+        }
+        values["formula_values"] = {
+            "base": base,
+            "revenue": revenue,
+            "margin": margin,
+            "cost": cost,
+            "quantity": quantity,
+            "price_unit": price_unit,
+            "list_price": values["list_price"],
+            "guide_price": guide,
+            "order_quantity": values["order_quantity"],
+            "tier": tier or "",
+            "is_new_customer": is_new,
+        }
+        return values
+
+    @api.model
+    def _add_order_values(self, sources):
+        """Per-order figures (quantity of the product, order base) in batch."""
+        orders = self.env["sale.order"].browse(
+            {s["order"].id for s in sources if s["order"]}
+        )
+        if not orders:
+            return
+        qty = defaultdict(float)
+        bases = defaultdict(lambda: defaultdict(float))
+        for sol in orders.order_line.filtered(lambda l: not l.display_type):
+            qty[(sol.order_id.id, sol.product_id.id)] += sol.product_uom_qty
+            src = self._get_source_from_order_line(sol)
+            margin = src["revenue"] - src["cost"]
+            bases[sol.order_id.id]["revenue"] += src["revenue"]
+            bases[sol.order_id.id]["margin"] += margin
+            bases[sol.order_id.id]["quantity"] += src["quantity"]
+        for source in sources:
+            order = source["order"]
+            if order:
+                source["order_quantity"] = qty[(order.id, source["product"].id)]
+                source["order_bases"] = bases[order.id]
+
+    # ------------------------------------------------------------------
+    # Computing lines
+    # ------------------------------------------------------------------
+    @api.model
+    def _compute_source(self, source, plan):
+        """Commission of a whole source line under ``plan`` (signed, rounded).
+
+        Returns ``None`` when no rule matches, else a dict with ``amount``,
+        ``rate``, ``rule``, ``bracket_id``, ``base``, ``needs_review`` and
+        ``explanation``.
+        """
+        values = self._get_rule_values(source, plan)
+        rule = plan._select_rule(values)
+        if not rule:
+            return None
+        res = rule._compute_commission(values)
+        amount = res["amount"]
+        parts = [res["explanation"]]
+        review = rule.flag_review or values["below_guide"]
+        for addition in plan.rule_ids.filtered(
+            lambda r: r.rule_kind == "addition"
+        ).sorted(lambda r: (r.sequence, r.id)):
+            if addition._matches(values):
+                extra = addition._compute_commission(values, main_amount=res["amount"])
+                amount += extra["amount"]
+                parts.append(f"+ {extra['explanation']} ({addition.name})")
+                review = review or addition.flag_review
+        currency = source["company"].currency_id
+        sign = source["sign"]
+        label = source["order"].name or source["move"].name or ""
+        product = source["product"].display_name or ""
+        explanation = self.env._(
+            "%(calc)s on [%(doc)s] %(product)s, rule '%(rule)s'",
+            calc=" ".join(parts),
+            doc=label,
+            product=product,
+            rule=rule.name,
+        )
+        return {
+            "amount": currency.round(amount) * sign,
+            "rate": res["rate"],
+            "rule": rule,
+            "bracket_id": res["bracket_id"],
+            "base": values["base"] * sign,
+            "needs_review": review,
+            "explanation": explanation,
+        }
+
+    @api.model
+    def _prepare_incentive_line_vals(self, source, plan, result, beneficiary, amount):
+        """Values of one line for one beneficiary (hook)."""
+        user, partner, share = beneficiary
+        return {
+            "company_id": source["company"].id,
+            "plan_id": plan.id,
+            "rule_id": result["rule"].id,
+            "bracket_id": result["bracket_id"],
+            "date": source["date"],
+            "user_id": user.id,
+            "partner_id": partner.id,
+            "team_id": source["team"].id,
+            "customer_id": source["customer"].id,
+            "product_id": source["product"].id,
+            "order_id": source["order"].id,
+            "sale_line_id": source["sale_line"].id,
+            "move_id": source["move"].id,
+            "move_line_id": source["move_line"].id,
+            "quantity": source["quantity"],
+            "base_amount": result["base"],
+            "share": share,
+            "rate": result["rate"],
+            "amount": amount,
+            "needs_review": result["needs_review"],
+            "explanation": result["explanation"]
+            + (f" ({share:g}%)" if share != 100.0 else ""),
+        }
+
+    @api.model
+    def _prepare_lines_for_sources(self, sources, kind):
+        """Line values for ``sources`` (dicts), all plans, all beneficiaries."""
+        self._add_order_values(sources)
+        plan_model = self.env["sale.incentive.plan"]
+        plans_cache = {}
+        vals_list = []
+        for source in sources:
+            key = (source["company"], source["date"])
+            if key not in plans_cache:
+                plans_cache[key] = plan_model._get_applicable_plans(*key)
+            for plan in plans_cache[key]:
+                beneficiaries = [
+                    b for b in source["shares"] if plan._covers_beneficiary(b[0], b[1])
+                ]
+                if not beneficiaries:
+                    continue
+                result = self._compute_source(source, plan)
+                if result is None:
+                    continue
+                all_shares = [b[2] for b in source["shares"]]
+                amounts = splits.split_amount(
+                    result["amount"],
+                    all_shares,
+                    source["company"].currency_id.decimal_places,
+                )
+                for beneficiary, amount in zip(source["shares"], amounts, strict=True):
+                    if beneficiary not in beneficiaries:
+                        continue
+                    vals = self._prepare_incentive_line_vals(
+                        source, plan, result, beneficiary, amount
+                    )
+                    vals["kind"] = kind
+                    vals["is_earned"] = kind != "forecast" and plan.basis == "invoiced"
+                    vals_list.append(vals)
+        return vals_list
+
+    # ------------------------------------------------------------------
+    # Entry points called by sale orders and invoices
+    # ------------------------------------------------------------------
+    @api.model
+    def _create_for_invoices(self, moves):
+        """Accrue the lines of posted customer invoices and credit notes."""
+        moves = moves.filtered(
+            lambda m: (
+                m.move_type in ("out_invoice", "out_refund") and m.state == "posted"
+            )
+        )
+        if not moves:
+            return self
+        existing = self.search(
+            [("move_id", "in", moves.ids), ("kind", "!=", "payment")]
+        )
+        moves -= existing.move_id
+        vals_list = []
+        refund_sources = []
+        sources = []
+        for move in moves:
+            for aml in move.invoice_line_ids.filtered(
+                lambda l: l.display_type == "product"
+            ):
+                source = self._get_source_from_invoice_line(aml)
+                if move.move_type == "out_refund":
+                    refund_sources.append(source)
+                else:
+                    sources.append(source)
+        vals_list += self._prepare_lines_for_sources(sources, "invoice")
+        vals_list += self._prepare_clawback_vals(refund_sources)
+        lines = self.sudo().create(vals_list)
+        return lines
+
+    @api.model
+    def _find_origin_lines(self, refund_sources):
+        """Accrued lines a credit note line reverses, by source index."""
+        moves = (
+            self.env["account.move"]
+            .browse({s["move"].reversed_entry_id.id for s in refund_sources})
+            .exists()
+        )
+        sale_lines = self.env["sale.order.line"].browse(
+            {s["sale_line"].id for s in refund_sources if s["sale_line"]}
+        )
+        candidates = self.search(
+            [
+                ("kind", "=", "invoice"),
+                "|",
+                ("move_id", "in", moves.ids),
+                ("sale_line_id", "in", sale_lines.ids),
+            ]
+        )
+        found = {}
+        for index, source in enumerate(refund_sources):
+            origin_move = source["move"].reversed_entry_id
+            lines = candidates.filtered(
+                lambda c, s=source, o=origin_move: (
+                    (not o or c.move_id == o)
+                    and (
+                        c.sale_line_id == s["sale_line"]
+                        if s["sale_line"]
+                        else c.product_id == s["product"]
+                    )
+                )
+            )
+            if lines:
+                # the reversed invoice's first matching line; for a return
+                # invoiced as a refund, the latest invoice line of the order line
+                amls = lines.move_line_id.sorted("id")
+                aml = amls[0] if origin_move else amls[-1]
+                lines = lines.filtered(lambda c, a=aml: c.move_line_id == a)
+            found[index] = lines
+        return found
+
+    @api.model
+    def _prepare_clawback_vals(self, refund_sources):
+        """Opposite lines of what credit notes reverse, at the original rates."""
+        origins = self._find_origin_lines(refund_sources)
+        vals_list = []
+        plain = []
+        for index, source in enumerate(refund_sources):
+            lines = origins.get(index)
+            if not lines:
+                plain.append(source)
+                continue
+            currency = source["company"].currency_id
+            for origin in lines:
+                base = origin.base_amount
+                refund_revenue = source["revenue"]
+                origin_revenue = -origin.move_line_id.balance
+                if float_compare(
+                    abs(refund_revenue),
+                    abs(origin_revenue),
+                    precision_rounding=currency.rounding,
+                ) == 0 or float_is_zero(
+                    origin_revenue, precision_rounding=currency.rounding
+                ):
+                    ratio = 1.0
+                else:
+                    ratio = abs(refund_revenue / origin_revenue)
+                amount = -currency.round(origin.amount * ratio)
+                vals_list.append(
+                    {
+                        "company_id": origin.company_id.id,
+                        "plan_id": origin.plan_id.id,
+                        "rule_id": origin.rule_id.id,
+                        "bracket_id": origin.bracket_id.id,
+                        "kind": "refund",
+                        "is_earned": origin.plan_id.basis == "invoiced",
+                        "date": source["date"],
+                        "user_id": origin.user_id.id,
+                        "partner_id": origin.partner_id.id,
+                        "team_id": origin.team_id.id,
+                        "customer_id": origin.customer_id.id,
+                        "product_id": origin.product_id.id,
+                        "order_id": origin.order_id.id,
+                        "sale_line_id": origin.sale_line_id.id,
+                        "move_id": source["move"].id,
+                        "move_line_id": source["move_line"].id,
+                        "origin_line_id": origin.id,
+                        "quantity": -abs(source["quantity"]),
+                        "base_amount": -abs(base * ratio),
+                        "share": origin.share,
+                        "rate": origin.rate,
+                        "amount": amount,
+                        "explanation": self.env._(
+                            "Clawback of %(origin)s: %(ratio)s of %(amount)s",
+                            origin=origin.move_id.name,
+                            ratio=f"{ratio:.2%}",
+                            amount=f"{origin.amount:,.2f}",
+                        ),
+                    }
+                )
+        vals_list += self._prepare_lines_for_sources(plain, "refund")
+        return vals_list
+
+    @api.model
+    def _refresh_forecast(self, orders):
+        """Replace the forecast lines of ``orders`` (confirmed ones only)."""
+        self.sudo().search(
+            [("order_id", "in", orders.ids), ("kind", "=", "forecast")]
+        ).unlink()
+        confirmed = orders.filtered(lambda o: o.state == "sale")
+        sources = [
+            self._get_source_from_order_line(sol)
+            for sol in confirmed.order_line
+            if not sol.display_type and sol.product_id
+        ]
+        return self.sudo().create(self._prepare_lines_for_sources(sources, "forecast"))
+
+    # ------------------------------------------------------------------
+    # Paid basis
+    # ------------------------------------------------------------------
+    @api.model
+    def _sync_payments(self, moves):
+        """Earn (or un-earn) accrued lines of ``moves`` as payments reconcile."""
+        accrued = self.search(
+            [
+                ("move_id", "in", moves.ids),
+                ("kind", "in", ("invoice", "refund")),
+                ("plan_id.basis", "=", "paid"),
+            ]
+        )
+        if not accrued:
+            return self
+        vals_list = []
+        for move in accrued.move_id:
+            ratio, pay_date = move._get_incentive_paid_ratio()
+            for line in accrued.filtered(lambda l, m=move: l.move_id == m):
+                if float_compare(ratio, line.paid_ratio, precision_digits=6) == 0:
+                    continue
+                currency = line.currency_id
+                increment = proration.earned_increment(
+                    line.amount, line.paid_ratio, ratio
+                )
+                increment = currency.round(increment)
+                if not currency.is_zero(increment):
+                    vals_list.append(
+                        {
+                            "company_id": line.company_id.id,
+                            "plan_id": line.plan_id.id,
+                            "rule_id": line.rule_id.id,
+                            "kind": "payment",
+                            "is_earned": True,
+                            "date": pay_date or fields.Date.context_today(self),
+                            "user_id": line.user_id.id,
+                            "partner_id": line.partner_id.id,
+                            "team_id": line.team_id.id,
+                            "customer_id": line.customer_id.id,
+                            "product_id": line.product_id.id,
+                            "order_id": line.order_id.id,
+                            "sale_line_id": line.sale_line_id.id,
+                            "move_id": line.move_id.id,
+                            "origin_line_id": line.id,
+                            "base_amount": line.base_amount * (ratio - line.paid_ratio),
+                            "share": line.share,
+                            "rate": line.rate,
+                            "amount": increment,
+                            "explanation": self.env._(
+                                "%(ratio)s of %(name)s paid: %(amount)s",
+                                ratio=f"{ratio:.2%}",
+                                name=line.move_id.name,
+                                amount=f"{increment:,.2f}",
+                            ),
+                        }
+                    )
+                line.sudo().paid_ratio = ratio
+        return self.sudo().create(vals_list)
+
+    # ------------------------------------------------------------------
+    # Recompute
+    # ------------------------------------------------------------------
+    def _recompute_unsettled(self):
+        """Recompute unsettled accrued lines with the plans' current rules.
+
+        Settled lines never change; payment lines follow their accrued line
+        at the next payment sync.
+        """
+        lines = (
+            self.filtered(lambda l: l.kind in ("invoice", "forecast"))
+            - self._is_settled()
+        )
+        if not lines:
+            return self
+        moves = lines.move_id
+        orders = lines.filtered(lambda l: l.kind == "forecast").order_id
+        invoice_lines = lines.filtered(lambda l: l.kind == "invoice")
+        blocked = self.search(
+            [
+                ("origin_line_id", "in", invoice_lines.ids),
+                ("kind", "in", ("payment", "refund")),
+            ]
+        )
+        if blocked:
+            raise UserError(
+                self.env._(
+                    "Some lines were already paid or reversed; they are kept as "
+                    "they are: %(names)s",
+                    names=", ".join(blocked.origin_line_id.move_id.mapped("name")),
+                )
+            )
+        lines.sudo().unlink()
+        self._create_for_invoices(moves)
+        self._refresh_forecast(orders)
+        return True

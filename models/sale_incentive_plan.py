@@ -1,0 +1,250 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class SaleIncentivePlan(models.Model):
+    """A commission scheme, valid over a date range (one record per version)."""
+
+    _name = "sale.incentive.plan"
+    _description = "Sales Incentive Plan"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "sequence, name, date_from desc, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        tracking=True,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date_from = fields.Date(
+        "Valid From",
+        tracking=True,
+        help="First invoice date this version applies to. Empty: no lower limit.",
+    )
+    date_to = fields.Date(
+        "Valid To",
+        tracking=True,
+        help="Last invoice date this version applies to. Empty: no upper limit.",
+    )
+    previous_version_id = fields.Many2one(
+        "sale.incentive.plan",
+        copy=False,
+        readonly=True,
+        check_company=True,
+        help="The version this plan replaced.",
+    )
+    period = fields.Selection(
+        [("month", "Monthly"), ("quarter", "Quarterly"), ("year", "Yearly")],
+        required=True,
+        default="month",
+        tracking=True,
+        help="Settlement period; also the window of period-cumulative brackets.",
+    )
+    basis = fields.Selection(
+        [("invoiced", "Invoiced"), ("paid", "Paid")],
+        required=True,
+        default="invoiced",
+        tracking=True,
+        help="Invoiced: commissions are earned when the invoice is posted.\n"
+        "Paid: they are earned as the customer pays, pro rata to the amount "
+        "paid and dated by the payment.",
+    )
+    base = fields.Selection(
+        [
+            ("revenue", "Untaxed revenue"),
+            ("margin", "Margin"),
+            ("quantity", "Quantity"),
+        ],
+        required=True,
+        default="revenue",
+        tracking=True,
+        help="What the rules' rates apply to. Margin is the untaxed revenue "
+        "minus the cost of the goods sold on the line.",
+    )
+    user_ids = fields.Many2many(
+        "res.users",
+        "sale_incentive_plan_user_rel",
+        "plan_id",
+        "user_id",
+        string="Salespeople",
+        help="Salespeople who earn under this plan.",
+    )
+    team_ids = fields.Many2many(
+        "crm.team",
+        "sale_incentive_plan_team_rel",
+        "plan_id",
+        "team_id",
+        string="Sales Teams",
+        check_company=True,
+        help="Every member of these teams earns under this plan.",
+    )
+    agent_ids = fields.Many2many(
+        "res.partner",
+        "sale_incentive_plan_agent_rel",
+        "plan_id",
+        "partner_id",
+        string="External Agents",
+        domain=[("is_incentive_agent", "=", True)],
+        help="External agents (partners flagged as agents) earning under this plan.",
+    )
+    rule_ids = fields.One2many(
+        "sale.incentive.rule", "plan_id", string="Rules", copy=True
+    )
+    line_ids = fields.One2many("sale.incentive.line", "plan_id", readonly=True)
+    line_count = fields.Integer(compute="_compute_line_count")
+    note = fields.Html()
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for plan in self:
+            if plan.date_from and plan.date_to and plan.date_from > plan.date_to:
+                raise ValidationError(
+                    self.env._(
+                        "Plan '%(name)s' must start on or before its end date.",
+                        name=plan.name,
+                    )
+                )
+
+    def _compute_line_count(self):
+        counts = dict(
+            self.env["sale.incentive.line"]._read_group(
+                [("plan_id", "in", self.ids)], ["plan_id"], ["__count"]
+            )
+        )
+        for plan in self:
+            plan.line_count = counts.get(plan, 0)
+
+    @api.constrains("date_from", "date_to", "user_ids", "team_ids", "company_id")
+    def _check_version_overlap(self):
+        """Two versions of one plan must not cover the same day."""
+        for plan in self.filtered("previous_version_id"):
+            family = plan._get_version_family() - plan
+            for other in family:
+                if plan._overlaps(other):
+                    raise ValidationError(
+                        self.env._(
+                            "Plan versions '%(a)s' and '%(b)s' overlap in time.",
+                            a=plan.display_name,
+                            b=other.display_name,
+                        )
+                    )
+
+    def _get_version_family(self):
+        """All versions linked to this one (previous and next)."""
+        self.ensure_one()
+        family = self
+        todo = self
+        while todo:
+            linked = todo.previous_version_id | self.search(
+                [("previous_version_id", "in", todo.ids)]
+            )
+            todo = linked - family
+            family |= linked
+        return family
+
+    def _overlaps(self, other):
+        start_a, end_a = (
+            self.date_from or fields.Date.to_date("1900-01-01"),
+            (self.date_to or fields.Date.to_date("9999-12-31")),
+        )
+        start_b, end_b = (
+            other.date_from or fields.Date.to_date("1900-01-01"),
+            (other.date_to or fields.Date.to_date("9999-12-31")),
+        )
+        return start_a <= end_b and start_b <= end_a
+
+    # ------------------------------------------------------------------
+    # Which plans apply
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_applicable_plans(self, company, date):
+        """Active plans of ``company`` whose validity covers ``date``."""
+        domain = [
+            ("company_id", "=", company.id),
+            "|",
+            ("date_from", "=", False),
+            ("date_from", "<=", date),
+            "|",
+            ("date_to", "=", False),
+            ("date_to", ">=", date),
+        ]
+        return self.search(domain)
+
+    def _covers_user(self, user):
+        """Whether ``user`` earns under this plan (directly or through a team)."""
+        self.ensure_one()
+        return user in self.user_ids or bool(
+            self.team_ids & (user.crm_team_ids | user.sale_team_id)
+        )
+
+    def _covers_beneficiary(self, user, partner):
+        self.ensure_one()
+        if user:
+            return self._covers_user(user)
+        return partner in self.agent_ids
+
+    def _select_rule(self, values):
+        """First rule (by sequence) whose conditions match ``values``."""
+        self.ensure_one()
+        for rule in self.rule_ids.sorted(lambda r: (r.sequence, r.id)):
+            if rule._matches(values):
+                return rule
+        return self.env["sale.incentive.rule"]
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_view_lines(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sale_incentive.action_sale_incentive_line_analysis"
+        )
+        action["domain"] = [("plan_id", "=", self.id)]
+        action["context"] = {"search_default_group_user": 1}
+        return action
+
+    def action_new_version(self):
+        """Close this version the day before ``date`` and copy it from ``date``."""
+        self.ensure_one()
+        start = fields.Date.context_today(self)
+        if self.date_from and self.date_from >= start:
+            raise ValidationError(
+                self.env._(
+                    "This version starts today or later: edit it instead of "
+                    "creating a new version."
+                )
+            )
+        new = self.copy(
+            {
+                "name": self.name,
+                "date_from": start,
+                "date_to": self.date_to,
+                "previous_version_id": self.id,
+                "user_ids": [fields.Command.set(self.user_ids.ids)],
+                "team_ids": [fields.Command.set(self.team_ids.ids)],
+                "agent_ids": [fields.Command.set(self.agent_ids.ids)],
+            }
+        )
+        self.date_to = fields.Date.subtract(start, days=1)
+        self.message_post(
+            body=self.env._("New version created from %(date)s.", date=start)
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": new.id,
+            "view_mode": "form",
+        }
+
+    def action_recompute_unsettled(self):
+        """Recompute this plan's unsettled lines with the current rules."""
+        self.env["sale.incentive.line"].search(
+            [("plan_id", "in", self.ids)]
+        )._recompute_unsettled()
+        return True

@@ -1,0 +1,377 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import float_compare
+from odoo.tools.safe_eval import safe_eval
+
+from ..engine import brackets as bracket_engine
+
+# Names a formula may use, with their help text (shown on the rule form).
+FORMULA_NAMES = {
+    "base": "the plan's base for the line (revenue, margin or quantity)",
+    "revenue": "untaxed revenue of the line, company currency",
+    "margin": "revenue minus cost of the goods sold",
+    "cost": "cost of the goods sold on the line",
+    "quantity": "quantity invoiced (or ordered, for a forecast)",
+    "price_unit": "unit price, company currency, after discount",
+    "list_price": "the product's sales price",
+    "guide_price": "the product's guide (minimum) price",
+    "order_quantity": "quantity of this product on the whole order",
+    "tier": "code of the customer's tier ('' when none)",
+    "is_new_customer": "True when the customer is new",
+    "min": "min()",
+    "max": "max()",
+    "round": "round()",
+    "abs": "abs()",
+}
+
+# A formula is checked at save time with these sample values.
+FORMULA_SAMPLE = {
+    "base": 1000.0,
+    "revenue": 1000.0,
+    "margin": 300.0,
+    "cost": 700.0,
+    "quantity": 2.0,
+    "price_unit": 500.0,
+    "list_price": 480.0,
+    "guide_price": 450.0,
+    "order_quantity": 2.0,
+    "tier": "big",
+    "is_new_customer": False,
+}
+
+
+class SaleIncentiveRule(models.Model):
+    """A line-level rule: conditions, then a computation.
+
+    Main rules are tried by sequence and the first that matches computes the
+    commission; addition rules that match all add to it (stock-car bonus,
+    +50 % for multi-unit orders, a share of the price above list...).
+    """
+
+    _name = "sale.incentive.rule"
+    _description = "Sales Incentive Rule"
+    _order = "plan_id, sequence, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    plan_id = fields.Many2one(
+        "sale.incentive.plan", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="plan_id.company_id", store=True)
+    currency_id = fields.Many2one(related="plan_id.currency_id")
+    rule_kind = fields.Selection(
+        [("main", "Commission"), ("addition", "Addition on top")],
+        required=True,
+        default="main",
+        help="Commission: the first matching rule (by sequence) computes the "
+        "line's commission.\nAddition: added on top of it whenever it matches.",
+    )
+    # Conditions -----------------------------------------------------------
+    product_ids = fields.Many2many("product.product", string="Products")
+    categ_ids = fields.Many2many(
+        "product.category",
+        string="Product Categories",
+        help="Matches products of these categories and of their children.",
+    )
+    team_ids = fields.Many2many("crm.team", string="Sales Teams")
+    customer_type = fields.Selection(
+        [("any", "Any customer"), ("new", "New customers"), ("existing", "Existing")],
+        required=True,
+        default="any",
+    )
+    price_condition = fields.Selection(
+        [
+            ("any", "Any price"),
+            ("below_guide", "Below the guide price"),
+            ("at_or_above_guide", "At or above the guide price"),
+        ],
+        required=True,
+        default="any",
+        help="The guide price is set on the product (Sales tab).",
+    )
+    min_order_quantity = fields.Float(
+        digits="Product Unit of Measure",
+        help="Matches only when the order has at least this quantity of the "
+        "product (e.g. 2 for 'a customer buying 2 or more units').",
+    )
+    flag_review = fields.Boolean(
+        "Flag for Review",
+        help="Lines computed by this rule are flagged for the manager's review.",
+    )
+    # Computation ---------------------------------------------------------
+    compute_type = fields.Selection(
+        [
+            ("percentage", "Percentage of the base"),
+            ("fixed_unit", "Fixed amount per unit"),
+            ("fixed_line", "Fixed amount per line"),
+            ("bracket", "Bracket table"),
+            ("formula", "Formula"),
+            ("commission_pct", "Percentage of the commission (addition)"),
+            ("above_list", "Share of the price above list price (addition)"),
+        ],
+        required=True,
+        default="percentage",
+    )
+    rate = fields.Float(
+        digits=(16, 4),
+        help="Percentage: % of the base. Percentage of the commission: % of the "
+        "main rule's amount. Share above list price: % of (price - list price) "
+        "x quantity.",
+    )
+    fixed_amount = fields.Monetary(currency_field="currency_id")
+    bracket_ids = fields.One2many(
+        "sale.incentive.bracket", "rule_id", string="Brackets", copy=True
+    )
+    bracket_mode = fields.Selection(
+        [("whole", "Whole amount (全额累进)"), ("marginal", "Marginal (超额累进)")],
+        default="whole",
+        required=True,
+    )
+    bracket_basis = fields.Selection(
+        [
+            ("line", "Per line"),
+            ("order", "Per order"),
+            ("period", "Period cumulative"),
+        ],
+        default="line",
+        required=True,
+        help="Period cumulative: the table applies to the beneficiary's total "
+        "of the plan period; the settlement computes it.",
+    )
+    bracket_boundary = fields.Selection(
+        [
+            ("lower", "Lower bound included (from 100,000 on)"),
+            ("upper", "Upper bound included (up to 1,500,000 incl.)"),
+        ],
+        default="lower",
+        required=True,
+    )
+    formula = fields.Text(
+        help="A Python expression evaluated in a sandbox; it must return the "
+        "commission amount. Names: " + ", ".join(FORMULA_NAMES)
+    )
+
+    @api.constrains("compute_type", "rate", "fixed_amount", "rule_kind")
+    def _check_amounts(self):
+        for rule in self:
+            if float_compare(rule.rate, 0.0, precision_digits=4) < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Rule '%(name)s': a rate cannot be negative.", name=rule.name
+                    )
+                )
+            if (
+                rule.compute_type == "percentage"
+                and float_compare(rule.rate, 100.0, precision_digits=4) > 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Rule '%(name)s': a rate over 100%% of the base is not "
+                        "a commission.",
+                        name=rule.name,
+                    )
+                )
+            if rule.fixed_amount < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Rule '%(name)s': a fixed amount cannot be negative.",
+                        name=rule.name,
+                    )
+                )
+            if rule.rule_kind == "main" and rule.compute_type in (
+                "commission_pct",
+                "above_list",
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Rule '%(name)s': this computation only exists as an "
+                        "addition on top of a commission.",
+                        name=rule.name,
+                    )
+                )
+
+    @api.constrains("formula", "compute_type")
+    def _check_formula(self):
+        for rule in self.filtered(lambda r: r.compute_type == "formula"):
+            if not (rule.formula or "").strip():
+                raise ValidationError(
+                    self.env._("Rule '%(name)s' needs a formula.", name=rule.name)
+                )
+            try:
+                result = rule._eval_formula(dict(FORMULA_SAMPLE))
+            except Exception as error:  # reported to the user, whatever it is
+                raise ValidationError(
+                    self.env._(
+                        "Rule '%(name)s': the formula is refused: %(error)s",
+                        name=rule.name,
+                        error=error,
+                    )
+                ) from error
+            if not isinstance(result, int | float) or isinstance(result, bool):
+                raise ValidationError(
+                    self.env._(
+                        "Rule '%(name)s': the formula must return a number.",
+                        name=rule.name,
+                    )
+                )
+
+    @api.constrains("bracket_ids", "compute_type")
+    def _check_brackets(self):
+        for rule in self.filtered(lambda r: r.compute_type == "bracket"):
+            errors = bracket_engine.validate_brackets(rule._get_engine_brackets())
+            if not rule.bracket_ids:
+                errors = ["a bracket table needs at least one bracket"]
+            if errors:
+                raise ValidationError(
+                    self.env._(
+                        "Rule '%(name)s': the bracket table is invalid: %(errors)s",
+                        name=rule.name,
+                        errors="; ".join(errors),
+                    )
+                )
+
+    def _eval_formula(self, values):
+        self.ensure_one()
+        names = dict(values, min=min, max=max, round=round, abs=abs)
+        return safe_eval(self.formula.strip(), names)
+
+    def _get_engine_brackets(self):
+        self.ensure_one()
+        return [
+            bracket._to_engine()
+            for bracket in self.bracket_ids.sorted(lambda b: (b.amount_from, b.id))
+        ]
+
+    # ------------------------------------------------------------------
+    # Matching
+    # ------------------------------------------------------------------
+    def _matches(self, values):
+        """Whether the conditions of this rule hold for ``values``.
+
+        ``values`` is the dict built by ``sale.incentive.line._get_rule_values``.
+        """
+        self.ensure_one()
+        product = values["product"]
+        if self.product_ids and product not in self.product_ids:
+            return False
+        if self.categ_ids and not (
+            product
+            and product.categ_id.parent_path
+            and any(
+                product.categ_id.parent_path.startswith(categ.parent_path)
+                for categ in self.categ_ids
+            )
+        ):
+            return False
+        if self.team_ids and values["team"] not in self.team_ids:
+            return False
+        if self.customer_type == "new" and not values["is_new_customer"]:
+            return False
+        if self.customer_type == "existing" and values["is_new_customer"]:
+            return False
+        if self.price_condition != "any":
+            below = values["below_guide"]
+            if (self.price_condition == "below_guide") != below:
+                return False
+        return (
+            not self.min_order_quantity
+            or float_compare(
+                values["order_quantity"], self.min_order_quantity, precision_digits=6
+            )
+            >= 0
+        )
+
+    # ------------------------------------------------------------------
+    # Computation
+    # ------------------------------------------------------------------
+    def _compute_commission(self, values, main_amount=0.0):
+        """Commission of one line under this rule, unsigned.
+
+        Returns a dict: ``amount`` (company currency, not yet rounded),
+        ``rate`` (effective % shown on the line), ``bracket_id`` and
+        ``explanation``.
+        """
+        self.ensure_one()
+        base = values["base"]
+        fmt = values["format"]
+        res = {"rate": 0.0, "bracket_id": False}
+        kind = self.compute_type
+        if kind == "percentage":
+            res["amount"] = base * self.rate / 100.0
+            res["rate"] = self.rate
+            res["explanation"] = f"{self.rate:g}% × {fmt(base)}"
+        elif kind == "fixed_unit":
+            res["amount"] = self.fixed_amount * values["quantity"]
+            res["explanation"] = (
+                f"{fmt(self.fixed_amount)} × {values['quantity']:g} "
+                + self.env._("unit(s)")
+            )
+        elif kind == "fixed_line":
+            res["amount"] = self.fixed_amount if values["quantity"] else 0.0
+            res["explanation"] = f"{fmt(self.fixed_amount)} " + self.env._("per line")
+        elif kind == "bracket":
+            res.update(self._compute_bracket(values))
+        elif kind == "formula":
+            res["amount"] = float(self._eval_formula(values["formula_values"]))
+            res["explanation"] = self.env._("formula %(formula)s", formula=self.formula)
+        elif kind == "commission_pct":
+            res["amount"] = main_amount * self.rate / 100.0
+            res["explanation"] = f"{self.rate:g}% × {fmt(main_amount)}"
+        elif kind == "above_list":
+            excess = max(values["price_unit"] - values["list_price"], 0.0)
+            res["amount"] = excess * values["quantity"] * self.rate / 100.0
+            res["explanation"] = (
+                f"{self.rate:g}% × ({fmt(values['price_unit'])} − "
+                f"{fmt(values['list_price'])}) × {values['quantity']:g}"
+            )
+        return res
+
+    def _compute_bracket(self, values):
+        """Line or order bracket tables; period-cumulative tables are settled."""
+        fmt = values["format"]
+        if self.bracket_basis == "period":
+            return {
+                "amount": 0.0,
+                "explanation": self.env._(
+                    "base %(base)s counted in the period bracket table",
+                    base=fmt(values["base"]),
+                ),
+            }
+        table = self._get_engine_brackets()
+        amount = values["base"]
+        share = 1.0
+        if self.bracket_basis == "order":
+            amount = values["order_base"] or values["base"]
+            share = values["base"] / amount if amount else 0.0
+        if self.bracket_mode == "whole":
+            total, reached = bracket_engine.whole_amount(
+                amount, table, self.bracket_boundary
+            )
+        else:
+            total, _slices = bracket_engine.marginal(
+                amount, table, self.bracket_boundary
+            )
+            reached = bracket_engine.bracket_for(amount, table, self.bracket_boundary)
+        bracket = self.env["sale.incentive.bracket"]
+        if reached is not None:
+            bracket = self.bracket_ids.filtered(lambda b: b._to_engine() == reached)[:1]
+        rate = (total / amount * 100.0) if amount else 0.0
+        what = (
+            self.env._("order") if self.bracket_basis == "order" else self.env._("line")
+        )
+        mode = dict(self._fields["bracket_mode"].selection)[self.bracket_mode]
+        return {
+            "amount": total * share,
+            "rate": rate,
+            "bracket_id": bracket.id,
+            "explanation": self.env._(
+                "%(mode)s bracket on the %(what)s amount %(amount)s → %(total)s",
+                mode=mode,
+                what=what,
+                amount=fmt(amount),
+                total=fmt(total),
+            )
+            + (f" × {share:.4%}" if share != 1.0 else ""),
+        }

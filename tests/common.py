@@ -1,0 +1,146 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import Command, fields
+from odoo.tests import Form
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+class IncentiveCase(AccountTestInvoicingCommon):
+    """Company with a chart of accounts, two reps, a manager, a customer, a product."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.currency = cls.env.company.currency_id
+        group_rep = cls.env.ref("sale_incentive.group_sale_incentive_user")
+        group_manager = cls.env.ref("sale_incentive.group_sale_incentive_manager")
+        group_admin = cls.env.ref("sale_incentive.group_sale_incentive_admin")
+        salesman = cls.env.ref("sales_team.group_sale_salesman")
+        sale_manager = cls.env.ref("sales_team.group_sale_manager")
+        # the test user (an accountant from AccountTestInvoicingCommon) also
+        # configures plans and sells
+        cls.env.user.groups_id += group_admin + sale_manager
+        cls.rep = cls._make_user("rep_a", [salesman, group_rep])
+        cls.rep_b = cls._make_user("rep_b", [salesman, group_rep])
+        cls.rep_c = cls._make_user("rep_c", [salesman, group_rep])
+        cls.manager = cls._make_user("mgr", [sale_manager, group_manager])
+        cls.incentive_admin = cls._make_user("incadm", [sale_manager, group_admin])
+        cls.team = cls.env["crm.team"].create(
+            {
+                "name": "Key Accounts",
+                "user_id": cls.manager.id,
+                "member_ids": [Command.set([cls.rep.id, cls.rep_b.id])],
+            }
+        )
+        cls.other_team = cls.env["crm.team"].create(
+            {"name": "Channel", "member_ids": [Command.set(cls.rep_c.ids)]}
+        )
+        cls.customer = cls.env["res.partner"].create({"name": "Big Buyer Ltd"})
+        cls.product = cls.env["product.product"].create(
+            {
+                "name": "Widget",
+                "type": "consu",
+                "list_price": 1000.0,
+                "standard_price": 600.0,
+                "invoice_policy": "order",
+                "taxes_id": [Command.clear()],
+            }
+        )
+
+    @classmethod
+    def _make_user(cls, login, groups):
+        return cls.env["res.users"].create(
+            {
+                "name": login.title(),
+                "login": login,
+                "email": f"{login}@example.com",
+                "company_id": cls.env.company.id,
+                "company_ids": [Command.set(cls.env.company.ids)],
+                "groups_id": [Command.set([g.id for g in groups])],
+            }
+        )
+
+    @classmethod
+    def _make_plan(cls, rate=3.0, users=None, **values):
+        rule_vals = values.pop("rule", {"name": "Standard", "rate": rate})
+        vals = {
+            "name": "Plan",
+            "user_ids": [Command.set((users or cls.rep).ids)],
+            "rule_ids": [Command.create(rule_vals)],
+        }
+        vals.update(values)
+        return cls.env["sale.incentive.plan"].create(vals)
+
+    def _order(self, lines, user=None, partner=None, confirm=True, **values):
+        """lines: [(product, qty, price_unit)]."""
+        vals = {
+            "partner_id": (partner or self.customer).id,
+            "user_id": (user or self.rep).id,
+            "team_id": self.team.id,
+            "order_line": [
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "product_uom_qty": qty,
+                        "price_unit": price,
+                        "tax_id": [Command.clear()],
+                    }
+                )
+                for product, qty, price in lines
+            ],
+        }
+        vals.update(values)
+        order = self.env["sale.order"].create(vals)
+        if confirm:
+            order.action_confirm()
+        return order
+
+    def _invoice(self, order, date="2026-03-15", post=True):
+        invoice = order._create_invoices()
+        invoice.invoice_date = date
+        if post:
+            invoice.action_post()
+        return invoice
+
+    def _refund(self, invoice, date="2026-04-10", quantity=None, post=True):
+        """Credit note through Odoo's reversal wizard; ``quantity`` makes it partial."""
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create(
+                {
+                    "date": date,
+                    "reason": "Returned",
+                    "journal_id": invoice.journal_id.id,
+                }
+            )
+        )
+        action = wizard.refund_moves()
+        refund = self.env["account.move"].browse(action["res_id"])
+        if quantity is not None:
+            with Form(refund) as form, form.invoice_line_ids.edit(0) as line:
+                line.quantity = quantity
+        if post:
+            refund.action_post()
+        return refund
+
+    def _pay(self, invoice, amount=None, date="2026-03-20"):
+        ctx = {"active_model": "account.move", "active_ids": invoice.ids}
+        form = Form(self.env["account.payment.register"].with_context(**ctx))
+        form.payment_date = fields.Date.to_date(date)
+        if amount is not None:
+            form.amount = amount
+            form.payment_difference_handling = "open"
+        return form.save()._create_payments()
+
+    def _lines(self, **domain):
+        dom = [(key, "=", value) for key, value in domain.items()]
+        return self.env["sale.incentive.line"].search(dom)
+
+    def assertMoney(self, amount, expected, msg=None):
+        self.assertEqual(
+            self.currency.compare_amounts(amount, expected),
+            0,
+            msg or f"{amount} != {expected}",
+        )

@@ -1,0 +1,69 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common import IncentiveCase
+
+
+@tagged("post_install", "-at_install")
+class TestIncentiveSecurity(IncentiveCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.plan = cls._make_plan(rate=3.0, users=cls.rep | cls.rep_b | cls.rep_c)
+
+    def _line_for(self, user):
+        team = self.other_team if user == self.rep_c else self.team
+        order = self._order([(self.product, 10, 1000.0)], user=user, team_id=team.id)
+        invoice = self._invoice(order)
+        return self._lines(move_id=invoice.id)
+
+    def test_rep_reads_own_lines_only(self):
+        own = self._line_for(self.rep)
+        other = self._line_for(self.rep_b)
+        Line = self.env["sale.incentive.line"].with_user(self.rep)
+        self.assertEqual(Line.search([("kind", "!=", "forecast")]), own)
+        self.assertEqual(Line.search([]).user_id, self.rep)
+        self.assertMoney(own.with_user(self.rep).amount, 300.0)
+        with self.assertRaises(AccessError):
+            other.with_user(self.rep).read(["amount"])
+
+    def test_rep_cannot_create_or_write(self):
+        own = self._line_for(self.rep)
+        with self.assertRaises(AccessError):
+            own.with_user(self.rep).write({"amount": 1_000_000.0})
+        with self.assertRaises(AccessError):
+            self.env["sale.incentive.line"].with_user(self.rep).create(
+                {
+                    "company_id": self.env.company.id,
+                    "plan_id": self.plan.id,
+                    "kind": "invoice",
+                    "date": "2026-03-01",
+                    "partner_id": self.rep.partner_id.id,
+                    "amount": 1_000_000.0,
+                }
+            )
+        with self.assertRaises(AccessError):
+            own.with_user(self.rep).unlink()
+
+    def test_manager_sees_team_not_others(self):
+        own_team = self._line_for(self.rep) | self._line_for(self.rep_b)
+        outsider = self._line_for(self.rep_c)
+        Line = self.env["sale.incentive.line"].with_user(self.manager)
+        self.assertEqual(Line.search([("kind", "!=", "forecast")]), own_team)
+        with self.assertRaises(AccessError):
+            outsider.with_user(self.manager).read(["amount"])
+
+    def test_rep_cannot_configure_plans(self):
+        with self.assertRaises(AccessError):
+            self.plan.with_user(self.rep).write({"name": "Mine"})
+        with self.assertRaises(AccessError):
+            self.env["sale.incentive.plan"].with_user(self.manager).create(
+                {"name": "X"}
+            )
+        plan = (
+            self.env["sale.incentive.plan"]
+            .with_user(self.incentive_admin)
+            .create({"name": "Admin plan"})
+        )
+        self.assertEqual(plan.company_id, self.env.company)
