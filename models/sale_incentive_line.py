@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero
 
 from ..engine import proration, splits
+from ..engine.periods import period_bounds
 
 
 class SaleIncentiveLine(models.Model):
@@ -306,6 +307,7 @@ class SaleIncentiveLine(models.Model):
             return None
         res = rule._compute_commission(values)
         amount = res["amount"]
+        currency = source["company"].currency_id
         parts = [res["explanation"]]
         review = rule.flag_review or values["below_guide"]
         for addition in plan.rule_ids.filtered(
@@ -313,10 +315,11 @@ class SaleIncentiveLine(models.Model):
         ).sorted(lambda r: (r.sequence, r.id)):
             if addition._matches(values):
                 extra = addition._compute_commission(values, main_amount=res["amount"])
+                if currency.is_zero(extra["amount"]):
+                    continue
                 amount += extra["amount"]
                 parts.append(f"+ {extra['explanation']} ({addition.name})")
                 review = review or addition.flag_review
-        currency = source["company"].currency_id
         sign = source["sign"]
         label = source["order"].name or source["move"].name or ""
         product = source["product"].display_name or ""
@@ -367,8 +370,10 @@ class SaleIncentiveLine(models.Model):
         }
 
     @api.model
-    def _prepare_lines_for_sources(self, sources, kind):
-        """Line values for ``sources`` (dicts), all plans, all beneficiaries."""
+    def _prepare_lines_for_sources(self, sources, kind, plans=None, skip=frozenset()):
+        """Line values for ``sources`` (dicts), for every applicable plan (or
+        only ``plans``) and every beneficiary; ``skip`` holds (move id, plan id)
+        pairs already accrued."""
         self._add_order_values(sources)
         plan_model = self.env["sale.incentive.plan"]
         plans_cache = {}
@@ -377,7 +382,11 @@ class SaleIncentiveLine(models.Model):
             key = (source["company"], source["date"])
             if key not in plans_cache:
                 plans_cache[key] = plan_model._get_applicable_plans(*key)
+                if plans is not None:
+                    plans_cache[key] &= plans
             for plan in plans_cache[key]:
+                if (source["move"].id, plan.id) in skip:
+                    continue
                 beneficiaries = [
                     b for b in source["shares"] if plan._covers_beneficiary(b[0], b[1])
                 ]
@@ -401,14 +410,61 @@ class SaleIncentiveLine(models.Model):
                     vals["kind"] = kind
                     vals["is_earned"] = kind != "forecast" and plan.basis == "invoiced"
                     vals_list.append(vals)
+        if kind == "forecast":
+            self._add_period_forecast(vals_list)
         return vals_list
+
+    @api.model
+    def _add_period_forecast(self, vals_list):
+        """Forecast of period-cumulative tables: what closing these orders adds
+        to the period result of each beneficiary ("what I earn if I close
+        this"), shared by the lines in proportion to their base."""
+        rules = (
+            self.env["sale.incentive.rule"]
+            .browse({v["rule_id"] for v in vals_list})
+            ._filtered_period()
+        )
+        pending = defaultdict(list)
+        for vals in vals_list:
+            rule = rules.browse(vals["rule_id"])
+            if rule in rules:
+                bounds = period_bounds(vals["date"], rule.plan_id.period)
+                pending[(rule, vals["partner_id"], bounds)].append(vals)
+        for (rule, partner_id, (date_from, date_to)), group in pending.items():
+            partner = self.env["res.partner"].browse(partner_id)
+            earned = rule.plan_id._get_period_bases(date_from, date_to, partner).get(
+                (rule, partner), 0.0
+            )
+            extra = sum(v["base_amount"] * v["share"] / 100.0 for v in group)
+            gain = (
+                rule._compute_period_amount(earned + extra)[0]
+                - rule._compute_period_amount(earned)[0]
+            )
+            amounts = splits.split_amount(
+                gain,
+                [v["base_amount"] * v["share"] for v in group]
+                if extra
+                else [1] * len(group),
+                rule.currency_id.decimal_places,
+            )
+            for vals, amount in zip(group, amounts, strict=True):
+                vals["amount"] = amount
+                vals["explanation"] += self.env._(
+                    " — closing it adds %(gain)s to the period result (%(earned)s "
+                    "earned so far)",
+                    gain=f"{gain:,.2f}",
+                    earned=f"{earned:,.2f}",
+                )
 
     # ------------------------------------------------------------------
     # Entry points called by sale orders and invoices
     # ------------------------------------------------------------------
     @api.model
-    def _create_for_invoices(self, moves):
-        """Accrue the lines of posted customer invoices and credit notes."""
+    def _create_for_invoices(self, moves, plans=None):
+        """Accrue the lines of posted customer invoices and credit notes.
+
+        Idempotent: a (move, plan) pair that has lines already is skipped.
+        """
         moves = moves.filtered(
             lambda m: (
                 m.move_type in ("out_invoice", "out_refund") and m.state == "posted"
@@ -416,13 +472,21 @@ class SaleIncentiveLine(models.Model):
         )
         if not moves:
             return self
-        existing = self.search(
-            [("move_id", "in", moves.ids), ("kind", "!=", "payment")]
-        )
-        moves -= existing.move_id
+        skip = {
+            (move.id, plan.id)
+            for move, plan in self._read_group(
+                [("move_id", "in", moves.ids), ("kind", "in", ("invoice", "refund"))],
+                ["move_id", "plan_id"],
+            )
+        }
         vals_list = []
         refund_sources = []
         sources = []
+        for company, company_moves in moves.grouped("company_id").items():
+            # one read of the company-dependent costs for the whole batch
+            company_moves.invoice_line_ids.product_id.with_company(company).mapped(
+                "standard_price"
+            )
         for move in moves:
             for aml in move.invoice_line_ids.filtered(
                 lambda l: l.display_type == "product"
@@ -432,8 +496,8 @@ class SaleIncentiveLine(models.Model):
                     refund_sources.append(source)
                 else:
                     sources.append(source)
-        vals_list += self._prepare_lines_for_sources(sources, "invoice")
-        vals_list += self._prepare_clawback_vals(refund_sources)
+        vals_list += self._prepare_lines_for_sources(sources, "invoice", plans, skip)
+        vals_list += self._prepare_clawback_vals(refund_sources, plans, skip)
         lines = self.sudo().create(vals_list)
         return lines
 
@@ -442,7 +506,7 @@ class SaleIncentiveLine(models.Model):
         """Accrued lines a credit note line reverses, by source index."""
         moves = (
             self.env["account.move"]
-            .browse({s["move"].reversed_entry_id.id for s in refund_sources})
+            .browse({s["move"].reversed_entry_id.id for s in refund_sources} - {False})
             .exists()
         )
         sale_lines = self.env["sale.order.line"].browse(
@@ -479,7 +543,7 @@ class SaleIncentiveLine(models.Model):
         return found
 
     @api.model
-    def _prepare_clawback_vals(self, refund_sources):
+    def _prepare_clawback_vals(self, refund_sources, plans=None, skip=frozenset()):
         """Opposite lines of what credit notes reverse, at the original rates."""
         origins = self._find_origin_lines(refund_sources)
         vals_list = []
@@ -491,6 +555,10 @@ class SaleIncentiveLine(models.Model):
                 continue
             currency = source["company"].currency_id
             for origin in lines:
+                if (source["move"].id, origin.plan_id.id) in skip or (
+                    plans is not None and origin.plan_id not in plans
+                ):
+                    continue
                 base = origin.base_amount
                 refund_revenue = source["revenue"]
                 origin_revenue = -origin.move_line_id.balance
@@ -537,7 +605,7 @@ class SaleIncentiveLine(models.Model):
                         ),
                     }
                 )
-        vals_list += self._prepare_lines_for_sources(plain, "refund")
+        vals_list += self._prepare_lines_for_sources(plain, "refund", plans, skip)
         return vals_list
 
     @api.model
@@ -617,35 +685,34 @@ class SaleIncentiveLine(models.Model):
     # Recompute
     # ------------------------------------------------------------------
     def _recompute_unsettled(self):
-        """Recompute unsettled accrued lines with the plans' current rules.
+        """Recompute accrued and forecast lines with the plans' current rules.
 
-        Settled lines never change; payment lines follow their accrued line
-        at the next payment sync.
+        Accrued lines are recomputed per (invoice, plan) only when none of
+        them is settled, paid (paid basis) or reversed: those are kept as they
+        are.  Returns the lines kept.
         """
-        lines = (
-            self.filtered(lambda l: l.kind in ("invoice", "forecast"))
-            - self._is_settled()
-        )
-        if not lines:
-            return self
-        moves = lines.move_id
-        orders = lines.filtered(lambda l: l.kind == "forecast").order_id
-        invoice_lines = lines.filtered(lambda l: l.kind == "invoice")
-        blocked = self.search(
+        accrued = self.filtered(lambda l: l.kind == "invoice")
+        group_lines = self.search(
             [
-                ("origin_line_id", "in", invoice_lines.ids),
+                ("move_id", "in", accrued.move_id.ids),
+                ("plan_id", "in", accrued.plan_id.ids),
+                ("kind", "=", "invoice"),
+            ]
+        )
+        children = self.search(
+            [
+                ("origin_line_id", "in", group_lines.ids),
                 ("kind", "in", ("payment", "refund")),
             ]
         )
-        if blocked:
-            raise UserError(
-                self.env._(
-                    "Some lines were already paid or reversed; they are kept as "
-                    "they are: %(names)s",
-                    names=", ".join(blocked.origin_line_id.move_id.mapped("name")),
-                )
-            )
-        lines.sudo().unlink()
-        self._create_for_invoices(moves)
+        kept = group_lines._is_settled() | children.origin_line_id
+        redo = self.browse()
+        for lines in group_lines.grouped(lambda l: (l.move_id, l.plan_id)).values():
+            if not lines & kept:
+                redo |= lines
+        moves, plans = redo.move_id, redo.plan_id
+        orders = self.filtered(lambda l: l.kind == "forecast").order_id
+        redo.sudo().unlink()
+        self._create_for_invoices(moves, plans)
         self._refresh_forecast(orders)
-        return True
+        return group_lines.exists() & kept

@@ -197,6 +197,39 @@ class SaleIncentivePlan(models.Model):
                 return rule
         return self.env["sale.incentive.rule"]
 
+    def _get_period_rules(self):
+        return self.rule_ids._filtered_period()
+
+    def _get_period_bases(self, date_from, date_to, partners=None):
+        """{(rule, beneficiary partner): earned base} over a period, in one query."""
+        rules = self._get_period_rules()
+        domain = [
+            ("rule_id", "in", rules.ids),
+            ("is_earned", "=", True),
+            ("date", ">=", date_from),
+            ("date", "<=", date_to),
+        ]
+        if partners is not None:
+            domain.append(("partner_id", "in", partners.ids))
+        groups = self.env["sale.incentive.line"]._read_group(
+            domain, ["rule_id", "partner_id"], ["base_amount:sum"]
+        )
+        return {(rule, partner): base for rule, partner, base in groups}
+
+    def _get_period_bracket_results(self, date_from, date_to, partners=None):
+        """Period-cumulative bracket results of these plans.
+
+        Returns {(rule, partner): (base total, amount, bracket, explanation)}
+        computed on the lines earned between the two dates; used by the
+        settlement and by the forecast.
+        """
+        results = {}
+        for (rule, partner), total in self._get_period_bases(
+            date_from, date_to, partners
+        ).items():
+            results[(rule, partner)] = (total, *rule._compute_period_amount(total))
+        return results
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
@@ -210,7 +243,7 @@ class SaleIncentivePlan(models.Model):
         return action
 
     def action_new_version(self):
-        """Close this version the day before ``date`` and copy it from ``date``."""
+        """Close this version yesterday and continue it in a copy from today."""
         self.ensure_one()
         start = fields.Date.context_today(self)
         if self.date_from and self.date_from >= start:
@@ -220,18 +253,19 @@ class SaleIncentivePlan(models.Model):
                     "creating a new version."
                 )
             )
+        end = self.date_to
+        self.date_to = fields.Date.subtract(start, days=1)
         new = self.copy(
             {
                 "name": self.name,
                 "date_from": start,
-                "date_to": self.date_to,
+                "date_to": end,
                 "previous_version_id": self.id,
                 "user_ids": [fields.Command.set(self.user_ids.ids)],
                 "team_ids": [fields.Command.set(self.team_ids.ids)],
                 "agent_ids": [fields.Command.set(self.agent_ids.ids)],
             }
         )
-        self.date_to = fields.Date.subtract(start, days=1)
         self.message_post(
             body=self.env._("New version created from %(date)s.", date=start)
         )
@@ -244,7 +278,17 @@ class SaleIncentivePlan(models.Model):
 
     def action_recompute_unsettled(self):
         """Recompute this plan's unsettled lines with the current rules."""
-        self.env["sale.incentive.line"].search(
-            [("plan_id", "in", self.ids)]
-        )._recompute_unsettled()
-        return True
+        lines = self.env["sale.incentive.line"].search([("plan_id", "in", self.ids)])
+        kept = lines.sudo()._recompute_unsettled()
+        message = self.env._(
+            "Unsettled commission lines recomputed; %(count)s line(s) kept as "
+            "they are (settled, paid or reversed).",
+            count=len(kept),
+        )
+        for plan in self:
+            plan.message_post(body=message)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": message, "type": "success", "sticky": False},
+        }

@@ -232,6 +232,11 @@ class SaleIncentiveRule(models.Model):
                     )
                 )
 
+    def _filtered_period(self):
+        return self.filtered(
+            lambda r: r.compute_type == "bracket" and r.bracket_basis == "period"
+        )
+
     def _eval_formula(self, values):
         self.ensure_one()
         names = dict(values, min=min, max=max, round=round, abs=abs)
@@ -327,6 +332,37 @@ class SaleIncentiveRule(models.Model):
                 f"{fmt(values['list_price'])}) × {values['quantity']:g}"
             )
         return res
+
+    def _compute_period_amount(self, total):
+        """Result of a period-cumulative table on a period ``total``.
+
+        Returns (amount, bracket record, explanation); the amount is rounded
+        in the plan's currency and signed like ``total``.
+        """
+        self.ensure_one()
+        table = self._get_engine_brackets()
+        if self.bracket_mode == "whole":
+            amount, reached = bracket_engine.whole_amount(
+                total, table, self.bracket_boundary
+            )
+        else:
+            amount, _slices = bracket_engine.marginal(
+                total, table, self.bracket_boundary
+            )
+            reached = bracket_engine.bracket_for(
+                abs(total), table, self.bracket_boundary
+            )
+        bracket = self.bracket_ids.filtered(lambda b: b._to_engine() == reached)[:1]
+        mode = dict(self._fields["bracket_mode"].selection)[self.bracket_mode]
+        explanation = self.env._(
+            "%(mode)s bracket on the period total %(total)s → %(amount)s "
+            "(rule '%(rule)s')",
+            mode=mode,
+            total=f"{total:,.2f}",
+            amount=f"{amount:,.2f}",
+            rule=self.name,
+        )
+        return self.currency_id.round(amount), bracket, explanation
 
     def _compute_bracket(self, values):
         """Line or order bracket tables; period-cumulative tables are settled."""

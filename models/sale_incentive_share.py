@@ -20,6 +20,7 @@ class SaleIncentiveShare(models.Model):
         "Beneficiary",
         compute="_compute_partner_id",
         store=True,
+        precompute=True,
         readonly=False,
         required=True,
         help="The salesperson's partner, or an external agent.",
@@ -28,8 +29,8 @@ class SaleIncentiveShare(models.Model):
 
     @api.depends("user_id")
     def _compute_partner_id(self):
-        for line in self.filtered("user_id"):
-            line.partner_id = line.user_id.partner_id
+        for line in self:
+            line.partner_id = line.user_id.partner_id or line.partner_id
 
     @api.constrains("share", "user_id", "partner_id")
     def _check_share(self):
@@ -45,4 +46,3 @@ class SaleIncentiveShare(models.Model):
                         name=line.partner_id.display_name,
                     )
                 )
-        self.order_id._check_incentive_shares()

@@ -50,6 +50,7 @@ class SaleOrder(models.Model):
             return [(self.user_id, self.user_id.partner_id, 100.0)]
         return []
 
+    @api.constrains("incentive_share_ids")
     def _check_incentive_shares(self):
         for order in self.filtered("incentive_share_ids"):
             errors = splits.validate_shares(order.incentive_share_ids.mapped("share"))
