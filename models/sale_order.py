@@ -22,6 +22,7 @@ class SaleOrder(models.Model):
         "Expected Commission",
         compute="_compute_incentive_amount",
         currency_field="company_currency_id",
+        groups="sale_incentive.group_sale_incentive_user",
         help="Commissions this confirmed order is expected to earn (forecast), "
         "in company currency.",
     )
@@ -81,6 +82,14 @@ class SaleOrder(models.Model):
             if confirmed:
                 self.env["sale.incentive.line"].sudo()._refresh_forecast(confirmed)
         return res
+
+    def _incentive_demo_invoice(self, invoice_date):
+        """Demo data: confirm, invoice and post these orders (``make run``)."""
+        self.filtered(lambda o: o.state in ("draft", "sent")).action_confirm()
+        invoices = self._create_invoices()
+        invoices.invoice_date = invoice_date
+        invoices.action_post()
+        return invoices
 
     def action_view_incentive_lines(self):
         self.ensure_one()

@@ -9,6 +9,7 @@ class SaleOrderLine(models.Model):
         "Commission",
         compute="_compute_incentive_amount",
         currency_field="company_currency_id",
+        groups="sale_incentive.group_sale_incentive_user",
         help="Expected commission of this line (forecast), company currency.",
     )
 
