@@ -20,6 +20,9 @@
         "views/res_partner_views.xml",
         "views/sale_incentive_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["sale_incentive/static/tests/tours/**/*"],
+    },
     "demo": [
         "demo/sale_incentive_demo.xml",
     ],

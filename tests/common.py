@@ -54,6 +54,7 @@ class IncentiveCase(AccountTestInvoicingCommon):
             {
                 "name": login.title(),
                 "login": login,
+                "password": login,
                 "email": f"{login}@example.com",
                 "company_id": cls.env.company.id,
                 "company_ids": [Command.set(cls.env.company.ids)],

@@ -176,9 +176,17 @@ cmd_test() {
             --log-level=info --max-cron-threads=0 >"$log_demo" 2>&1 || rc=1
         check_log "$log_demo" "install with demo data" || rc=1
     fi
-    passed=$((total - failed - errors))
+    # a skipped test is a defect here (e.g. no Chromium for the tours)
+    local skipped
+    skipped=$(grep -cE "INFO .*odoo\.addons\.$MODULE\.[a-z_.]+: skipped " "$log" || true)
+    if [ "$skipped" -gt 0 ]; then
+        say "$skipped test(s) skipped:"
+        grep -E "odoo\.addons\.$MODULE\.[a-z_.]+: skipped " "$log" | sed 's/.*: skipped/  skipped/' >&2
+        rc=1
+    fi
+    passed=$((total - failed - errors - skipped))
     say "test log: $log; took $((SECONDS - t0)) s"
-    echo "$passed passed, $((failed + errors)) failed"
+    echo "$passed passed, $((failed + errors + skipped)) failed"
     return $rc
 }
 

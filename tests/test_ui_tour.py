@@ -1,0 +1,30 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo.tests import HttpCase, tagged
+
+from .common import IncentiveCase
+
+
+@tagged("post_install", "-at_install")
+class TestIncentiveTours(IncentiveCase, HttpCase):
+    """What a rep sees in the browser (Odoo's tour runner, headless Chromium)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._make_plan(rate=3.0)
+
+    def test_rep_sees_own_commission(self):
+        self._invoice(self._order([(self.product, 10, 1000.0)]))
+        self.start_tour(
+            "/odoo/action-sale_incentive.action_sale_incentive_line_my",
+            "sale_incentive_rep_tour",
+            login=self.rep.login,
+        )
+
+    def test_rep_sees_expected_commission_on_order(self):
+        order = self._order([(self.product, 15, 1000.0)])
+        self.start_tour(
+            f"/odoo/sales/{order.id}",
+            "sale_incentive_order_tour",
+            login=self.rep.login,
+        )
