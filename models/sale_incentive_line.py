@@ -482,8 +482,13 @@ class SaleIncentiveLine(models.Model):
         vals_list = []
         refund_sources = []
         sources = []
+        # batch reads for the whole posting, not one per invoice
+        moves.invoice_line_ids.sale_line_ids.order_id.incentive_share_ids.mapped(
+            "share"
+        )
+        moves.invoice_user_id.partner_id.mapped("name")
         for company, company_moves in moves.grouped("company_id").items():
-            # one read of the company-dependent costs for the whole batch
+            # company-dependent costs
             company_moves.invoice_line_ids.product_id.with_company(company).mapped(
                 "standard_price"
             )

@@ -26,7 +26,9 @@ class SaleOrder(models.Model):
         help="Commissions this confirmed order is expected to earn (forecast), "
         "in company currency.",
     )
-    company_currency_id = fields.Many2one(related="company_id.currency_id")
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
 
     @api.depends("incentive_line_ids.amount", "incentive_line_ids.kind")
     def _compute_incentive_amount(self):

@@ -25,7 +25,9 @@ class SaleOrderLine(models.Model):
         for line in self:
             line.incentive_amount = data.get(line, 0.0)
 
-    company_currency_id = fields.Many2one(related="company_id.currency_id")
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
 
     def write(self, vals):
         res = super().write(vals)

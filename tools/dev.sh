@@ -190,9 +190,24 @@ cmd_test() {
     return $rc
 }
 
+# Benchmarks on a throwaway database (figures are printed, never asserted).
+cmd_bench() {
+    find_odoo
+    find_postgres
+    BENCH_DB="${MODULE}_bench_$(date +%s)_$$"
+    trap 'drop_db "$BENCH_DB"; if [ "$PG_STARTED" = 1 ]; then "${PG_STOP[@]}" >/dev/null 2>&1 || true; fi' EXIT
+    say "installing $MODULE in '$BENCH_DB'"
+    odoo -d "$BENCH_DB" --addons-path="$ADDONS_PATH" --data-dir="$STATE/data" \
+        -i "$MODULE" --without-demo=all --stop-after-init --log-level=warn
+    say "posting benchmark"
+    BENCH_ADDONS_PATH="$ADDONS_PATH" "$PY" "$ROOT/tools/bench_posting.py" "$BENCH_DB" \
+        "${BENCH_INVOICES:-2000}" "${BENCH_LINES:-5}" "${BENCH_REPS:-200}"
+}
+
 case "${1:-}" in
 run) cmd_run ;;
 test) cmd_test ;;
 reset) cmd_reset ;;
-*) die "usage: tools/dev.sh run|test|reset" ;;
+bench) cmd_bench ;;
+*) die "usage: tools/dev.sh run|test|reset|bench" ;;
 esac
