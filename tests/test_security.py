@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -67,3 +68,62 @@ class TestIncentiveSecurity(IncentiveCase):
             .create({"name": "Admin plan"})
         )
         self.assertEqual(plan.company_id, self.env.company)
+
+
+@tagged("post_install", "-at_install")
+class TestIncentiveMultiCompany(IncentiveCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.setup_other_company(name="Company B")["company"]
+        cls.env.user.company_ids |= cls.company_b
+        cls.rep.company_ids |= cls.company_b
+        cls.plan_a = cls._make_plan(rate=3.0, name="A 3%")
+        cls.plan_b = cls._make_plan(rate=7.0, name="B 7%", company_id=cls.company_b.id)
+
+    def _invoice_in(self, company):
+        env = self.env(context=dict(self.env.context, allowed_company_ids=company.ids))
+        invoice = (
+            env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.customer.id,
+                    "invoice_user_id": self.rep.id,
+                    "invoice_date": "2026-03-15",
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "Consulting",
+                                "quantity": 1,
+                                "price_unit": 1000.0,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        invoice.action_post()
+        return invoice
+
+    def test_each_company_applies_its_own_plans(self):
+        line_a = self._lines(move_id=self._invoice_in(self.env.company).id)
+        line_b = self._lines(move_id=self._invoice_in(self.company_b).id)
+        self.assertEqual(line_a.plan_id, self.plan_a)
+        self.assertMoney(line_a.amount, 30.0)
+        self.assertEqual(line_b.plan_id, self.plan_b)
+        self.assertEqual(line_b.company_id, self.company_b)
+        self.assertMoney(line_b.amount, 70.0)
+
+    def test_lines_of_another_company_are_hidden(self):
+        line_b = self._lines(move_id=self._invoice_in(self.company_b).id)
+        rep_in_a = (
+            self.env["sale.incentive.line"]
+            .with_user(self.rep)
+            .with_context(allowed_company_ids=self.env.company.ids)
+        )
+        self.assertFalse(rep_in_a.search([("id", "=", line_b.id)]))
+        with self.assertRaises(AccessError):
+            rep_in_a.browse(line_b.id).read(["amount"])
