@@ -106,6 +106,7 @@ class SaleIncentiveRule(models.Model):
             ("percentage", "Percentage of the base"),
             ("fixed_unit", "Fixed amount per unit"),
             ("fixed_line", "Fixed amount per line"),
+            ("fixed_order", "Fixed amount per order"),
             ("bracket", "Bracket table"),
             ("formula", "Formula"),
             ("commission_pct", "Percentage of the commission (addition)"),
@@ -316,6 +317,14 @@ class SaleIncentiveRule(models.Model):
         elif kind == "fixed_line":
             res["amount"] = self.fixed_amount if values["quantity"] else 0.0
             res["explanation"] = f"{fmt(self.fixed_amount)} " + self.env._("per line")
+        elif kind == "fixed_order":
+            # once per order, shared by its lines in proportion to their base
+            order_base = values["order_base"]
+            share = values["base"] / order_base if order_base else 1.0
+            res["amount"] = self.fixed_amount * share
+            res["explanation"] = f"{fmt(self.fixed_amount)} " + self.env._(
+                "per order × %(share)s of the order", share=f"{share:.2%}"
+            )
         elif kind == "bracket":
             res.update(self._compute_bracket(values))
         elif kind == "formula":

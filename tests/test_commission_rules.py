@@ -163,6 +163,18 @@ class TestCommissionRules(IncentiveCase):
         self.assertEqual(sorted(lines.mapped("amount")), [1_000.0, 1_500.0, 12_000.0])
         self.assertMoney(sum(lines.mapped("amount")), 14_500.0)
 
+    def test_fixed_amount_per_order_shared_by_lines(self):
+        self._make_plan(
+            rule={
+                "name": "Per order",
+                "compute_type": "fixed_order",
+                "fixed_amount": 300.0,
+            }
+        )
+        order = self._order([(self.product, 2, 1000.0), (self.product, 1, 1000.0)])
+        lines = self._earned(self._invoice(order))
+        self.assertEqual(sorted(lines.mapped("amount")), [100.0, 200.0])
+
     # -- bracket tables ------------------------------------------------------
     def test_order_whole_amount_brackets(self):
         """0–50万 2% … per order, whole amount: 1,200,000 → 48,000; 800,000 → 24,000."""
