@@ -2,3 +2,8 @@ from . import test_engine
 from . import test_commission_flow
 from . import test_security
 from . import test_plan_validation
+from . import test_customer_tier
+from . import test_engine_kpi
+from . import test_target
+from . import test_kpi
+from . import test_attribution

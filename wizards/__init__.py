@@ -1,0 +1,2 @@
+from . import sale_incentive_target_generate
+from . import sale_incentive_conflict_resolve
