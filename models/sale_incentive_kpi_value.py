@@ -175,3 +175,25 @@ class SaleIncentiveKpiValue(models.Model):
                         }
                     )
         return self.sudo().create(to_create)
+
+    @api.model
+    def _measure_plans(self, plans, date=None):
+        """Store the measured indicators of ``plans``' scorecards for the
+        period of ``date`` (today), for every beneficiary of each plan."""
+        date = date or fields.Date.context_today(self)
+        values = self.browse()
+        for plan in plans.filtered("scorecard_line_ids"):
+            kpis = plan.scorecard_line_ids.kpi_id.filtered("is_measured")
+            users = plan.user_ids | plan.team_ids.member_ids
+            if kpis and users:
+                values |= self._store_measured(
+                    kpis, users, date, plan.period, plan.company_id
+                )
+        return values
+
+    @api.model
+    def _cron_measure_kpis(self):
+        plans = self.env["sale.incentive.plan"].search(
+            [("scorecard_line_ids", "!=", False)]
+        )
+        self._measure_plans(plans)

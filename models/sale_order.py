@@ -89,19 +89,19 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     # Attribution (customer ownership, seed 004 §4.1)
     # ------------------------------------------------------------------
-    def _get_incentive_attribution_policy(self, owner):
+    def _get_incentive_attribution_policy(self, owner, plans_cache=None):
         """Policy of the plans covering the salesperson or the owner.
 
         When they set none or disagree, the company default (Settings) applies.
         """
         self.ensure_one()
-        date = (self.date_order or fields.Datetime.now()).date()
-        plans = (
-            self.env["sale.incentive.plan"]
-            .sudo()
-            ._get_applicable_plans(self.company_id, date)
-        )
-        plans = plans.filtered(
+        plans_cache = {} if plans_cache is None else plans_cache
+        key = (self.company_id, (self.date_order or fields.Datetime.now()).date())
+        if key not in plans_cache:
+            plans_cache[key] = (
+                self.env["sale.incentive.plan"].sudo()._get_applicable_plans(*key)
+            )
+        plans = plans_cache[key].filtered(
             lambda p: p._covers_user(self.user_id) or p._covers_user(owner)
         )
         policies = set(
@@ -165,10 +165,13 @@ class SaleOrder(models.Model):
         first_contacts = self._get_incentive_first_contacts(
             orders.partner_id.commercial_partner_id
         )
+        plans_cache = {}
         for order in orders:
             customer = order.partner_id.commercial_partner_id
             closer, owner = order.user_id, customer.incentive_owner_id
-            policy, closer_share = order._get_incentive_attribution_policy(owner)
+            policy, closer_share = order._get_incentive_attribution_policy(
+                owner, plans_cache
+            )
             shares = []
             outcome = policy
             if policy == "owner":

@@ -83,8 +83,11 @@ class TestCustomerTier(IncentiveCase):
         self._recompute()
         self.assertEqual(self.customer.incentive_tier_id, self.big)
         self.customer.incentive_tier_locked = False
-        self._recompute()
+        # the button of the tier list (trailing 12 months up to today)
+        action = self.big.action_recompute_partner_tiers()
+        self.assertIn("1 customer(s) changed tier", action["params"]["message"])
         self.assertEqual(self.customer.incentive_tier_id, self.small)
+        self.assertEqual(self.small.partner_count, 1)
 
     def test_lines_keep_tier_in_force(self):
         plan = self._make_plan(rate=3.0)

@@ -250,3 +250,28 @@ class TestKpi(IncentiveCase):
             )
         with self.assertRaises(AccessError):
             self.kpi_revenue.with_user(self.manager).direction = "lower"
+
+    def test_measure_kpis_action(self):
+        plan = self._scorecard_plan(
+            [
+                {"kpi_id": self.kpi_revenue.id, "weight": 50, "target": 1_000},
+                {"kpi_id": self.kpi_satisfaction.id, "weight": 50, "target": 90},
+            ]
+        )
+        self._invoice(self._order([(self.product, 2, 1000.0)]), date=self.today)
+        action = (
+            self.env.ref("sale_incentive.action_server_measure_kpis")
+            .with_user(self.manager)
+            .with_context(active_model=plan._name, active_ids=plan.ids)
+            .run()
+        )
+        values = self.env["sale.incentive.kpi.value"].search(action["domain"])
+        # only measured indicators, for both beneficiaries of the plan
+        self.assertEqual(
+            {(v.user_id, v.kpi_id, v.value, v.state) for v in values},
+            {
+                (self.rep, self.kpi_revenue, 2_000.0, "approved"),
+                (self.rep_b, self.kpi_revenue, 0.0, "approved"),
+            },
+        )
+        self.assertEqual(values.mapped("date_from"), [self.date_from] * 2)
