@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -156,11 +158,12 @@ class SaleIncentiveKpiValue(models.Model):
         )
         index = {(v.kpi_id, v.user_id): v for v in existing}
         to_create = []
+        to_update = defaultdict(lambda: self.browse())
         for kpi, by_user in measured.items():
             for user, amount in by_user.items():
                 record = index.get((kpi, user))
                 if record:
-                    record.sudo().write({"value": amount, "state": "approved"})
+                    to_update[amount] |= record
                 else:
                     to_create.append(
                         {
@@ -174,7 +177,12 @@ class SaleIncentiveKpiValue(models.Model):
                             "state": "approved",
                         }
                     )
-        return self.sudo().create(to_create)
+        # one write per distinct value
+        updated = self.browse()
+        for amount, records in to_update.items():
+            records.sudo().write({"value": amount, "state": "approved"})
+            updated |= records
+        return self.sudo().create(to_create) | updated
 
     @api.model
     def _measure_plans(self, plans, date=None):

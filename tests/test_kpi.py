@@ -275,3 +275,13 @@ class TestKpi(IncentiveCase):
             },
         )
         self.assertEqual(values.mapped("date_from"), [self.date_from] * 2)
+        # measuring again updates the same records
+        self._invoice(
+            self._order([(self.product, 1, 1000.0)], user=self.rep_b), date=self.today
+        )
+        again = self.env["sale.incentive.kpi.value"]._measure_plans(plan)
+        self.assertEqual(again, values)
+        self.assertEqual(
+            {(v.user_id, v.value) for v in values},
+            {(self.rep, 2_000.0), (self.rep_b, 1_000.0)},
+        )
