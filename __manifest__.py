@@ -27,6 +27,7 @@
         "views/sale_incentive_menus.xml",
         "wizards/sale_incentive_target_generate_views.xml",
         "wizards/sale_incentive_conflict_resolve_views.xml",
+        "wizards/sale_incentive_scorecard_report_views.xml",
     ],
     "demo": [
         "demo/sale_incentive_demo.xml",

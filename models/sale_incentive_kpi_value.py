@@ -158,7 +158,7 @@ class SaleIncentiveKpiValue(models.Model):
         )
         index = {(v.kpi_id, v.user_id): v for v in existing}
         to_create = []
-        to_update = defaultdict(lambda: self.browse())
+        to_update = defaultdict(self.browse)
         for kpi, by_user in measured.items():
             for user, amount in by_user.items():
                 record = index.get((kpi, user))

@@ -314,39 +314,45 @@ class SaleIncentivePlan(models.Model):
             self, user, date_from, date_to
         )
 
-    def _get_kpi_details(self, user, date_from, date_to):
-        """[(scorecard line, actual, score ratio)] and the weighted score."""
+    def _get_kpi_details(self, users, date_from, date_to):
+        """{user: ([(scorecard line, actual, score ratio)], weighted score)}.
+
+        Measured indicators are computed for all ``users`` at once.
+        """
         self.ensure_one()
         lines = self.scorecard_line_ids
         kpis = lines.kpi_id
-        measured = kpis._measure(user, date_from, date_to, self.company_id)
+        measured = kpis._measure(users, date_from, date_to, self.company_id)
         approved = self.env["sale.incentive.kpi.value"]._get_approved(
-            kpis.filtered(lambda k: not k.is_measured), user, date_from, date_to
+            kpis.filtered(lambda k: not k.is_measured), users, date_from, date_to
         )
-        items = []
-        actuals = []
-        for line in lines:
-            if line.kpi_id in measured:
-                actual = measured[line.kpi_id].get(user, 0.0)
-            else:
-                actual = approved.get((line.kpi_id, user), 0.0)
-            actuals.append(actual)
-            items.append(
-                {
-                    "weight": line.weight,
-                    "actual": actual,
-                    "target": line.target,
-                    "direction": line.direction,
-                    "floor": line.floor,
-                    "cap": line.cap,
-                }
-            )
-        total, scores = kpi_engine.scorecard(items)
-        return list(zip(lines, actuals, scores, strict=True)), total
+        result = {}
+        for user in users:
+            items = []
+            actuals = []
+            for line in lines:
+                if line.kpi_id in measured:
+                    actual = measured[line.kpi_id].get(user, 0.0)
+                else:
+                    actual = approved.get((line.kpi_id, user), 0.0)
+                actuals.append(actual)
+                items.append(
+                    {
+                        "weight": line.weight,
+                        "actual": actual,
+                        "target": line.target,
+                        "direction": line.direction,
+                        "floor": line.floor,
+                        "cap": line.cap,
+                    }
+                )
+            total, scores = kpi_engine.scorecard(items)
+            result[user] = (list(zip(lines, actuals, scores, strict=True)), total)
+        return result
 
     def _get_kpi_score(self, user, date_from, date_to):
         """Weighted KPI score of ``user`` as a ratio (0.83), None without scorecard."""
         self.ensure_one()
         if not self.scorecard_line_ids:
             return None
-        return self._get_kpi_details(user, date_from, date_to)[1]
+        return self._get_kpi_details(user, date_from, date_to)[user][1]

@@ -81,7 +81,9 @@ class TestKpi(IncentiveCase):
         self._activities(self.visit_type, 18, self.rep)
         self._activities(self.visit_type, 5, self.rep_b)  # someone else's
         self._activities(self.complaint_type, 2, self.rep, done=False)
-        details, score = plan._get_kpi_details(self.rep, self.date_from, self.date_to)
+        details, score = plan._get_kpi_details(self.rep, self.date_from, self.date_to)[
+            self.rep
+        ]
         self.assertEqual(
             [(line.kpi_id, actual, s) for line, actual, s in details],
             [
@@ -285,3 +287,37 @@ class TestKpi(IncentiveCase):
             {(v.user_id, v.value) for v in values},
             {(self.rep, 2_000.0), (self.rep_b, 1_000.0)},
         )
+
+    def test_scorecard_report(self):
+        plan = self._scorecard_plan(
+            [
+                {"kpi_id": self.kpi_revenue.id, "weight": 60, "target": 4_000},
+                {"kpi_id": self.kpi_satisfaction.id, "weight": 40, "target": 90},
+            ]
+        )
+        self._invoice(self._order([(self.product, 3, 1000.0)]), date=self.today)
+        self._value(self.kpi_satisfaction, self.rep_b, 90)
+        # a rep sees their own scorecard only, whoever they pick
+        report = (
+            self.env["sale.incentive.scorecard.report"]
+            .with_user(self.rep)
+            .create({"plan_id": plan.id, "user_ids": [Command.set(self.rep_b.ids)]})
+        )
+        report.action_compute()
+        self.assertEqual(
+            [(r.user_id, r.kpi_id, r.actual, r.score) for r in report.line_ids],
+            [
+                (self.rep, self.kpi_revenue, 3_000.0, 75.0),
+                (self.rep, self.kpi_satisfaction, 0.0, 0.0),
+            ],
+        )
+        self.assertEqual(report.line_ids.mapped("total"), [45.0, 45.0])
+        # the manager sees the plan's beneficiaries
+        report = (
+            self.env["sale.incentive.scorecard.report"]
+            .with_user(self.manager)
+            .create({"plan_id": plan.id, "user_ids": False})
+        )
+        report.action_compute()
+        totals = {r.user_id: r.total for r in report.line_ids}
+        self.assertEqual(totals, {self.rep: 45.0, self.rep_b: 40.0})
