@@ -97,17 +97,19 @@ class SaleIncentiveCustomerTier(models.Model):
                     )
 
     def _compute_partner_count(self):
-        counts = defaultdict(int)
+        counts = {}
         for company in self.company_id:
-            partners = (
+            counts.update(
                 self.env["res.partner"]
                 .with_company(company)
-                .search([("incentive_tier_id", "in", self.ids)])
+                ._read_group(
+                    [("incentive_tier_id", "in", self.ids)],
+                    ["incentive_tier_id"],
+                    ["__count"],
+                )
             )
-            for partner in partners:
-                counts[partner.with_company(company).incentive_tier_id.id] += 1
         for tier in self:
-            tier.partner_count = counts[tier.id]
+            tier.partner_count = counts.get(tier, 0)
 
     # ------------------------------------------------------------------
     # Classification

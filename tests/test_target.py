@@ -193,3 +193,26 @@ class TestTarget(IncentiveCase):
         self.assertEqual(self.target.amount, 12_000.0)
         with self.assertRaises(AccessError):
             other.with_user(self.manager).amount = 1.0
+
+    def test_multi_company(self):
+        other = self.env["res.company"].create({"name": "Other Co"})
+        self.env.user.company_ids += other
+        plan_b = self._make_plan(rate=1.0, company_id=other.id).with_company(other)
+        target_b = self.Target.with_company(other).create(
+            {
+                "plan_id": plan_b.id,
+                "user_id": self.rep.id,
+                "date_from": self.month_from,
+                "amount": 1_000.0,
+            }
+        )
+        self.assertEqual(target_b.company_id, other)
+        domain = [("user_id", "=", self.rep.id)]
+        for user in (self.rep, self.manager, self.incentive_admin):
+            self.assertEqual(
+                self.Target.with_user(user).search(domain), self.target, user.login
+            )
+        self.assertEqual(
+            self.Target.with_context(allowed_company_ids=[other.id]).search(domain),
+            target_b,
+        )
