@@ -38,7 +38,6 @@ class SaleOrder(models.Model):
         "Credit Attribution",
         readonly=True,
         copy=False,
-        tracking=True,
         help="How the commission credit was attributed at confirmation when the "
         "salesperson is not the customer's owner.",
     )
