@@ -13,17 +13,27 @@
     "data": [
         "security/sale_incentive_security.xml",
         "security/ir.model.access.csv",
+        "data/sale_incentive_data.xml",
+        "data/sale_incentive_kpi_data.xml",
         "views/sale_incentive_plan_views.xml",
         "views/sale_incentive_line_views.xml",
         "views/sale_order_views.xml",
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
+        "views/sale_incentive_customer_tier_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/sale_incentive_target_views.xml",
+        "views/sale_incentive_kpi_views.xml",
         "views/sale_incentive_menus.xml",
+        "wizards/sale_incentive_target_generate_views.xml",
+        "wizards/sale_incentive_conflict_resolve_views.xml",
+        "wizards/sale_incentive_scorecard_report_views.xml",
     ],
     "assets": {
         "web.assets_tests": ["sale_incentive/static/tests/tours/**/*"],
     },
     "demo": [
         "demo/sale_incentive_demo.xml",
+        "demo/sale_incentive_kpi_demo.xml",
     ],
 }

@@ -1,7 +1,12 @@
 from . import res_company
 from . import res_partner
 from . import product_template
+from . import sale_incentive_customer_tier
 from . import sale_incentive_plan
+from . import sale_incentive_target
+from . import sale_incentive_kpi
+from . import sale_incentive_kpi_value
+from . import sale_incentive_scorecard_line
 from . import sale_incentive_rule
 from . import sale_incentive_bracket
 from . import sale_incentive_line
@@ -10,3 +15,4 @@ from . import sale_order
 from . import sale_order_line
 from . import account_move
 from . import account_partial_reconcile
+from . import res_config_settings

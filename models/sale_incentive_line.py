@@ -78,6 +78,13 @@ class SaleIncentiveLine(models.Model):
     )
     team_id = fields.Many2one("crm.team", "Sales Team", readonly=True, index=True)
     customer_id = fields.Many2one("res.partner", readonly=True, index=True)
+    tier_id = fields.Many2one(
+        "sale.incentive.customer.tier",
+        "Customer Tier",
+        readonly=True,
+        ondelete="restrict",
+        help="The customer's tier when the line was written.",
+    )
     product_id = fields.Many2one("product.product", readonly=True)
     order_id = fields.Many2one("sale.order", readonly=True, index=True)
     sale_line_id = fields.Many2one(
@@ -219,7 +226,14 @@ class SaleIncentiveLine(models.Model):
     @api.model
     def _get_customer_tier(self, customer, date):
         """Tier code of the customer (hook, extended by customer tiers)."""
-        return ""
+        return self._get_customer_tier_record(customer).code or ""
+
+    @api.model
+    def _get_customer_tier_record(self, customer, company=None):
+        """The tier in force of ``customer`` (its commercial partner)."""
+        company = company or self.env.company
+        partner = customer.commercial_partner_id.with_company(company)
+        return partner.incentive_tier_id
 
     @api.model
     def _get_rule_values(self, source, plan):
@@ -354,6 +368,9 @@ class SaleIncentiveLine(models.Model):
             "partner_id": partner.id,
             "team_id": source["team"].id,
             "customer_id": source["customer"].id,
+            "tier_id": self._get_customer_tier_record(
+                source["customer"], source["company"]
+            ).id,
             "product_id": source["product"].id,
             "order_id": source["order"].id,
             "sale_line_id": source["sale_line"].id,
@@ -591,6 +608,7 @@ class SaleIncentiveLine(models.Model):
                         "partner_id": origin.partner_id.id,
                         "team_id": origin.team_id.id,
                         "customer_id": origin.customer_id.id,
+                        "tier_id": origin.tier_id.id,
                         "product_id": origin.product_id.id,
                         "order_id": origin.order_id.id,
                         "sale_line_id": origin.sale_line_id.id,
@@ -666,6 +684,7 @@ class SaleIncentiveLine(models.Model):
                             "partner_id": line.partner_id.id,
                             "team_id": line.team_id.id,
                             "customer_id": line.customer_id.id,
+                            "tier_id": line.tier_id.id,
                             "product_id": line.product_id.id,
                             "order_id": line.order_id.id,
                             "sale_line_id": line.sale_line_id.id,

@@ -2,6 +2,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..engine import kpi as kpi_engine
+from ..engine import scoring
+
 
 class SaleIncentivePlan(models.Model):
     """A commission scheme, valid over a date range (one record per version)."""
@@ -99,6 +102,31 @@ class SaleIncentivePlan(models.Model):
     line_ids = fields.One2many("sale.incentive.line", "plan_id", readonly=True)
     line_count = fields.Integer(compute="_compute_line_count")
     note = fields.Html()
+    attribution_policy = fields.Selection(
+        [
+            ("closer", "The salesperson who closed the order"),
+            ("owner", "The customer's owner"),
+            ("first_contact", "The first contact"),
+            ("split", "Split closer / owner"),
+            ("manager", "The manager decides (conflict)"),
+        ],
+        tracking=True,
+        help="Who is credited when the salesperson of an order is not the "
+        "customer's owner. Empty: the default of the Settings.",
+    )
+    attribution_closer_share = fields.Float(
+        "Closer's Share (%)",
+        default=50.0,
+        help="Split policy: the closer's share; the owner gets the rest.",
+    )
+    scorecard_line_ids = fields.One2many(
+        "sale.incentive.scorecard.line",
+        "plan_id",
+        string="KPI Scorecard",
+        copy=True,
+        help="Weighted indicators (weights add up to 100%); the score is a "
+        "multiplier or a share of a bonus pool at settlement.",
+    )
 
     @api.constrains("date_from", "date_to")
     def _check_dates(self):
@@ -108,6 +136,33 @@ class SaleIncentivePlan(models.Model):
                     self.env._(
                         "Plan '%(name)s' must start on or before its end date.",
                         name=plan.name,
+                    )
+                )
+
+    @api.constrains("scorecard_line_ids", "attribution_closer_share")
+    def _check_scorecard(self):
+        for plan in self:
+            if not 0 <= plan.attribution_closer_share <= 100:
+                raise ValidationError(
+                    self.env._("The closer's share is between 0% and 100%.")
+                )
+            lines = plan.scorecard_line_ids
+            if not lines:
+                continue
+            if scoring.validate_weights(lines.mapped("weight")):
+                raise ValidationError(
+                    self.env._(
+                        "The KPI weights of plan '%(plan)s' must add up to 100%% "
+                        "(now %(total)s%%).",
+                        plan=plan.name,
+                        total=f"{sum(lines.mapped('weight')):g}",
+                    )
+                )
+            if len(lines.kpi_id) != len(lines):
+                raise ValidationError(
+                    self.env._(
+                        "An indicator appears twice in the scorecard of '%(plan)s'.",
+                        plan=plan.name,
                     )
                 )
 
@@ -292,3 +347,56 @@ class SaleIncentivePlan(models.Model):
             "tag": "display_notification",
             "params": {"message": message, "type": "success", "sticky": False},
         }
+
+    # ------------------------------------------------------------------
+    # Targets and KPI scorecard (called by the settlement)
+    # ------------------------------------------------------------------
+    def _get_incentive_target(self, user, date_from, date_to):
+        """Target amount of ``user`` under this plan within the dates (0.0)."""
+        self.ensure_one()
+        return self.env["sale.incentive.target"]._get_target_amount(
+            self, user, date_from, date_to
+        )
+
+    def _get_kpi_details(self, users, date_from, date_to):
+        """{user: ([(scorecard line, actual, score ratio)], weighted score)}.
+
+        Measured indicators are computed for all ``users`` at once.
+        """
+        self.ensure_one()
+        lines = self.scorecard_line_ids
+        kpis = lines.kpi_id
+        measured = kpis._measure(users, date_from, date_to, self.company_id)
+        approved = self.env["sale.incentive.kpi.value"]._get_approved(
+            kpis.filtered(lambda k: not k.is_measured), users, date_from, date_to
+        )
+        result = {}
+        for user in users:
+            items = []
+            actuals = []
+            for line in lines:
+                if line.kpi_id in measured:
+                    actual = measured[line.kpi_id].get(user, 0.0)
+                else:
+                    actual = approved.get((line.kpi_id, user), 0.0)
+                actuals.append(actual)
+                items.append(
+                    {
+                        "weight": line.weight,
+                        "actual": actual,
+                        "target": line.target,
+                        "direction": line.direction,
+                        "floor": line.floor,
+                        "cap": line.cap,
+                    }
+                )
+            total, scores = kpi_engine.scorecard(items)
+            result[user] = (list(zip(lines, actuals, scores, strict=True)), total)
+        return result
+
+    def _get_kpi_score(self, user, date_from, date_to):
+        """Weighted KPI score of ``user`` as a ratio (0.83), None without scorecard."""
+        self.ensure_one()
+        if not self.scorecard_line_ids:
+            return None
+        return self._get_kpi_details(user, date_from, date_to)[user][1]

@@ -76,6 +76,12 @@ class SaleIncentiveRule(models.Model):
         help="Matches products of these categories and of their children.",
     )
     team_ids = fields.Many2many("crm.team", string="Sales Teams")
+    tier_ids = fields.Many2many(
+        "sale.incentive.customer.tier",
+        string="Customer Tiers",
+        check_company=True,
+        help="Matches only customers in one of these tiers (when the line is written).",
+    )
     customer_type = fields.Selection(
         [("any", "Any customer"), ("new", "New customers"), ("existing", "Existing")],
         required=True,
@@ -276,6 +282,8 @@ class SaleIncentiveRule(models.Model):
         if self.customer_type == "new" and not values["is_new_customer"]:
             return False
         if self.customer_type == "existing" and values["is_new_customer"]:
+            return False
+        if self.tier_ids and values["tier"] not in self.tier_ids.mapped("code"):
             return False
         if self.price_condition != "any":
             below = values["below_guide"]

@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 from ..engine import splits
 
@@ -28,6 +28,28 @@ class SaleOrder(models.Model):
     )
     company_currency_id = fields.Many2one(
         related="company_id.currency_id", string="Company Currency"
+    )
+    incentive_attribution = fields.Selection(
+        [
+            ("closer", "Closer credited"),
+            ("owner", "Owner credited"),
+            ("first_contact", "First contact credited"),
+            ("split", "Split closer / owner"),
+            ("conflict", "Disputed"),
+            ("resolved", "Resolved by the manager"),
+        ],
+        "Credit Attribution",
+        readonly=True,
+        copy=False,
+        help="How the commission credit was attributed at confirmation when the "
+        "salesperson is not the customer's owner.",
+    )
+    incentive_conflict = fields.Boolean(
+        "Credit Disputed",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="The credit of this order is disputed: a manager resolves it.",
     )
 
     @api.depends("incentive_line_ids.amount", "incentive_line_ids.kind")
@@ -67,7 +89,177 @@ class SaleOrder(models.Model):
                     )
                 )
 
+    # ------------------------------------------------------------------
+    # Attribution (customer ownership, seed 004 §4.1)
+    # ------------------------------------------------------------------
+    def _get_incentive_attribution_policy(self, owner, plans_cache=None):
+        """Policy of the plans covering the salesperson or the owner.
+
+        When they set none or disagree, the company default (Settings) applies.
+        """
+        self.ensure_one()
+        plans_cache = {} if plans_cache is None else plans_cache
+        key = (self.company_id, (self.date_order or fields.Datetime.now()).date())
+        if key not in plans_cache:
+            plans_cache[key] = (
+                self.env["sale.incentive.plan"].sudo()._get_applicable_plans(*key)
+            )
+        plans = plans_cache[key].filtered(
+            lambda p: p._covers_user(self.user_id) or p._covers_user(owner)
+        )
+        policies = set(
+            plans.filtered("attribution_policy").mapped("attribution_policy")
+        )
+        if len(policies) == 1:
+            plan = plans.filtered("attribution_policy")[:1]
+            return policies.pop(), plan.attribution_closer_share
+        default = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("sale_incentive.attribution_policy")
+        )
+        return default or "closer", 50.0
+
+    @api.model
+    def _get_incentive_first_contacts(self, partners):
+        """{commercial partner: internal user} of the earliest logged interaction.
+
+        The author of the earliest message or done activity on the partner by
+        an internal user; one query for all ``partners``.
+        """
+        if not partners:
+            return {}
+        odoobot = self.env.ref("base.partner_root")
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", "res.partner"),
+                    ("res_id", "in", partners.ids),
+                    ("author_id", "!=", odoobot.id),
+                    ("author_id.user_ids.share", "=", False),
+                    "|",
+                    ("message_type", "in", ("comment", "email")),
+                    ("mail_activity_type_id", "!=", False),
+                ],
+                order="date, id",
+            )
+        )
+        found = {}
+        for message in messages:
+            partner = partners.browse(message.res_id)
+            if partner not in found:
+                user = message.author_id.user_ids.filtered(lambda u: not u.share)[:1]
+                if user:
+                    found[partner] = user
+        return found
+
+    def _apply_incentive_attribution(self):
+        """Credit the owner / first contact / a split when someone else sells."""
+        orders = self.filtered(
+            lambda o: (
+                o.user_id
+                and not o.incentive_share_ids
+                and o.partner_id.commercial_partner_id.incentive_owner_id
+                and o.partner_id.commercial_partner_id.incentive_owner_id != o.user_id
+            )
+        )
+        first_contacts = self._get_incentive_first_contacts(
+            orders.partner_id.commercial_partner_id
+        )
+        plans_cache = {}
+        for order in orders:
+            customer = order.partner_id.commercial_partner_id
+            closer, owner = order.user_id, customer.incentive_owner_id
+            policy, closer_share = order._get_incentive_attribution_policy(
+                owner, plans_cache
+            )
+            shares = []
+            outcome = policy
+            if policy == "owner":
+                shares = [(owner, 100.0)]
+            elif policy == "first_contact":
+                contact = first_contacts.get(customer)
+                if not contact:
+                    outcome = "closer"
+                elif contact != closer:
+                    shares = [(contact, 100.0)]
+            elif policy == "split":
+                shares = [(closer, closer_share), (owner, 100.0 - closer_share)]
+                shares = [share for share in shares if share[1] > 0]
+            elif policy == "manager":
+                outcome = "conflict"
+            order.write(
+                {
+                    "incentive_share_ids": [
+                        Command.create(
+                            {
+                                "user_id": user.id,
+                                "partner_id": user.partner_id.id,
+                                "share": share,
+                            }
+                        )
+                        for user, share in shares
+                    ],
+                    "incentive_attribution": outcome,
+                    "incentive_conflict": outcome == "conflict",
+                }
+            )
+            credited = ", ".join(
+                f"{user.name} {share:g}%" for user, share in shares
+            ) or self.env._("%(name)s 100%%", name=closer.name)
+            order.message_post(
+                body=self.env._(
+                    "%(closer)s sold to a customer owned by %(owner)s: %(outcome)s "
+                    "(%(credited)s).",
+                    closer=closer.name,
+                    owner=owner.name,
+                    outcome=dict(
+                        order._fields["incentive_attribution"]._description_selection(
+                            self.env
+                        )
+                    )[outcome],
+                    credited=credited,
+                )
+            )
+
+    def action_incentive_dispute(self):
+        """A salesperson disputes who is credited: the manager resolves it."""
+        self.check_access("read")
+        for order in self:
+            if order.state != "sale":
+                raise UserError(
+                    self.env._("Only a confirmed order's credit can be disputed.")
+                )
+        # a salesperson may dispute an order they can see but not edit: the
+        # flag is written on their behalf
+        self.sudo().write(
+            {"incentive_conflict": True, "incentive_attribution": "conflict"}
+        )
+        for order in self.sudo():
+            order.message_post(
+                author_id=self.env.user.partner_id.id,
+                body=self.env._(
+                    "%(user)s disputes the commission credit of this order.",
+                    user=self.env.user.name,
+                ),
+            )
+        return True
+
+    def action_incentive_resolve(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Resolve Credit Conflict"),
+            "res_model": "sale.incentive.conflict.resolve",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_id": self.id},
+        }
+
     def action_confirm(self):
+        self._apply_incentive_attribution()
         res = super().action_confirm()
         self.env["sale.incentive.line"].sudo()._refresh_forecast(self)
         return res

@@ -5,3 +5,8 @@ from . import test_plan_validation
 from . import test_commission_rules
 from . import test_commission_lifecycle
 from . import test_ui_tour
+from . import test_customer_tier
+from . import test_engine_kpi
+from . import test_target
+from . import test_kpi
+from . import test_attribution

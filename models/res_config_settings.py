@@ -1,0 +1,40 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    incentive_new_customer_mode = fields.Selection(
+        related="company_id.incentive_new_customer_mode", readonly=False
+    )
+    incentive_new_customer_months = fields.Integer(
+        related="company_id.incentive_new_customer_months", readonly=False
+    )
+    incentive_new_customer_date = fields.Date(
+        related="company_id.incentive_new_customer_date", readonly=False
+    )
+    incentive_tier_window = fields.Selection(
+        [
+            ("trailing_12", "Trailing 12 months"),
+            ("calendar_year", "Calendar year"),
+        ],
+        string="Customer Tier Window",
+        default="trailing_12",
+        config_parameter="sale_incentive.tier_window",
+        help="Invoiced sales over which customers are classified in tiers.",
+    )
+    incentive_attribution_policy = fields.Selection(
+        [
+            ("closer", "The salesperson who closed the order"),
+            ("owner", "The customer's owner"),
+            ("first_contact", "The first contact"),
+            ("split", "Split closer / owner"),
+            ("manager", "The manager decides (conflict)"),
+        ],
+        string="Default Attribution",
+        default="closer",
+        config_parameter="sale_incentive.attribution_policy",
+        help="Who is credited when the salesperson is not the customer's owner "
+        "and the applicable plans set no policy or disagree.",
+    )

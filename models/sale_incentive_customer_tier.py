@@ -1,0 +1,231 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import itertools
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+TIER_WINDOW_PARAM = "sale_incentive.tier_window"
+
+
+class SaleIncentiveCustomerTier(models.Model):
+    """A customer tier (big / medium / small) by invoiced sales over a window.
+
+    A commercial partner falls in the tier whose range contains its invoiced
+    untaxed sales (company currency, converted into the tier's currency) over
+    the window chosen in Settings: the trailing 12 months or the calendar year.
+    """
+
+    _name = "sale.incentive.customer.tier"
+    _description = "Sales Incentive Customer Tier"
+    _order = "company_id, min_amount desc, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(
+        required=True,
+        help="Used by rule conditions and formulas (variable 'tier').",
+    )
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(
+        "res.currency",
+        required=True,
+        default=lambda self: self.env.company.currency_id,
+        help="Currency of the thresholds; sales are converted at the "
+        "recomputation date.",
+    )
+    min_amount = fields.Monetary(
+        "Sales From", help="Invoiced untaxed sales from this amount (included)."
+    )
+    max_amount = fields.Monetary(
+        "Sales Up To",
+        help="Up to this amount (excluded). Zero: no upper limit.",
+    )
+    partner_count = fields.Integer(compute="_compute_partner_count")
+    note = fields.Text()
+
+    _sql_constraints = [
+        (
+            "code_company_uniq",
+            "unique(code, company_id)",
+            "A tier code must be unique per company.",
+        )
+    ]
+
+    @api.constrains("min_amount", "max_amount", "company_id", "active")
+    def _check_thresholds(self):
+        for tier in self:
+            if tier.min_amount < 0 or tier.max_amount < 0:
+                raise ValidationError(self.env._("Tier thresholds cannot be negative."))
+            if tier.max_amount and tier.max_amount <= tier.min_amount:
+                raise ValidationError(
+                    self.env._(
+                        "Tier '%(name)s': the upper threshold must be above the "
+                        "lower one.",
+                        name=tier.name,
+                    )
+                )
+        companies = self.company_id
+        tiers = self.search([("company_id", "in", companies.ids)])
+        for company in companies:
+            ranges = sorted(
+                (
+                    (t.min_amount, t.max_amount or float("inf"), t)
+                    for t in tiers.filtered(lambda t, c=company: t.company_id == c)
+                ),
+                key=lambda r: (r[0], r[1]),
+            )
+            for (_lo_a, hi_a, tier_a), (lo_b, _hi_b, tier_b) in itertools.pairwise(
+                ranges
+            ):
+                if tier_a.currency_id != tier_b.currency_id:
+                    raise ValidationError(
+                        self.env._("All tiers of a company must use one currency.")
+                    )
+                if lo_b < hi_a:
+                    raise ValidationError(
+                        self.env._(
+                            "Tiers '%(a)s' and '%(b)s' have overlapping thresholds.",
+                            a=tier_a.name,
+                            b=tier_b.name,
+                        )
+                    )
+
+    def _compute_partner_count(self):
+        counts = {}
+        for company in self.company_id:
+            counts.update(
+                self.env["res.partner"]
+                .with_company(company)
+                ._read_group(
+                    [("incentive_tier_id", "in", self.ids)],
+                    ["incentive_tier_id"],
+                    ["__count"],
+                )
+            )
+        for tier in self:
+            tier.partner_count = counts.get(tier, 0)
+
+    # ------------------------------------------------------------------
+    # Classification
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_window(self, date):
+        """(date_from, date_to) of the sales window ending on ``date``."""
+        window = (
+            self.env["ir.config_parameter"].sudo().get_param(TIER_WINDOW_PARAM)
+            or "trailing_12"
+        )
+        if window == "calendar_year":
+            return date.replace(month=1, day=1), date.replace(month=12, day=31)
+        return date - relativedelta(years=1) + relativedelta(days=1), date
+
+    def _tier_for_amount(self, amount, company, date):
+        """The tier of ``self`` (one company's tiers) containing ``amount``.
+
+        ``amount`` is in company currency; thresholds are converted once.
+        """
+        for tier in self:
+            low = tier.currency_id._convert(
+                tier.min_amount, company.currency_id, company, date, round=False
+            )
+            high = (
+                tier.currency_id._convert(
+                    tier.max_amount, company.currency_id, company, date, round=False
+                )
+                if tier.max_amount
+                else None
+            )
+            if amount >= low and (high is None or amount < high):
+                return tier
+        return self.browse()
+
+    @api.model
+    def _get_invoiced_sales(self, company, date_from, date_to, partners=None):
+        """{commercial partner: untaxed invoiced sales} in one grouped query."""
+        domain = [
+            ("company_id", "=", company.id),
+            ("parent_state", "=", "posted"),
+            ("move_id.move_type", "in", ("out_invoice", "out_refund")),
+            ("display_type", "=", "product"),
+            ("invoice_date", ">=", date_from),
+            ("invoice_date", "<=", date_to),
+        ]
+        if partners is not None:
+            domain.append(("partner_id", "in", partners.ids))
+        groups = self.env["account.move.line"]._read_group(
+            domain, ["partner_id"], ["balance:sum"]
+        )
+        return {partner: -balance for partner, balance in groups if partner}
+
+    @api.model
+    def _recompute_partner_tiers(self, companies=None, date=None):
+        """Classify the commercial partners of ``companies`` (batch).
+
+        Partners with sales in the window or a tier already are classified;
+        locked partners are left alone.  Returns the number of changes.
+        """
+        date = date or fields.Date.context_today(self)
+        companies = companies or self.search([("company_id", "!=", False)]).company_id
+        partner_model = self.env["res.partner"]
+        changed = 0
+        for company in companies:
+            tiers = self.search([("company_id", "=", company.id)])
+            if not tiers:
+                continue
+            date_from, date_to = self._get_window(date)
+            sales = self._get_invoiced_sales(company, date_from, date_to)
+            partners_c = partner_model.with_company(company)
+            partners = partners_c.browse(p.id for p in sales) | partners_c.search(
+                [("incentive_tier_id", "!=", False)]
+            )
+            partners = partners.filtered(
+                lambda p: not p.incentive_tier_locked and p.commercial_partner_id == p
+            )
+            by_tier = defaultdict(list)
+            for partner in partners:
+                tier = tiers._tier_for_amount(sales.get(partner, 0.0), company, date)
+                if partner.incentive_tier_id != tier:
+                    by_tier[tier.id].append(partner.id)
+            for tier_id, partner_ids in by_tier.items():
+                partners_c.browse(partner_ids).sudo().write(
+                    {"incentive_tier_id": tier_id or False}
+                )
+                changed += len(partner_ids)
+        return changed
+
+    @api.model
+    def _cron_recompute_partner_tiers(self):
+        self._recompute_partner_tiers()
+
+    def action_recompute_partner_tiers(self):
+        companies = self.company_id or self.env.companies
+        changed = self._recompute_partner_tiers(companies)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "Customer tiers recomputed: %(count)s customer(s) changed tier.",
+                    count=changed,
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def action_view_partners(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.name,
+            "res_model": "res.partner",
+            "view_mode": "list,form",
+            "domain": [("incentive_tier_id", "=", self.id)],
+            "context": {"allowed_company_ids": self.company_id.ids},
+        }

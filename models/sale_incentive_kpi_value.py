@@ -1,0 +1,207 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..engine import periods
+
+
+class SaleIncentiveKpiValue(models.Model):
+    """The actual of one indicator for one salesperson and period.
+
+    Measured indicators write approved values (``_store_measured``); manual
+    ones are entered by a manager and count only once approved.
+    """
+
+    _name = "sale.incentive.kpi.value"
+    _description = "Sales Incentive KPI Value"
+    _inherit = ["mail.thread"]
+    _order = "date_from desc, user_id, kpi_id"
+    _check_company_auto = True
+
+    kpi_id = fields.Many2one(
+        "sale.incentive.kpi",
+        "Indicator",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        index=True,
+    )
+    user_id = fields.Many2one(
+        "res.users", "Salesperson", required=True, index=True, tracking=True
+    )
+    period = fields.Selection(
+        [("month", "Month"), ("quarter", "Quarter"), ("year", "Year")],
+        required=True,
+        default="month",
+    )
+    date_from = fields.Date(
+        "Period Start",
+        required=True,
+        default=lambda self: periods.period_bounds(
+            fields.Date.context_today(self), "month"
+        )[0],
+    )
+    date_to = fields.Date(
+        "Period End", compute="_compute_date_to", store=True, index=True
+    )
+    value = fields.Float(required=True, tracking=True, digits=(16, 4))
+    unit = fields.Selection(related="kpi_id.unit")
+    is_measured = fields.Boolean(
+        readonly=True, help="Computed from Odoo data, not entered."
+    )
+    state = fields.Selection(
+        [("draft", "To Approve"), ("approved", "Approved")],
+        required=True,
+        default="draft",
+        tracking=True,
+        readonly=True,
+    )
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    note = fields.Char()
+
+    _sql_constraints = [
+        (
+            "kpi_user_period_uniq",
+            "unique(kpi_id, user_id, date_from, period)",
+            "An indicator has one value per salesperson and period.",
+        )
+    ]
+
+    @api.depends("date_from", "period")
+    def _compute_date_to(self):
+        for value in self:
+            value.date_to = (
+                periods.period_bounds(value.date_from, value.period)[1]
+                if value.date_from
+                else False
+            )
+
+    @api.constrains("date_from", "period")
+    def _check_period_start(self):
+        for value in self:
+            start = periods.period_bounds(value.date_from, value.period)[0]
+            if value.date_from != start:
+                raise ValidationError(
+                    self.env._(
+                        "A KPI value's period must start on the first day of its "
+                        "%(period)s (%(date)s).",
+                        period=value.period,
+                        date=start,
+                    )
+                )
+
+    def write(self, vals):
+        if "value" in vals and not self.env.su:
+            approved = self.filtered(lambda v: v.state == "approved")
+            if approved:
+                raise UserError(
+                    self.env._(
+                        "Approved KPI values cannot be changed: reset them to "
+                        "draft first."
+                    )
+                )
+        return super().write(vals)
+
+    def action_approve(self):
+        if not self.env.user.has_group("sale_incentive.group_sale_incentive_manager"):
+            raise UserError(self.env._("Only a sales incentive manager can approve."))
+        self.filtered(lambda v: v.state == "draft").write(
+            {"state": "approved", "approved_by_id": self.env.user.id}
+        )
+        return True
+
+    def action_reset_draft(self):
+        self.filtered(lambda v: not v.is_measured).write(
+            {"state": "draft", "approved_by_id": False}
+        )
+        return True
+
+    @api.model
+    def _get_approved(self, kpis, users, date_from, date_to):
+        """{(kpi, user): value} of approved values within the dates."""
+        values = self.sudo().search(
+            [
+                ("kpi_id", "in", kpis.ids),
+                ("user_id", "in", users.ids),
+                ("state", "=", "approved"),
+                ("date_from", ">=", date_from),
+                ("date_to", "<=", date_to),
+            ]
+        )
+        res = {}
+        for value in values:
+            key = (value.kpi_id, value.user_id)
+            res[key] = res.get(key, 0.0) + value.value
+        return res
+
+    @api.model
+    def _store_measured(self, kpis, users, date_from, period, company=None):
+        """Measure ``kpis`` for ``users`` and write them as approved values."""
+        company = company or self.env.company
+        date_from, date_to = periods.period_bounds(date_from, period)
+        measured = kpis._measure(users, date_from, date_to, company)
+        existing = self.sudo().search(
+            [
+                ("kpi_id", "in", kpis.ids),
+                ("user_id", "in", users.ids),
+                ("date_from", "=", date_from),
+                ("period", "=", period),
+            ]
+        )
+        index = {(v.kpi_id, v.user_id): v for v in existing}
+        to_create = []
+        to_update = defaultdict(self.browse)
+        for kpi, by_user in measured.items():
+            for user, amount in by_user.items():
+                record = index.get((kpi, user))
+                if record:
+                    to_update[amount] |= record
+                else:
+                    to_create.append(
+                        {
+                            "kpi_id": kpi.id,
+                            "company_id": company.id,
+                            "user_id": user.id,
+                            "period": period,
+                            "date_from": date_from,
+                            "value": amount,
+                            "is_measured": True,
+                            "state": "approved",
+                        }
+                    )
+        # one write per distinct value
+        updated = self.browse()
+        for amount, records in to_update.items():
+            records.sudo().write({"value": amount, "state": "approved"})
+            updated |= records
+        return self.sudo().create(to_create) | updated
+
+    @api.model
+    def _measure_plans(self, plans, date=None):
+        """Store the measured indicators of ``plans``' scorecards for the
+        period of ``date`` (today), for every beneficiary of each plan."""
+        date = date or fields.Date.context_today(self)
+        values = self.browse()
+        for plan in plans.filtered("scorecard_line_ids"):
+            kpis = plan.scorecard_line_ids.kpi_id.filtered("is_measured")
+            users = plan.user_ids | plan.team_ids.member_ids
+            if kpis and users:
+                values |= self._store_measured(
+                    kpis, users, date, plan.period, plan.company_id
+                )
+        return values
+
+    @api.model
+    def _cron_measure_kpis(self):
+        plans = self.env["sale.incentive.plan"].search(
+            [("scorecard_line_ids", "!=", False)]
+        )
+        self._measure_plans(plans)

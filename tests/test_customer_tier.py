@@ -1,0 +1,168 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from datetime import date
+
+from odoo import Command
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import tagged
+
+from .common import IncentiveCase
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerTier(IncentiveCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Tier = cls.env["sale.incentive.customer.tier"]
+        currency = cls.env.company.currency_id
+        cls.big = Tier.create(
+            {
+                "name": "Big",
+                "code": "big",
+                "currency_id": currency.id,
+                "min_amount": 3_500_000,
+            }
+        )
+        cls.medium = Tier.create(
+            {
+                "name": "Medium",
+                "code": "medium",
+                "currency_id": currency.id,
+                "min_amount": 850_000,
+                "max_amount": 3_500_000,
+            }
+        )
+        cls.small = Tier.create(
+            {
+                "name": "Small",
+                "code": "small",
+                "currency_id": currency.id,
+                "max_amount": 850_000,
+            }
+        )
+        cls.small_buyer = cls.env["res.partner"].create({"name": "Small Buyer"})
+
+    def _recompute(self, day=date(2026, 11, 30)):
+        return self.env["sale.incentive.customer.tier"]._recompute_partner_tiers(
+            self.env.company, day
+        )
+
+    def test_recompute_classifies_by_trailing_sales(self):
+        self._invoice(self._order([(self.product, 900, 1000.0)]), date="2026-03-15")
+        self._invoice(
+            self._order([(self.product, 100, 1000.0)], partner=self.small_buyer),
+            date="2026-04-15",
+        )
+        # outside the trailing 12 months ending 2026-11-30: not counted
+        self._invoice(
+            self._order([(self.product, 3000, 1000.0)], partner=self.small_buyer),
+            date="2025-11-30",
+        )
+        self.assertEqual(self._recompute(), 2)
+        self.assertEqual(self.customer.incentive_tier_id, self.medium)
+        self.assertEqual(self.small_buyer.incentive_tier_id, self.small)
+        # a contact of the customer reads its commercial partner's tier
+        contact = self.env["res.partner"].create(
+            {"name": "Buyer contact", "parent_id": self.customer.id}
+        )
+        line_model = self.env["sale.incentive.line"]
+        self.assertEqual(line_model._get_customer_tier(contact, date.today()), "medium")
+        # calendar-year window: the 2025 invoice counts for a 2025 date
+        self.env["ir.config_parameter"].set_param(
+            "sale_incentive.tier_window", "calendar_year"
+        )
+        self._recompute(date(2025, 12, 31))
+        self.assertEqual(self.small_buyer.incentive_tier_id, self.medium)
+        self.assertEqual(self.customer.incentive_tier_id, self.small)
+
+    def test_locked_tier_is_kept(self):
+        self.customer.write(
+            {"incentive_tier_id": self.big.id, "incentive_tier_locked": True}
+        )
+        self._invoice(self._order([(self.product, 10, 1000.0)]))
+        self._recompute()
+        self.assertEqual(self.customer.incentive_tier_id, self.big)
+        self.customer.incentive_tier_locked = False
+        # the button of the tier list (trailing 12 months up to today)
+        action = self.big.action_recompute_partner_tiers()
+        self.assertIn("1 customer(s) changed tier", action["params"]["message"])
+        self.assertEqual(self.customer.incentive_tier_id, self.small)
+        self.assertEqual(self.small.partner_count, 1)
+
+    def test_lines_keep_tier_in_force(self):
+        plan = self._make_plan(rate=3.0)
+        plan.rule_ids = [
+            Command.create(
+                {
+                    "name": "Big customers",
+                    "sequence": 1,
+                    "rate": 5.0,
+                    "tier_ids": [Command.set(self.big.ids)],
+                }
+            )
+        ]
+        self.customer.incentive_tier_id = self.big
+        invoice = self._invoice(self._order([(self.product, 2, 1000.0)]))
+        line = self._lines(move_id=invoice.id)
+        self.assertEqual(line.tier_id, self.big)
+        self.assertEqual(line.rate, 5.0)
+        self.assertMoney(line.amount, 100.0)
+        # the customer drops to small: the written line keeps 'big', new
+        # lines use the standard rule
+        self._recompute()
+        self.assertEqual(self.customer.incentive_tier_id, self.small)
+        self.assertEqual(line.tier_id, self.big)
+        invoice2 = self._invoice(self._order([(self.product, 2, 1000.0)]))
+        line2 = self._lines(move_id=invoice2.id)
+        self.assertEqual(line2.tier_id, self.small)
+        self.assertMoney(line2.amount, 60.0)
+        # a credit note reverses at the original tier and rate
+        refund = self._refund(invoice)
+        clawback = self._lines(move_id=refund.id)
+        self.assertEqual(clawback.tier_id, self.big)
+        self.assertMoney(clawback.amount, -100.0)
+
+    def test_bad_thresholds(self):
+        Tier = self.env["sale.incentive.customer.tier"]
+        with (
+            self.assertRaisesRegex(ValidationError, "overlapping"),
+            self.env.cr.savepoint(),
+        ):
+            Tier.create(
+                {
+                    "name": "Huge",
+                    "code": "huge",
+                    "min_amount": 3_000_000,
+                    "max_amount": 10_000_000,
+                }
+            )
+        with (
+            self.assertRaisesRegex(ValidationError, "upper threshold"),
+            self.env.cr.savepoint(),
+        ):
+            self.medium.write({"min_amount": 900_000, "max_amount": 800_000})
+
+    def test_new_customer_settings(self):
+        settings = self.env["res.config.settings"].create(
+            {
+                "incentive_new_customer_mode": "date",
+                "incentive_new_customer_date": "2026-06-01",
+            }
+        )
+        settings.execute()
+        self.assertEqual(self.env.company.incentive_new_customer_mode, "date")
+        line_model = self.env["sale.incentive.line"]
+        self.customer.incentive_first_sale_date = date(2026, 5, 31)
+        self.assertFalse(line_model._is_new_customer(self.customer, date(2026, 7, 1)))
+        self.customer.incentive_first_sale_date = date(2026, 6, 1)
+        self.assertTrue(line_model._is_new_customer(self.customer, date(2026, 7, 1)))
+
+    def test_access(self):
+        Tier = self.env["sale.incentive.customer.tier"]
+        self.assertEqual(
+            Tier.with_user(self.rep).search([("code", "=", "big")]), self.big
+        )
+        with self.assertRaises(AccessError):
+            Tier.with_user(self.manager).create({"name": "X", "code": "x"})
+        with self.assertRaises(AccessError):
+            self.big.with_user(self.rep).write({"min_amount": 1.0})

@@ -1,0 +1,3 @@
+from . import sale_incentive_target_generate
+from . import sale_incentive_conflict_resolve
+from . import sale_incentive_scorecard_report

@@ -1,0 +1,117 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..engine import periods
+from ..engine.money import round_money
+
+
+class SaleIncentiveTargetGenerate(models.TransientModel):
+    """Create a period's targets in bulk, from the previous period + x %."""
+
+    _name = "sale.incentive.target.generate"
+    _description = "Generate Sales Incentive Targets"
+
+    plan_id = fields.Many2one("sale.incentive.plan", required=True)
+    period = fields.Selection(
+        [("month", "Month"), ("quarter", "Quarter"), ("year", "Year")],
+        required=True,
+        compute="_compute_period",
+        store=True,
+        precompute=True,
+        readonly=False,
+    )
+    date_from = fields.Date(
+        "Period Start",
+        required=True,
+        default=fields.Date.context_today,
+        help="Any day of the period to create; its start is used.",
+    )
+    basis = fields.Selection(
+        [
+            ("target", "Previous period's target"),
+            ("achieved", "Previous period's achievement"),
+            ("fixed", "A fixed amount"),
+        ],
+        required=True,
+        default="target",
+    )
+    increase = fields.Float(
+        "Increase (%)", help="Added to the previous period's figure (e.g. 10)."
+    )
+    fixed_amount = fields.Float(digits="Account")
+    user_ids = fields.Many2many(
+        "res.users",
+        string="Salespeople",
+        compute="_compute_user_ids",
+        store=True,
+        readonly=False,
+    )
+
+    @api.depends("plan_id")
+    def _compute_period(self):
+        for wizard in self:
+            wizard.period = wizard.plan_id.period or "month"
+
+    @api.depends("plan_id")
+    def _compute_user_ids(self):
+        for wizard in self:
+            plan = wizard.plan_id
+            wizard.user_ids = plan.user_ids | plan.team_ids.member_ids
+
+    def action_generate(self):
+        self.ensure_one()
+        Target = self.env["sale.incentive.target"]
+        date_from = periods.period_bounds(self.date_from, self.period)[0]
+        prev_from, prev_to = periods.previous_period(date_from, self.period)
+        domain = [
+            ("plan_id", "=", self.plan_id.id),
+            ("user_id", "in", self.user_ids.ids),
+        ]
+        existing = Target.search(
+            domain + [("date_from", "=", date_from), ("period", "=", self.period)]
+        )
+        previous = Target.search(
+            domain + [("date_from", "=", prev_from), ("period", "=", self.period)]
+        )
+        prev_amounts = {t.user_id: t.amount for t in previous}
+        if self.basis == "achieved":
+            by_user = Target._get_achieved_amounts(self.plan_id, prev_from, prev_to)[0]
+            prev_amounts = {
+                user: by_user.get((self.plan_id.id, user.id), 0.0)
+                for user in self.user_ids
+            }
+        factor = 1 + (self.increase or 0.0) / 100.0
+        digits = self.plan_id.currency_id.decimal_places
+        vals_list = []
+        for user in self.user_ids - existing.user_id:
+            if self.basis == "fixed":
+                amount = self.fixed_amount
+            elif user in prev_amounts:
+                amount = round_money(prev_amounts[user] * factor, digits)
+            else:
+                continue
+            vals_list.append(
+                {
+                    "plan_id": self.plan_id.id,
+                    "user_id": user.id,
+                    "period": self.period,
+                    "date_from": date_from,
+                    "amount": amount,
+                }
+            )
+        if not vals_list:
+            raise UserError(
+                self.env._(
+                    "No target to create: everyone has one already or there is "
+                    "nothing to start from in the previous period."
+                )
+            )
+        targets = Target.create(vals_list)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Generated Targets"),
+            "res_model": "sale.incentive.target",
+            "view_mode": "list,form",
+            "domain": [("id", "in", targets.ids)],
+        }
