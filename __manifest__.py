@@ -13,12 +13,16 @@
     "data": [
         "security/sale_incentive_security.xml",
         "security/ir.model.access.csv",
+        "data/sale_incentive_settlement_data.xml",
         "views/sale_incentive_plan_views.xml",
         "views/sale_incentive_line_views.xml",
         "views/sale_order_views.xml",
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
+        "views/sale_incentive_settlement_views.xml",
+        "views/res_config_settings_views.xml",
         "views/sale_incentive_menus.xml",
+        "wizards/sale_incentive_settle_wizard_views.xml",
     ],
     "demo": [
         "demo/sale_incentive_demo.xml",

@@ -10,3 +10,6 @@ from . import sale_order
 from . import sale_order_line
 from . import account_move
 from . import account_partial_reconcile
+from . import sale_incentive_settlement
+from . import sale_incentive_settlement_line
+from . import res_config_settings

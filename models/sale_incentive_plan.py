@@ -248,3 +248,100 @@ class SaleIncentivePlan(models.Model):
             [("plan_id", "in", self.ids)]
         )._recompute_unsettled()
         return True
+
+    # ------------------------------------------------------------------
+    # Settlement policy (issue #5)
+    # ------------------------------------------------------------------
+    target_amount = fields.Monetary(
+        "Default Target",
+        tracking=True,
+        help="Target of each beneficiary for one period when no target is "
+        "defined for them (fallback of _get_incentive_target).",
+    )
+    target_gate = fields.Selection(
+        [
+            ("none", "No gate"),
+            ("above", "Pay only above the target"),
+            ("reach", "Pay from the target on"),
+        ],
+        default="none",
+        required=True,
+        tracking=True,
+        help="Above: nothing is paid unless the actual exceeds the target "
+        "(seed: 实际完成销售额>目标销售额时才可以分得销售提成).",
+    )
+    use_achievement_coefficient = fields.Boolean(
+        "Achievement Coefficient",
+        help="Multiply the period's commission by actual / target.",
+    )
+    achievement_cap = fields.Float(default=1.2, digits=(16, 4))
+    achievement_floor = fields.Float(digits=(16, 4))
+    use_kpi_score = fields.Boolean(
+        "KPI Score Multiplier",
+        help="Multiply the period's commission by the beneficiary's KPI score "
+        "(1.0 = 100%).",
+    )
+    holdback_percent = fields.Float(
+        "Holdback (%)",
+        tracking=True,
+        help="Part of each settlement deferred (seed: 20%).",
+    )
+    holdback_release = fields.Selection(
+        [("next_year", "January of the next year"), ("months", "After N months")],
+        default="next_year",
+        required=True,
+    )
+    holdback_release_months = fields.Integer(default=12)
+    holdback_expense_coefficient = fields.Float(
+        "Expense-Ratio Coefficient",
+        default=1.0,
+        digits=(16, 4),
+        tracking=True,
+        help="Entered by finance for the year; multiplies released holdbacks.",
+    )
+    holdback_profit_coefficient = fields.Float(
+        "Profit Coefficient",
+        default=1.0,
+        digits=(16, 4),
+        tracking=True,
+        help="Entered by finance for the year; multiplies released holdbacks.",
+    )
+    overdue_penalty_percent = fields.Float(
+        "Overdue Penalty (%)",
+        help="Deducted per overdue customer invoice and period (seed: 10%).",
+    )
+    overdue_suspend_after = fields.Integer(
+        default=3, help="Overdue periods after which the payout is suspended."
+    )
+
+    @api.constrains(
+        "holdback_percent",
+        "achievement_cap",
+        "achievement_floor",
+        "overdue_penalty_percent",
+    )
+    def _check_settlement_policy(self):
+        for plan in self:
+            if not 0 <= plan.holdback_percent <= 100:
+                raise ValidationError(
+                    self.env._("The holdback must be between 0 and 100%.")
+                )
+            if plan.achievement_cap and plan.achievement_cap < plan.achievement_floor:
+                raise ValidationError(
+                    self.env._("The coefficient cap cannot be below its floor.")
+                )
+            if plan.overdue_penalty_percent < 0:
+                raise ValidationError(
+                    self.env._("The overdue penalty cannot be negative.")
+                )
+
+    def _get_incentive_target(self, user, date_from, date_to):
+        """Target of ``user`` for the period (hook; 0.0 when none)."""
+        return 0.0
+
+    def _get_kpi_score(self, user, date_from, date_to):
+        """KPI score multiplier of ``user`` for the period (hook).
+
+        None when the beneficiary has no score: no KPI component then.
+        """
+        return

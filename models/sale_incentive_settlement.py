@@ -1,0 +1,1209 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import datetime
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+from psycopg2 import errors as pg_errors
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+from ..engine import brackets as bracket_engine
+from ..engine import coefficients, holdback, periods
+from ..engine import settlement as settlement_engine
+
+STATES = [
+    ("draft", "Draft"),
+    ("submitted", "Submitted"),
+    ("approved", "Approved"),
+    ("validated", "Validated"),
+    ("executive", "Executive Approved"),
+    ("posted", "Posted"),
+    ("paid", "Paid"),
+    ("cancel", "Cancelled"),
+]
+FINAL_APPROVAL = {"1": "approved", "2": "validated", "3": "executive"}
+CLOSED = ("posted", "paid")
+# fields a posted settlement still accepts (workflow and chatter)
+WRITABLE_WHEN_CLOSED = {"workflow_state", "reversal_move_id"}
+
+
+class SaleIncentiveSettlement(models.Model):
+    """What one beneficiary is owed for one period under one plan."""
+
+    _name = "sale.incentive.settlement"
+    _description = "Sales Incentive Settlement"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_to desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(default="/", readonly=True, copy=False)
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    plan_id = fields.Many2one(
+        "sale.incentive.plan",
+        required=True,
+        readonly=True,
+        index=True,
+        check_company=True,
+        ondelete="restrict",
+    )
+    user_id = fields.Many2one("res.users", "Salesperson", readonly=True, index=True)
+    partner_id = fields.Many2one(
+        "res.partner", "Beneficiary", required=True, readonly=True, index=True
+    )
+    is_agent = fields.Boolean("External Agent", readonly=True)
+    date_from = fields.Date(required=True, readonly=True)
+    date_to = fields.Date(required=True, readonly=True, index=True)
+    workflow_state = fields.Selection(
+        [s for s in STATES if s[0] != "paid"],
+        "Workflow",
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+    state = fields.Selection(
+        STATES,
+        compute="_compute_state",
+        store=True,
+        index=True,
+        help="Paid when the payable of the posted entry or bill is reconciled.",
+    )
+    is_paid = fields.Boolean(compute="_compute_is_paid", store=True)
+    is_suspended = fields.Boolean(
+        "Suspended",
+        readonly=True,
+        help="Overdue receivables: nothing is paid and the lines stay open "
+        "until collected.",
+    )
+    line_ids = fields.One2many(
+        "sale.incentive.settlement.line", "settlement_id", "Components", readonly=True
+    )
+    incentive_line_ids = fields.One2many(
+        "sale.incentive.line", "settlement_id", "Commission Lines", readonly=True
+    )
+    incentive_line_count = fields.Integer(compute="_compute_incentive_line_count")
+    amount_total = fields.Monetary(
+        "Total", compute="_compute_amounts", store=True, tracking=True
+    )
+    amount_held = fields.Monetary("Held", compute="_compute_amounts", store=True)
+    amount_payable = fields.Monetary("To Pay", compute="_compute_amounts", store=True)
+    amount_carried = fields.Monetary(
+        "Carried Forward",
+        compute="_compute_amounts",
+        store=True,
+        help="A negative total, deducted from the next settlement.",
+    )
+    move_id = fields.Many2one(
+        "account.move", "Journal Entry", readonly=True, copy=False, check_company=True
+    )
+    reversal_move_id = fields.Many2one(
+        "account.move", "Reversal", readonly=True, copy=False, check_company=True
+    )
+    approval_steps = fields.Selection(related="company_id.incentive_approval_steps")
+    submitted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    validated_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    executive_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    note = fields.Text()
+
+    _sql_constraints = [
+        (
+            "period_check",
+            "CHECK(date_from <= date_to)",
+            "A settlement period must start before it ends.",
+        )
+    ]
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("line_ids.amount", "line_ids.component")
+    def _compute_amounts(self):
+        for settlement in self:
+            currency = settlement.currency_id
+            total = currency.round(sum(settlement.line_ids.mapped("amount")))
+            held = -sum(
+                settlement.line_ids.filtered(
+                    lambda c: c.component == "holdback"
+                ).mapped("amount")
+            )
+            settlement.amount_total = total
+            settlement.amount_held = currency.round(held)
+            settlement.amount_payable = max(total, 0.0)
+            settlement.amount_carried = min(total, 0.0)
+
+    @api.depends("move_id.line_ids.reconciled", "move_id.line_ids.amount_residual")
+    def _compute_is_paid(self):
+        for settlement in self:
+            payable = settlement._get_payable_lines()
+            settlement.is_paid = bool(payable) and all(payable.mapped("reconciled"))
+
+    @api.depends("workflow_state", "is_paid")
+    def _compute_state(self):
+        for settlement in self:
+            if settlement.workflow_state == "posted" and settlement.is_paid:
+                settlement.state = "paid"
+            else:
+                settlement.state = settlement.workflow_state
+
+    def _compute_incentive_line_count(self):
+        counts = dict(
+            self.env["sale.incentive.line"]._read_group(
+                [("settlement_id", "in", self.ids)], ["settlement_id"], ["__count"]
+            )
+        )
+        for settlement in self:
+            settlement.incentive_line_count = counts.get(settlement, 0)
+
+    @api.depends("name", "partner_id", "date_from", "date_to")
+    def _compute_display_name(self):
+        for settlement in self:
+            name = settlement.name if settlement.name != "/" else self.env._("Draft")
+            settlement.display_name = (
+                f"{name} - {settlement.partner_id.name or ''} "
+                f"({settlement.date_from} - {settlement.date_to})"
+            )
+
+    def _get_payable_lines(self):
+        self.ensure_one()
+        return self.move_id.line_ids.filtered(
+            lambda line: line.account_type == "liability_payable"
+        )
+
+    # ------------------------------------------------------------------
+    # Guards: posted settlements are immutable
+    # ------------------------------------------------------------------
+    def write(self, vals):
+        protected = {
+            key
+            for key in vals
+            if key not in WRITABLE_WHEN_CLOSED
+            and not key.startswith(("message_", "activity_"))
+        }
+        if protected and any(s.state in CLOSED + ("cancel",) for s in self):
+            raise UserError(
+                self.env._(
+                    "A posted or cancelled settlement cannot be changed: cancel "
+                    "it (the entry is reversed) and settle again."
+                )
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_draft(self):
+        if any(s.state != "draft" for s in self):
+            raise UserError(
+                self.env._("Only draft settlements can be deleted; cancel the others.")
+            )
+
+    def unlink(self):
+        self._unlink_except_draft()
+        self._free_lines()
+        return super().unlink()
+
+    def _free_lines(self):
+        """Release the commission lines, holdbacks and carries of ``self``."""
+        if not self:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE sale_incentive_line SET settlement_id = NULL, "
+                "settlement_line_id = NULL, amount_settled = 0 "
+                "WHERE settlement_id = ANY(%s)",
+                self.ids,
+            )
+        )
+        self.env["sale.incentive.line"].invalidate_model(
+            ["settlement_id", "settlement_line_id", "amount_settled"]
+        )
+        self.line_ids.released_ids.sudo().write({"released_by_id": False})
+
+    # ------------------------------------------------------------------
+    # Settlement run
+    # ------------------------------------------------------------------
+    @api.model
+    def _run_settlement(self, plans, date, partners=None):
+        """Create the draft settlements of ``plans`` for the period of ``date``.
+
+        One per beneficiary, plan and period; drafts of the same period are
+        replaced. Returns the new settlements.
+        """
+        settlements = self.browse()
+        for plan in plans:
+            date_from, date_to = periods.period_bounds(date, plan.period)
+            settlements |= self._settle_plan_period(plan, date_from, date_to, partners)
+        return settlements
+
+    @api.model
+    def _get_settlement_domain(self, plan, date_from, date_to, partners=None):
+        """Settlements of ``plan`` for the period (hook)."""
+        domain = [
+            ("plan_id", "=", plan.id),
+            ("date_from", "=", date_from),
+            ("date_to", "=", date_to),
+            ("state", "!=", "cancel"),
+        ]
+        if partners:
+            domain.append(("partner_id", "in", partners.ids))
+        return domain
+
+    @api.model
+    def _get_settlement_where(self, plan, date_to, partners=None):
+        """SQL condition on ``sale_incentive_line l`` of what can be settled."""
+        where = SQL(
+            "l.plan_id = %s AND l.company_id = %s AND l.is_earned "
+            "AND l.kind != 'forecast' AND l.settlement_id IS NULL AND l.date <= %s",
+            plan.id,
+            plan.company_id.id,
+            date_to,
+        )
+        if partners:
+            where = SQL("%s AND l.partner_id = ANY(%s)", where, partners.ids)
+        return where
+
+    @api.model
+    def _lock(self, query):
+        """Lock rows (NOWAIT): another run holding them raises a UserError."""
+        try:
+            self.env.cr.execute(query, log_exceptions=False)
+        except (pg_errors.LockNotAvailable, pg_errors.SerializationFailure) as exc:
+            raise UserError(
+                self.env._(
+                    "Another settlement is running on the same commission lines; "
+                    "try again once it is finished."
+                )
+            ) from exc
+
+    @api.model
+    def _settle_plan_period(self, plan, date_from, date_to, partners=None):
+        existing = self.sudo().search(
+            self._get_settlement_domain(plan, date_from, date_to, partners)
+        )
+        closed = existing.filtered(lambda s: s.state != "draft")
+        if closed:
+            raise UserError(
+                self.env._(
+                    "Plan '%(plan)s' is already settled for %(date_from)s - "
+                    "%(date_to)s for: %(names)s. Late lines go to the next "
+                    "period; cancel a settlement to settle its period again.",
+                    plan=plan.display_name,
+                    date_from=date_from,
+                    date_to=date_to,
+                    names=", ".join(closed.partner_id.mapped("display_name")),
+                )
+            )
+        existing.unlink()
+        # raw SQL below: pending ORM changes (payment states...) go first
+        self.env.flush_all()
+        where = self._get_settlement_where(plan, date_to, partners)
+        self._lock(
+            SQL(
+                "SELECT count(*) FROM (SELECT l.id FROM sale_incentive_line l "
+                "WHERE %s FOR UPDATE NOWAIT) AS locked",
+                where,
+            )
+        )
+        period_rules = plan.rule_ids.filtered(lambda r: r.bracket_basis == "period")
+        rule_key = SQL(
+            "CASE WHEN l.rule_id = ANY(%s) THEN l.rule_id ELSE 0 END",
+            period_rules.ids or [0],
+        )
+        self.env.cr.execute(
+            SQL(
+                """SELECT l.partner_id, MAX(l.user_id), l.kind = 'refund', %(key)s,
+                          SUM(l.amount), SUM(l.base_amount),
+                          SUM(l.base_amount) FILTER (WHERE l.date >= %(date_from)s),
+                          COUNT(*)
+                     FROM sale_incentive_line l
+                    WHERE %(where)s
+                 GROUP BY l.partner_id, l.kind = 'refund', %(key)s""",
+                key=rule_key,
+                date_from=date_from,
+                where=where,
+            )
+        )
+        data = defaultdict(lambda: {"groups": [], "user": 0})
+        for (
+            partner_id,
+            user_id,
+            is_refund,
+            key,
+            amount,
+            base,
+            base_in,
+            count,
+        ) in self.env.cr.fetchall():
+            entry = data[partner_id]
+            entry["user"] = entry["user"] or user_id or 0
+            entry["groups"].append(
+                {
+                    "is_refund": is_refund,
+                    "rule": key,
+                    "amount": amount or 0.0,
+                    "base": base or 0.0,
+                    "base_in_period": base_in or 0.0,
+                    "count": count,
+                }
+            )
+        holdbacks = self._get_matured_holdbacks(plan, date_to, partners)
+        carries = self._get_carries(plan, date_from, partners)
+        for partner_id in set(holdbacks) | set(carries):
+            data.setdefault(partner_id, {"groups": [], "user": 0})
+        if not data:
+            return self.browse()
+        overdue = self._get_overdue_counts(plan, date_to, list(data))
+        previous_users = self._get_previous_users(plan, list(data))
+        vals_list = []
+        keys_list = []
+        for partner_id, entry in data.items():
+            user = self.env["res.users"].browse(
+                entry["user"] or previous_users.get(partner_id, 0)
+            )
+            entry["overdue"] = overdue.get(partner_id, 0)
+            entry["holdbacks"] = holdbacks.get(partner_id, [])
+            entry["carries"] = carries.get(partner_id, [])
+            partner = self.env["res.partner"].browse(partner_id)
+            components, suspended = self._prepare_settlement_components(
+                plan, partner, user, date_from, date_to, entry, period_rules
+            )
+            vals = self._prepare_settlement_vals(
+                plan, partner, user, date_from, date_to, components
+            )
+            vals["is_suspended"] = suspended
+            vals_list.append(vals)
+            keys_list.append(components)
+        settlements = self.sudo().create(vals_list)
+        self._link_sources(plan, date_to, partners, settlements, keys_list, where)
+        return settlements.with_env(self.env)
+
+    @api.model
+    def _prepare_settlement_vals(
+        self, plan, partner, user, date_from, date_to, components
+    ):
+        """Values of one settlement (hook)."""
+        return {
+            "company_id": plan.company_id.id,
+            "plan_id": plan.id,
+            "partner_id": partner.id,
+            "user_id": user.id,
+            "is_agent": not user and partner.is_incentive_agent,
+            "date_from": date_from,
+            "date_to": date_to,
+            "line_ids": [
+                Command.create(
+                    {
+                        key: value
+                        for key, value in component.items()
+                        if not key.startswith("_")
+                    }
+                )
+                for component in components
+            ],
+        }
+
+    @api.model
+    def _link_sources(self, plan, date_to, partners, settlements, keys_list, where):
+        """Point the settled lines at their settlement and component (SQL)."""
+        partner_ids, refunds, rules, settlement_ids, component_ids = (
+            [],
+            [],
+            [],
+            [],
+            [],
+        )
+        expected = 0
+        release_writes = []
+        for settlement, components in zip(settlements, keys_list, strict=True):
+            records = settlement.line_ids.sorted("sequence")
+            for component, record in zip(components, records, strict=True):
+                for is_refund, rule, count in component.get("_keys", []):
+                    partner_ids.append(settlement.partner_id.id)
+                    refunds.append(is_refund)
+                    rules.append(rule)
+                    settlement_ids.append(settlement.id)
+                    component_ids.append(record.id)
+                    expected += count
+                if component.get("_holdbacks"):
+                    release_writes.append((component["_holdbacks"], record))
+        if partner_ids:
+            period_rules = plan.rule_ids.filtered(lambda r: r.bracket_basis == "period")
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE sale_incentive_line l
+                          SET settlement_id = v.sid, settlement_line_id = v.cid,
+                              amount_settled = l.amount
+                         FROM unnest(%s::int[], %s::bool[], %s::int[], %s::int[],
+                                     %s::int[]) AS v(pid, refund, rule, sid, cid)
+                        WHERE %s AND l.partner_id = v.pid
+                          AND (l.kind = 'refund') = v.refund
+                          AND (CASE WHEN l.rule_id = ANY(%s) THEN l.rule_id
+                               ELSE 0 END) = v.rule""",
+                    partner_ids,
+                    refunds,
+                    rules,
+                    settlement_ids,
+                    component_ids,
+                    where,
+                    period_rules.ids or [0],
+                )
+            )
+            if self.env.cr.rowcount != expected:
+                raise UserError(
+                    self.env._(
+                        "The commission lines changed during the settlement; "
+                        "run it again."
+                    )
+                )
+            self.env["sale.incentive.line"].invalidate_model(
+                ["settlement_id", "settlement_line_id", "amount_settled"]
+            )
+        for holdback_ids, release in release_writes:
+            self.env["sale.incentive.settlement.line"].sudo().browse(
+                holdback_ids
+            ).write({"released_by_id": release.id})
+
+    @api.model
+    def _get_matured_holdbacks(self, plan, date_to, partners=None):
+        """{partner_id: [(component_id, held, plan)]} of holdbacks to release."""
+        family = plan._get_version_family()
+        where = SQL(
+            "c.component = 'holdback' AND c.released_by_id IS NULL "
+            "AND c.release_date <= %s AND s.plan_id = ANY(%s) "
+            "AND s.state IN ('posted', 'paid')",
+            date_to,
+            family.ids,
+        )
+        if partners:
+            where = SQL("%s AND s.partner_id = ANY(%s)", where, partners.ids)
+        self._lock(
+            SQL(
+                "SELECT c.id, s.partner_id, -c.amount, s.plan_id "
+                "FROM sale_incentive_settlement_line c "
+                "JOIN sale_incentive_settlement s ON s.id = c.settlement_id "
+                "WHERE %s ORDER BY c.id FOR UPDATE OF c NOWAIT",
+                where,
+            )
+        )
+        result = defaultdict(list)
+        for component_id, partner_id, held, plan_id in self.env.cr.fetchall():
+            result[partner_id].append((component_id, held, plan_id))
+        return result
+
+    @api.model
+    def _get_carries(self, plan, date_from, partners=None):
+        """{partner_id: [settlement]} negative totals not yet carried."""
+        domain = [
+            ("plan_id", "in", plan._get_version_family().ids),
+            ("state", "in", CLOSED),
+            ("amount_total", "<", 0.0),
+            ("date_to", "<", date_from),
+        ]
+        if partners:
+            domain.append(("partner_id", "in", partners.ids))
+        negatives = self.sudo().search(domain)
+        if not negatives:
+            return {}
+        carried = (
+            self.env["sale.incentive.settlement.line"]
+            .sudo()
+            .search(
+                [
+                    ("carry_from_id", "in", negatives.ids),
+                    ("settlement_id.state", "!=", "cancel"),
+                ]
+            )
+            .carry_from_id
+        )
+        result = defaultdict(list)
+        for settlement in negatives - carried:
+            result[settlement.partner_id.id].append(settlement)
+        return result
+
+    @api.model
+    def _get_previous_users(self, plan, partner_ids):
+        rows = self.sudo()._read_group(
+            [("plan_id", "=", plan.id), ("partner_id", "in", partner_ids)],
+            ["partner_id"],
+            ["user_id:max"],
+        )
+        return {partner.id: getattr(user, "id", user) for partner, user in rows if user}
+
+    @api.model
+    def _get_overdue_counts(self, plan, date_to, partner_ids):
+        """{partner_id: overdue periods} of the customer invoices behind lines."""
+        if not plan.overdue_penalty_percent:
+            return {}
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT l.partner_id, m.id, m.invoice_date_due
+                     FROM sale_incentive_line l
+                     JOIN account_move m ON m.id = l.move_id
+                    WHERE l.plan_id = %s AND l.kind = 'invoice'
+                      AND l.partner_id = ANY(%s)
+                      AND m.state = 'posted' AND m.move_type = 'out_invoice'
+                      AND m.payment_state NOT IN ('paid', 'in_payment', 'reversed')
+                      AND m.invoice_date_due < %s""",
+                plan.id,
+                partner_ids,
+                date_to,
+            )
+        )
+        counts = defaultdict(int)
+        for partner_id, _move_id, due in self.env.cr.fetchall():
+            counts[partner_id] += settlement_engine.months_overdue(due, date_to)
+        return counts
+
+    @api.model
+    def _get_settlement_target(self, plan, user, date_from, date_to):
+        """The target of the period: the plan's hook, else its default target."""
+        return plan._get_incentive_target(user, date_from, date_to) or (
+            plan.target_amount
+        )
+
+    @api.model
+    def _holdback_release_date(self, plan, date_to):
+        if plan.holdback_release == "months":
+            return date_to + relativedelta(months=plan.holdback_release_months)
+        return datetime.date(date_to.year + 1, 1, 1)
+
+    @api.model
+    def _add_component(self, components, currency, component, name, amount, **values):
+        values.update(
+            component=component,
+            name=name,
+            amount=currency.round(amount),
+            sequence=len(components) + 1,
+        )
+        components.append(values)
+        return values["amount"]
+
+    @api.model
+    def _prepare_settlement_components(
+        self, plan, partner, user, date_from, date_to, entry, period_rules
+    ):
+        """Explained components of one settlement and whether it is suspended.
+
+        Each component is a dict of ``sale.incentive.settlement.line`` values,
+        plus ``_keys`` (the line groups it settles: refund flag, period rule,
+        count) and ``_holdbacks`` (the holdback components a release uses).
+        """
+        currency = plan.currency_id
+        components = []
+        actual = currency.round(sum(g["base_in_period"] for g in entry["groups"]))
+        subtotal = self._prepare_commission_components(
+            components, plan, entry, period_rules, date_to
+        )
+        subtotal = self._prepare_target_components(
+            components, plan, user, date_from, date_to, actual, subtotal
+        )
+        subtotal, suspended = self._prepare_overdue_component(
+            components, plan, entry, subtotal
+        )
+        if suspended:
+            return components, True
+        subtotal = self._prepare_clawback_components(components, plan, entry, subtotal)
+        self._prepare_holdback_components(components, plan, entry, date_to, subtotal)
+        return components, False
+
+    @api.model
+    def _prepare_commission_components(
+        self, components, plan, entry, period_rules, date_to
+    ):
+        """1. line commissions and 2. period-cumulative bracket tables."""
+        currency = plan.currency_id
+        groups = entry["groups"]
+        subtotal = 0.0
+        plain = [g for g in groups if not g["rule"] and not g["is_refund"]]
+        if plain:
+            count = sum(g["count"] for g in plain)
+            subtotal += self._add_component(
+                components,
+                currency,
+                "commission",
+                self.env._(
+                    "Commissions of %(count)s lines earned up to %(date)s",
+                    count=count,
+                    date=date_to,
+                ),
+                sum(g["amount"] for g in plain),
+                base_amount=sum(g["base"] for g in plain),
+                _keys=[(False, 0, count)],
+            )
+        for rule in period_rules:
+            rule_groups = [g for g in groups if g["rule"] == rule.id]
+            if not rule_groups:
+                continue
+            base = sum(g["base"] for g in rule_groups)
+            table = rule._get_engine_brackets()
+            if rule.bracket_mode == "marginal":
+                result = bracket_engine.marginal(base, table, rule.bracket_boundary)[0]
+            else:
+                result = bracket_engine.whole_amount(
+                    base, table, rule.bracket_boundary
+                )[0]
+            subtotal += self._add_component(
+                components,
+                currency,
+                "bracket",
+                self.env._(
+                    "Period table '%(rule)s' (%(mode)s) on a period base of %(base)s",
+                    rule=rule.name,
+                    mode=dict(rule._fields["bracket_mode"].selection)[
+                        rule.bracket_mode
+                    ],
+                    base=f"{base:,.2f}",
+                ),
+                result + sum(g["amount"] for g in rule_groups),
+                base_amount=base,
+                rule_id=rule.id,
+                _keys=[(g["is_refund"], rule.id, g["count"]) for g in rule_groups],
+            )
+        return currency.round(subtotal)
+
+    @api.model
+    def _prepare_target_components(
+        self, components, plan, user, date_from, date_to, actual, subtotal
+    ):
+        """3. target gate, 4. achievement coefficient, 5. KPI score."""
+        currency = plan.currency_id
+        target = None
+        if plan.target_gate != "none":
+            target = self._get_settlement_target(plan, user, date_from, date_to)
+            passed = coefficients.gate_passed(
+                actual, target, strict=plan.target_gate == "above"
+            )
+            subtotal += self._add_component(
+                components,
+                currency,
+                "gate",
+                self.env._(
+                    "Target gate: actual %(actual)s vs target %(target)s: %(result)s",
+                    actual=f"{actual:,.2f}",
+                    target=f"{target:,.2f}",
+                    result=self.env._("passed")
+                    if passed
+                    else self.env._("not passed, nothing is paid"),
+                ),
+                0.0 if passed or subtotal <= 0 else -subtotal,
+                base_amount=actual,
+            )
+        if plan.use_achievement_coefficient and subtotal > 0:
+            if target is None:
+                target = self._get_settlement_target(plan, user, date_from, date_to)
+            coefficient = coefficients.achievement_coefficient(
+                actual,
+                target,
+                cap=plan.achievement_cap or None,
+                floor=plan.achievement_floor or None,
+            )
+            subtotal += self._add_component(
+                components,
+                currency,
+                "coefficient",
+                self.env._(
+                    "Achievement %(actual)s / %(target)s = %(ratio)s: "
+                    "coefficient x%(coef)s (cap %(cap)s)",
+                    actual=f"{actual:,.2f}",
+                    target=f"{target:,.2f}",
+                    ratio=f"{coefficients.ratio(actual, target):.4f}",
+                    coef=f"{coefficient:g}",
+                    cap=f"{plan.achievement_cap:g}",
+                ),
+                holdback.release_amount(subtotal, coefficient) - subtotal,
+                base_amount=subtotal,
+                factor=coefficient,
+            )
+        if plan.use_kpi_score and subtotal > 0:
+            score = plan._get_kpi_score(user, date_from, date_to)
+            if score is not None:
+                subtotal += self._add_component(
+                    components,
+                    currency,
+                    "kpi",
+                    self.env._("KPI score x%(score)s", score=f"{score:g}"),
+                    holdback.release_amount(subtotal, score) - subtotal,
+                    base_amount=subtotal,
+                    factor=score,
+                )
+        return currency.round(subtotal)
+
+    @api.model
+    def _prepare_overdue_component(self, components, plan, entry, subtotal):
+        """13. overdue-receivable penalty, or suspension of the payout."""
+        count = entry.get("overdue", 0)
+        if not plan.overdue_penalty_percent or not count:
+            return subtotal, False
+        currency = plan.currency_id
+        penalty, suspended = holdback.overdue_penalty(
+            max(subtotal, 0.0),
+            count,
+            plan.overdue_penalty_percent,
+            plan.overdue_suspend_after or None,
+        )
+        if suspended:
+            components.clear()
+            self._add_component(
+                components,
+                currency,
+                "suspended",
+                self.env._(
+                    "Payout suspended: %(count)s overdue invoice periods; the "
+                    "commissions stay open until collected.",
+                    count=count,
+                ),
+                0.0,
+                base_amount=subtotal,
+            )
+            return 0.0, True
+        subtotal += self._add_component(
+            components,
+            currency,
+            "overdue",
+            self.env._(
+                "Overdue receivables: %(count)s invoice periods x -%(percent)s%%",
+                count=count,
+                percent=f"{plan.overdue_penalty_percent:g}",
+            ),
+            penalty,
+            base_amount=subtotal,
+        )
+        return currency.round(subtotal), False
+
+    @api.model
+    def _prepare_clawback_components(self, components, plan, entry, subtotal):
+        """12. clawbacks of credit notes, 15. negative balances carried."""
+        currency = plan.currency_id
+        refunds = [g for g in entry["groups"] if not g["rule"] and g["is_refund"]]
+        if refunds:
+            count = sum(g["count"] for g in refunds)
+            subtotal += self._add_component(
+                components,
+                currency,
+                "clawback",
+                self.env._("Clawbacks of %(count)s credit note lines", count=count),
+                sum(g["amount"] for g in refunds),
+                base_amount=sum(g["base"] for g in refunds),
+                _keys=[(True, 0, count)],
+            )
+        for previous in entry.get("carries", []):
+            subtotal += self._add_component(
+                components,
+                currency,
+                "carry",
+                self.env._(
+                    "Negative balance carried from %(name)s",
+                    name=previous.display_name,
+                ),
+                previous.amount_total,
+                carry_from_id=previous.id,
+            )
+        return currency.round(subtotal)
+
+    @api.model
+    def _prepare_holdback_components(self, components, plan, entry, date_to, subtotal):
+        """10. holdback of this period, 11. release of matured holdbacks."""
+        currency = plan.currency_id
+        if plan.holdback_percent and subtotal > 0:
+            _now, held = holdback.holdback_split(subtotal, plan.holdback_percent)
+            release = self._holdback_release_date(plan, date_to)
+            self._add_component(
+                components,
+                currency,
+                "holdback",
+                self.env._(
+                    "%(percent)s%% of %(amount)s held until %(date)s",
+                    percent=f"{plan.holdback_percent:g}",
+                    amount=f"{subtotal:,.2f}",
+                    date=release,
+                ),
+                -held,
+                base_amount=subtotal,
+                factor=plan.holdback_percent / 100,
+                release_date=release,
+            )
+        if subtotal < 0 or not entry.get("holdbacks"):
+            return
+        by_plan = defaultdict(list)
+        for component_id, held, plan_id in entry["holdbacks"]:
+            by_plan[plan_id].append((component_id, held))
+        for plan_id, items in by_plan.items():
+            source = self.env["sale.incentive.plan"].browse(plan_id)
+            held = currency.round(sum(h for _c, h in items))
+            expense = source.holdback_expense_coefficient
+            profit = source.holdback_profit_coefficient
+            self._add_component(
+                components,
+                currency,
+                "release",
+                self.env._(
+                    "Release of %(held)s held x expense-ratio coefficient "
+                    "%(expense)s x profit coefficient %(profit)s",
+                    held=f"{held:,.2f}",
+                    expense=f"{expense:g}",
+                    profit=f"{profit:g}",
+                ),
+                holdback.release_amount(held, expense, profit),
+                base_amount=held,
+                held_amount=held,
+                factor=expense * profit,
+                _holdbacks=[c for c, _h in items],
+            )
+
+    # ------------------------------------------------------------------
+    # Approval workflow
+    # ------------------------------------------------------------------
+    def _check_state(self, states):
+        for settlement in self:
+            if settlement.state not in states:
+                raise UserError(
+                    self.env._(
+                        "Settlement %(name)s is %(state)s: this step is not possible.",
+                        name=settlement.display_name,
+                        state=dict(STATES)[settlement.state],
+                    )
+                )
+
+    def _check_not_own(self):
+        user = self.env.user
+        for settlement in self:
+            if settlement.user_id == user or settlement.partner_id == user.partner_id:
+                raise UserError(self.env._("You cannot approve your own settlement."))
+
+    def _check_group(self, xmlid):
+        if not self.env.user.has_group(xmlid):
+            raise AccessError(
+                self.env._("You are not allowed to perform this approval step.")
+            )
+
+    def _final_approval_state(self):
+        self.ensure_one()
+        return FINAL_APPROVAL[self.company_id.incentive_approval_steps or "1"]
+
+    def _schedule_approval_activity(self, xmlid, user):
+        for settlement in self:
+            if user and user != self.env.user:
+                settlement.activity_schedule(xmlid, user_id=user.id)
+
+    def _done_activities(self, xmlid):
+        self.activity_feedback([xmlid])
+
+    def action_submit(self):
+        self._check_state(("draft",))
+        for settlement in self:
+            settlement.write(
+                {
+                    "workflow_state": "submitted",
+                    "submitted_by_id": self.env.user.id,
+                    "name": settlement.name
+                    if settlement.name != "/"
+                    else self.env["ir.sequence"]
+                    .with_company(settlement.company_id)
+                    .next_by_code("sale.incentive.settlement")
+                    or "/",
+                }
+            )
+            leader = (
+                settlement.user_id.sale_team_id.user_id
+                or settlement.incentive_line_ids.team_id.user_id[:1]
+            )
+            settlement._schedule_approval_activity(
+                "sale_incentive.mail_activity_settlement_approve", leader
+            )
+        return True
+
+    def action_approve(self):
+        """Sales manager approval."""
+        self._check_group("sale_incentive.group_sale_incentive_manager")
+        self._check_state(("submitted",))
+        self._check_not_own()
+        self.write({"workflow_state": "approved", "approved_by_id": self.env.user.id})
+        self._done_activities("sale_incentive.mail_activity_settlement_approve")
+        for settlement in self.filtered(lambda s: s.approval_steps != "1"):
+            settlement._schedule_approval_activity(
+                "sale_incentive.mail_activity_settlement_validate",
+                settlement.company_id.incentive_finance_user_id,
+            )
+        return True
+
+    def action_validate(self):
+        """Finance confirmation."""
+        self._check_group("account.group_account_invoice")
+        self._check_state(("approved",))
+        if any(s.approval_steps == "1" for s in self):
+            raise UserError(self.env._("This company posts approved settlements."))
+        self._check_not_own()
+        self.write({"workflow_state": "validated", "validated_by_id": self.env.user.id})
+        self._done_activities("sale_incentive.mail_activity_settlement_validate")
+        for settlement in self.filtered(lambda s: s.approval_steps == "3"):
+            settlement._schedule_approval_activity(
+                "sale_incentive.mail_activity_settlement_executive",
+                settlement.company_id.incentive_executive_user_id,
+            )
+        return True
+
+    def action_executive_approve(self):
+        self._check_group("sale_incentive.group_sale_incentive_admin")
+        self._check_state(("validated",))
+        if any(s.approval_steps != "3" for s in self):
+            raise UserError(
+                self.env._("This company does not use an executive approval.")
+            )
+        self._check_not_own()
+        self.write({"workflow_state": "executive", "executive_by_id": self.env.user.id})
+        self._done_activities("sale_incentive.mail_activity_settlement_executive")
+        return True
+
+    def action_reset_draft(self):
+        self._check_state(("submitted", "approved", "validated", "executive"))
+        self.write({"workflow_state": "draft"})
+        self.activity_unlink(
+            [
+                "sale_incentive.mail_activity_settlement_approve",
+                "sale_incentive.mail_activity_settlement_validate",
+                "sale_incentive.mail_activity_settlement_executive",
+            ]
+        )
+        return True
+
+    # ------------------------------------------------------------------
+    # Accounting
+    # ------------------------------------------------------------------
+    def _check_accounting_setup(self):
+        for company in self.company_id:
+            missing = [
+                company._fields[name].string
+                for name in (
+                    "incentive_journal_id",
+                    "incentive_expense_account_id",
+                    "incentive_payable_account_id",
+                    "incentive_holdback_account_id",
+                )
+                if not company[name]
+            ]
+            if missing:
+                raise UserError(
+                    self.env._(
+                        "Configure the commission accounting of %(company)s "
+                        "first (Sales > Configuration > Settings): %(missing)s.",
+                        company=company.name,
+                        missing=", ".join(missing),
+                    )
+                )
+
+    def _get_posting_amounts(self):
+        self.ensure_one()
+        components = self.line_ids
+        expense = sum(
+            components.filtered(
+                lambda c: c.component not in ("holdback", "release")
+            ).mapped("amount")
+        )
+        releases = components.filtered(lambda c: c.component == "release")
+        return settlement_engine.posting_amounts(
+            expense,
+            self.amount_held,
+            sum(releases.mapped("held_amount")),
+            sum(releases.mapped("amount")),
+            self.currency_id.decimal_places,
+        )
+
+    def _uses_vendor_bill(self):
+        self.ensure_one()
+        return self.is_agent and self.company_id.incentive_agent_vendor_bill
+
+    def _prepare_move_vals(self):
+        """Journal entry (or vendor bill for agents) of the settlement (hook)."""
+        self.ensure_one()
+        company = self.company_id
+        amounts = self._get_posting_amounts()
+        label = self.env._(
+            "Commissions %(name)s %(date_from)s - %(date_to)s",
+            name=self.name,
+            date_from=self.date_from,
+            date_to=self.date_to,
+        )
+        holdback_net = amounts["holdback_debit"] - amounts["holdback_credit"]
+        if self._uses_vendor_bill():
+            lines = [
+                (company.incentive_expense_account_id, amounts["expense"], label),
+                (
+                    company.incentive_holdback_account_id,
+                    holdback_net,
+                    self.env._("Holdback (net)"),
+                ),
+            ]
+            return {
+                "move_type": "in_invoice",
+                "partner_id": self.partner_id.id,
+                "invoice_date": self.date_to,
+                "date": self.date_to,
+                "ref": self.name,
+                "company_id": company.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": name,
+                            "account_id": account.id,
+                            "quantity": 1.0,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                    for account, amount, name in lines
+                    if not self.currency_id.is_zero(amount)
+                ],
+            }
+        lines = [
+            (company.incentive_expense_account_id, amounts["expense"], label),
+            (
+                company.incentive_holdback_account_id,
+                amounts["holdback_debit"],
+                self.env._("Holdback released"),
+            ),
+            (
+                company.incentive_holdback_account_id,
+                -amounts["holdback_credit"],
+                self.env._("Holdback"),
+            ),
+            (company.incentive_payable_account_id, -amounts["payable"], label),
+        ]
+        return {
+            "move_type": "entry",
+            "journal_id": company.incentive_journal_id.id,
+            "date": self.date_to,
+            "ref": self.name,
+            "company_id": company.id,
+            "line_ids": [
+                Command.create(
+                    {
+                        "name": name,
+                        "account_id": account.id,
+                        "partner_id": self.partner_id.id,
+                        "balance": balance,
+                    }
+                )
+                for account, balance, name in lines
+                if not self.currency_id.is_zero(balance)
+            ],
+        }
+
+    def action_post(self):
+        """Write the journal entry (or vendor bill) and close the settlement."""
+        self._check_group("account.group_account_invoice")
+        for settlement in self:
+            settlement._check_state((settlement._final_approval_state(),))
+        self._check_accounting_setup()
+        for settlement in self:
+            if settlement.amount_payable > 0:
+                move = self.env["account.move"].create(settlement._prepare_move_vals())
+                move.action_post()
+                settlement.move_id = move
+            settlement.workflow_state = "posted"
+        return True
+
+    def action_register_payment(self):
+        """Odoo's register-payment wizard on the settlement's payable."""
+        lines = self.move_id.line_ids.filtered(
+            lambda line: (
+                line.account_type == "liability_payable" and not line.reconciled
+            )
+        )
+        if not lines:
+            raise UserError(self.env._("There is nothing left to pay."))
+        return lines.action_register_payment()
+
+    def action_cancel(self):
+        """Cancel: a posted entry is reversed and the lines are freed."""
+        if any(s.state in ("paid", "cancel") for s in self):
+            raise UserError(
+                self.env._(
+                    "Paid or cancelled settlements cannot be cancelled; "
+                    "unreconcile the payment first."
+                )
+            )
+        posted = self.filtered(lambda s: s.state == "posted")
+        if posted:
+            self._check_group("account.group_account_invoice")
+        used = posted.line_ids.filtered(
+            lambda c: (
+                c.component == "holdback"
+                and c.released_by_id
+                and c.released_by_id.settlement_id.state != "cancel"
+            )
+        )
+        if used:
+            raise UserError(
+                self.env._(
+                    "Holdbacks of these settlements were already released by "
+                    "%(names)s; cancel those first.",
+                    names=", ".join(used.released_by_id.settlement_id.mapped("name")),
+                )
+            )
+        carried = self.env["sale.incentive.settlement.line"].search(
+            [
+                ("carry_from_id", "in", posted.ids),
+                ("settlement_id.state", "!=", "cancel"),
+            ]
+        )
+        if carried:
+            raise UserError(
+                self.env._(
+                    "These settlements' balances were carried into %(names)s; "
+                    "cancel those first.",
+                    names=", ".join(carried.settlement_id.mapped("display_name")),
+                )
+            )
+        for settlement in posted.filtered("move_id"):
+            reversal = settlement.move_id._reverse_moves(
+                [
+                    {
+                        "date": fields.Date.context_today(self),
+                        "ref": self.env._("Reversal of %(name)s", name=settlement.name),
+                    }
+                ],
+                cancel=True,
+            )
+            settlement.reversal_move_id = reversal
+        self._free_lines()
+        self.write({"workflow_state": "cancel"})
+        self.activity_unlink(
+            [
+                "sale_incentive.mail_activity_settlement_approve",
+                "sale_incentive.mail_activity_settlement_validate",
+                "sale_incentive.mail_activity_settlement_executive",
+            ]
+        )
+        return True
+
+    # ------------------------------------------------------------------
+    # Navigation
+    # ------------------------------------------------------------------
+    def action_view_incentive_lines(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Settled Commission Lines"),
+            "res_model": "sale.incentive.line",
+            "view_mode": "list,form",
+            "domain": [("settlement_id", "=", self.id)],
+        }
+
+    def action_view_move(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.move_id.id,
+            "view_mode": "form",
+        }
+
+    def _amount_in_words(self):
+        self.ensure_one()
+        return self.currency_id.amount_to_text(self.amount_payable)

@@ -1,0 +1,430 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged
+
+from .common import IncentiveCase
+
+
+class SettlementCase(IncentiveCase):
+    """Company with commission accounting configured."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        company = cls.env.company
+        cls.payable_account = cls.env["account.account"].create(
+            {
+                "name": "Commissions Payable",
+                "code": "210900",
+                "account_type": "liability_payable",
+                "reconcile": True,
+            }
+        )
+        cls.holdback_account = cls.env["account.account"].create(
+            {
+                "name": "Commissions Held",
+                "code": "210950",
+                "account_type": "liability_current",
+            }
+        )
+        cls.expense_account = cls.company_data["default_account_expense"]
+        company.write(
+            {
+                "incentive_journal_id": cls.company_data["default_journal_misc"].id,
+                "incentive_expense_account_id": cls.expense_account.id,
+                "incentive_payable_account_id": cls.payable_account.id,
+                "incentive_holdback_account_id": cls.holdback_account.id,
+                "incentive_approval_steps": "2",
+            }
+        )
+        cls.Settlement = cls.env["sale.incentive.settlement"]
+
+    def _settle(self, date, plans=None, **values):
+        wizard = self.env["sale.incentive.settle.wizard"].create(
+            dict(
+                {
+                    "period": "month",
+                    "date": date,
+                    "plan_ids": [Command.set((plans or self.plan).ids)],
+                },
+                **values,
+            )
+        )
+        action = wizard.action_settle()
+        return self.Settlement.search(action["domain"])
+
+    def _close(self, settlement):
+        """Submit, approve, validate and post (the test user is admin and
+        accountant, not the beneficiary)."""
+        settlement.action_submit()
+        settlement.action_approve()
+        settlement.action_validate()
+        settlement.action_post()
+        return settlement
+
+    def _component(self, settlement, component):
+        return settlement.line_ids.filtered(lambda c: c.component == component)
+
+    def _sell(self, amount, date="2026-03-15", user=None):
+        order = self._order([(self.product, 1, amount)], user=user)
+        return self._invoice(order, date=date)
+
+
+@tagged("post_install", "-at_install")
+class TestSettlement(SettlementCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.plan = cls._make_plan(rate=10.0, name="Key accounts", holdback_percent=20)
+
+    def test_80_20_holdback_and_january_release(self):
+        invoice = self._sell(100_000.0)
+        settlement = self._settle("2026-03-31")
+        self.assertEqual(len(settlement), 1)
+        self.assertEqual(settlement.partner_id, self.rep.partner_id)
+        self.assertEqual(settlement.user_id, self.rep)
+        self.assertEqual(
+            (settlement.date_from, settlement.date_to),
+            (fields.Date.to_date("2026-03-01"), fields.Date.to_date("2026-03-31")),
+        )
+        self.assertMoney(self._component(settlement, "commission").amount, 10_000.0)
+        held = self._component(settlement, "holdback")
+        self.assertMoney(held.amount, -2_000.0)
+        self.assertEqual(held.release_date, fields.Date.to_date("2027-01-01"))
+        self.assertMoney(settlement.amount_payable, 8_000.0)
+        line = self._lines(move_id=invoice.id)
+        self.assertEqual(line.settlement_id, settlement)
+        self.assertEqual(
+            line.settlement_line_id, self._component(settlement, "commission")
+        )
+        self.assertMoney(line.amount_settled, 10_000.0)
+
+        self._close(settlement)
+        self.assertEqual(settlement.state, "posted")
+        move = settlement.move_id
+        self.assertEqual(move.state, "posted")
+        by_account = {
+            account: sum(
+                move.line_ids.filtered(lambda l, a=account: l.account_id == a).mapped(
+                    "balance"
+                )
+            )
+            for account in move.line_ids.account_id
+        }
+        self.assertMoney(by_account[self.expense_account], 10_000.0)
+        self.assertMoney(by_account[self.holdback_account], -2_000.0)
+        self.assertMoney(by_account[self.payable_account], -8_000.0)
+        payable = move.line_ids.filtered(lambda l: l.account_id == self.payable_account)
+        self.assertEqual(payable.partner_id, self.rep.partner_id)
+
+        # nothing to release before January
+        self.assertFalse(self._settle("2026-12-31"))
+        # finance enters the year's coefficients; January releases 2,000 x 0.9 x 1.1
+        self.plan.write(
+            {"holdback_expense_coefficient": 0.9, "holdback_profit_coefficient": 1.1}
+        )
+        january = self._settle("2027-01-31")
+        release = self._component(january, "release")
+        self.assertMoney(release.amount, 1_980.0)
+        self.assertEqual(held.released_by_id, release)
+        self.assertMoney(january.amount_payable, 1_980.0)
+        self._close(january)
+        lines = january.move_id.line_ids
+        self.assertMoney(
+            sum(
+                lines.filtered(lambda l: l.account_id == self.holdback_account).mapped(
+                    "balance"
+                )
+            ),
+            2_000.0,
+        )
+        self.assertMoney(
+            sum(
+                lines.filtered(lambda l: l.account_id == self.expense_account).mapped(
+                    "balance"
+                )
+            ),
+            -20.0,
+        )
+        self.assertMoney(
+            sum(
+                lines.filtered(lambda l: l.account_id == self.payable_account).mapped(
+                    "balance"
+                )
+            ),
+            -1_980.0,
+        )
+        # released once only
+        self.assertFalse(self._settle("2027-02-28"))
+
+    def test_payment_registered_makes_settlement_paid(self):
+        self._sell(10_000.0)
+        settlement = self._close(self._settle("2026-03-31"))
+        self.assertMoney(settlement.amount_payable, 800.0)
+        action = settlement.action_register_payment()
+        form = Form(self.env[action["res_model"]].with_context(**action["context"]))
+        form.payment_date = fields.Date.to_date("2026-04-05")
+        form.save().action_create_payments()
+        self.assertEqual(settlement.state, "paid")
+        with self.assertRaises(UserError):
+            settlement.action_cancel()
+
+    def test_rerun_replaces_the_draft(self):
+        invoice = self._sell(10_000.0)
+        first = self._settle("2026-03-31")
+        self._sell(5_000.0, date="2026-03-20")
+        second = self._settle("2026-03-31")
+        self.assertFalse(first.exists())
+        self.assertEqual(len(second), 1)
+        self.assertMoney(self._component(second, "commission").amount, 1_500.0)
+        self.assertEqual(self._lines(move_id=invoice.id).settlement_id, second)
+
+    def test_lines_after_period_end_wait(self):
+        self._sell(10_000.0)
+        self._sell(5_000.0, date="2026-04-02")
+        march = self._settle("2026-03-31")
+        self.assertMoney(self._component(march, "commission").amount, 1_000.0)
+        april = self._settle("2026-04-30")
+        self.assertMoney(self._component(april, "commission").amount, 500.0)
+
+    def test_settling_a_closed_period_twice_is_refused(self):
+        self._sell(10_000.0)
+        settlement = self._settle("2026-03-31")
+        settlement.action_submit()
+        with self.assertRaisesRegex(UserError, "already settled"):
+            self._settle("2026-03-31")
+        self.assertEqual(
+            self.Settlement.search_count([("plan_id", "=", self.plan.id)]), 1
+        )
+
+    def test_posting_without_accounts_is_refused(self):
+        self._sell(10_000.0)
+        settlement = self._settle("2026-03-31")
+        settlement.action_submit()
+        settlement.action_approve()
+        settlement.action_validate()
+        self.env.company.incentive_payable_account_id = False
+        with self.assertRaisesRegex(UserError, "Commission Payable Account"):
+            settlement.action_post()
+        self.assertEqual(settlement.state, "validated")
+        self.assertFalse(settlement.move_id)
+
+    def test_approving_own_settlement_is_refused(self):
+        plan = self._make_plan(rate=5.0, users=self.manager, name="Managers")
+        self._sell(10_000.0, user=self.manager)
+        settlement = self._settle("2026-03-31", plans=plan)
+        settlement.action_submit()
+        with self.assertRaisesRegex(UserError, "your own settlement"):
+            settlement.with_user(self.manager).action_approve()
+        self.assertEqual(settlement.state, "submitted")
+        # a rep cannot approve at all
+        with self.assertRaises(AccessError):
+            settlement.with_user(self.rep).action_approve()
+
+    def test_manager_approves_team_settlement_with_activity(self):
+        self.env.company.incentive_finance_user_id = self.env.user
+        self._sell(10_000.0)
+        settlement = self._settle("2026-03-31")
+        settlement.action_submit()
+        self.assertEqual(settlement.activity_ids.user_id, self.manager)
+        settlement.with_user(self.manager).action_approve()
+        self.assertEqual(settlement.state, "approved")
+        self.assertEqual(settlement.approved_by_id, self.manager)
+        self.assertFalse(
+            settlement.activity_ids.filtered(lambda a: a.user_id == self.manager)
+        )
+        # the rep sees their settlement, not the others'
+        other = self._make_plan(rate=1.0, users=self.rep_c, name="Channel")
+        self._sell(1_000.0, user=self.rep_c)
+        self._settle("2026-03-31", plans=other)
+        visible = self.Settlement.with_user(self.rep).search([])
+        self.assertEqual(visible, settlement)
+        with self.assertRaises(AccessError):
+            visible.with_user(self.rep).action_approve()
+
+    def test_three_step_approval(self):
+        self.env.company.incentive_approval_steps = "3"
+        self._sell(10_000.0)
+        settlement = self._settle("2026-03-31")
+        settlement.action_submit()
+        settlement.action_approve()
+        settlement.action_validate()
+        with self.assertRaises(UserError):
+            settlement.action_post()
+        settlement.action_executive_approve()
+        settlement.action_post()
+        self.assertEqual(settlement.state, "posted")
+
+    def test_posted_settlement_is_immutable_and_cancel_reverses(self):
+        invoice = self._sell(10_000.0)
+        settlement = self._close(self._settle("2026-03-31"))
+        with self.assertRaises(UserError):
+            settlement.write({"date_to": "2026-04-30"})
+        with self.assertRaises(UserError):
+            settlement.line_ids[0].write({"amount": 1.0})
+        with self.assertRaises(UserError):
+            settlement.unlink()
+        move = settlement.move_id
+        settlement.action_cancel()
+        self.assertEqual(settlement.state, "cancel")
+        self.assertEqual(move.state, "posted")
+        self.assertEqual(settlement.reversal_move_id.reversed_entry_id, move)
+        self.assertTrue(
+            all(
+                move.line_ids.filtered(lambda l: l.account_id.reconcile).mapped(
+                    "reconciled"
+                )
+            )
+        )
+        line = self._lines(move_id=invoice.id)
+        self.assertFalse(line.settlement_id)
+        self.assertMoney(line.amount_settled, 0.0)
+        again = self._settle("2026-03-31")
+        self.assertMoney(self._component(again, "commission").amount, 1_000.0)
+
+    def test_late_credit_note_lands_in_next_period_and_carries_forward(self):
+        invoice = self._sell(30_000.0)
+        march = self._close(self._settle("2026-03-31"))
+        self.assertMoney(march.amount_payable, 2_400.0)
+        self._refund(invoice, date="2026-04-10")
+        april = self._settle("2026-04-30")
+        self.assertMoney(self._component(april, "clawback").amount, -3_000.0)
+        self.assertFalse(self._component(april, "holdback"))
+        self.assertMoney(april.amount_total, -3_000.0)
+        self.assertMoney(april.amount_carried, -3_000.0)
+        # the closed March settlement is untouched
+        self.assertMoney(march.amount_total, 2_400.0)
+        self._close(april)
+        self.assertEqual(april.state, "posted")
+        self.assertFalse(april.move_id)
+        self._sell(50_000.0, date="2026-05-05")
+        may = self._settle("2026-05-31")
+        self.assertMoney(self._component(may, "carry").amount, -3_000.0)
+        # (5,000 - 3,000) x 80%
+        self.assertMoney(may.amount_payable, 1_600.0)
+        with self.assertRaises(UserError):
+            april.action_cancel()
+
+    def test_gate_below_target_pays_nothing(self):
+        self.plan.write(
+            {
+                "target_gate": "above",
+                "target_amount": 1_000_000.0,
+                "holdback_percent": 0,
+            }
+        )
+        self._sell(990_000.0)
+        settlement = self._settle("2026-03-31")
+        self.assertMoney(self._component(settlement, "commission").amount, 99_000.0)
+        gate = self._component(settlement, "gate")
+        self.assertMoney(gate.amount, -99_000.0)
+        self.assertIn("not passed", gate.name)
+        self.assertMoney(settlement.amount_total, 0.0)
+        # exactly the target still pays nothing: actual must exceed it
+        self.plan.target_amount = 990_000.0
+        settlement = self._settle("2026-03-31")
+        self.assertMoney(settlement.amount_total, 0.0)
+        self.plan.target_amount = 989_999.99
+        settlement = self._settle("2026-03-31")
+        self.assertMoney(settlement.amount_total, 99_000.0)
+
+    def test_achievement_coefficient_is_capped(self):
+        self.plan.write(
+            {
+                "use_achievement_coefficient": True,
+                "achievement_cap": 1.2,
+                "target_amount": 1_000_000.0,
+                "holdback_percent": 0,
+                "rule_ids": [Command.update(self.plan.rule_ids.id, {"rate": 1.0})],
+            }
+        )
+        self._sell(1_500_000.0)
+        settlement = self._settle("2026-03-31")
+        coefficient = self._component(settlement, "coefficient")
+        self.assertAlmostEqual(coefficient.factor, 1.2)
+        self.assertMoney(settlement.amount_total, 18_000.0)
+
+    def test_period_bracket_applies_to_period_total(self):
+        plan = self._make_plan(
+            name="Period ladder",
+            rule={
+                "name": "Ladder",
+                "compute_type": "bracket",
+                "bracket_basis": "period",
+                "bracket_mode": "marginal",
+                "bracket_ids": [
+                    Command.create(
+                        {"amount_from": 0, "amount_to": 500_000, "rate": 2.0}
+                    ),
+                    Command.create(
+                        {"amount_from": 500_000, "amount_to": 0, "rate": 3.0}
+                    ),
+                ],
+            },
+        )
+        self.plan.active = False
+        self._sell(400_000.0)
+        self._sell(300_000.0, date="2026-03-25")
+        settlement = self._settle("2026-03-31", plans=plan)
+        bracket = self._component(settlement, "bracket")
+        # 500,000 x 2% + 200,000 x 3%
+        self.assertMoney(bracket.amount, 16_000.0)
+        self.assertMoney(bracket.base_amount, 700_000.0)
+        self.assertEqual(bracket.incentive_line_count, 2)
+        self.assertMoney(settlement.amount_total, 16_000.0)
+
+
+@tagged("post_install", "-at_install")
+class TestSettlementPaidBasis(SettlementCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.plan = cls._make_plan(rate=3.0, name="Paid basis", basis="paid")
+
+    def test_payment_split_over_two_periods_adds_up_to_the_cent(self):
+        invoice = self._sell(100_000.01)
+        self._pay(invoice, amount=33_333.33, date="2026-03-20")
+        march = self._settle("2026-03-31")
+        self._pay(invoice, date="2026-04-10")
+        april = self._settle("2026-04-30")
+        self.assertMoney(march.amount_total, 1_000.00)
+        self.assertMoney(april.amount_total, 2_000.00)
+        total = self._lines(move_id=invoice.id, kind="invoice").amount
+        self.assertMoney(march.amount_total + april.amount_total, total)
+
+
+@tagged("post_install", "-at_install")
+class TestSettlementOverdue(SettlementCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.plan = cls._make_plan(
+            rate=10.0,
+            name="Collections",
+            overdue_penalty_percent=10.0,
+            overdue_suspend_after=3,
+        )
+        cls.customer.property_payment_term_id = cls.env.ref(
+            "account.account_payment_term_immediate"
+        )
+
+    def test_overdue_invoice_costs_ten_percent(self):
+        invoice = self._sell(10_000.0, date="2026-03-15")
+        self.assertEqual(invoice.invoice_date_due, fields.Date.to_date("2026-03-15"))
+        settlement = self._settle("2026-03-31")
+        self.assertMoney(self._component(settlement, "overdue").amount, -100.0)
+        self.assertMoney(settlement.amount_total, 900.0)
+
+    def test_three_overdue_periods_suspend_until_collected(self):
+        invoice = self._sell(10_000.0, date="2026-01-15")
+        settlement = self._settle("2026-03-31")
+        self.assertTrue(settlement.is_suspended)
+        self.assertMoney(settlement.amount_total, 0.0)
+        line = self._lines(move_id=invoice.id)
+        self.assertFalse(line.settlement_id)
+        self._pay(invoice, date="2026-04-02")
+        april = self._settle("2026-04-30")
+        self.assertFalse(april.is_suspended)
+        self.assertMoney(april.amount_total, 1_000.0)
+        self.assertEqual(line.settlement_id, april)
