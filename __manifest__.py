@@ -23,6 +23,7 @@
         "views/res_config_settings_views.xml",
         "views/sale_incentive_menus.xml",
         "wizards/sale_incentive_settle_wizard_views.xml",
+        "wizards/sale_incentive_forfeit_wizard_views.xml",
     ],
     "demo": [
         "demo/sale_incentive_demo.xml",

@@ -111,6 +111,15 @@ class SaleIncentiveSettlement(models.Model):
     validated_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     executive_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     note = fields.Text()
+    forfeit_reason = fields.Selection(
+        [
+            ("resigned", "Resigned"),
+            ("dismissed", "Dismissed by the company"),
+            ("fraud", "Fraud"),
+        ],
+        readonly=True,
+        help="Set on the settlement recording a forfeiture decision.",
+    )
 
     _sql_constraints = [
         (
@@ -249,6 +258,7 @@ class SaleIncentiveSettlement(models.Model):
             ("date_from", "=", date_from),
             ("date_to", "=", date_to),
             ("state", "!=", "cancel"),
+            ("forfeit_reason", "=", False),
         ]
         if partners:
             domain.append(("partner_id", "in", partners.ids))
@@ -1000,12 +1010,12 @@ class SaleIncentiveSettlement(models.Model):
     def _get_posting_amounts(self):
         self.ensure_one()
         components = self.line_ids
+        releases = components.filtered("held_amount")
         expense = sum(
-            components.filtered(
-                lambda c: c.component not in ("holdback", "release")
-            ).mapped("amount")
+            (components - releases)
+            .filtered(lambda c: c.component != "holdback")
+            .mapped("amount")
         )
-        releases = components.filtered(lambda c: c.component == "release")
         return settlement_engine.posting_amounts(
             expense,
             self.amount_held,
@@ -1016,7 +1026,21 @@ class SaleIncentiveSettlement(models.Model):
 
     def _uses_vendor_bill(self):
         self.ensure_one()
-        return self.is_agent and self.company_id.incentive_agent_vendor_bill
+        return (
+            self.is_agent
+            and self.company_id.incentive_agent_vendor_bill
+            and self.amount_payable > 0
+        )
+
+    def _needs_move(self):
+        """A negative total is carried, not posted; else post what moves."""
+        self.ensure_one()
+        if self.amount_total < 0:
+            return False
+        return any(
+            not self.currency_id.is_zero(amount)
+            for amount in self._get_posting_amounts().values()
+        )
 
     def _prepare_move_vals(self):
         """Journal entry (or vendor bill for agents) of the settlement (hook)."""
@@ -1101,7 +1125,7 @@ class SaleIncentiveSettlement(models.Model):
             settlement._check_state((settlement._final_approval_state(),))
         self._check_accounting_setup()
         for settlement in self:
-            if settlement.amount_payable > 0:
+            if settlement._needs_move():
                 move = self.env["account.move"].create(settlement._prepare_move_vals())
                 move.action_post()
                 settlement.move_id = move
@@ -1203,6 +1227,179 @@ class SaleIncentiveSettlement(models.Model):
             "res_id": self.move_id.id,
             "view_mode": "form",
         }
+
+    # ------------------------------------------------------------------
+    # Forfeiture
+    # ------------------------------------------------------------------
+    @api.model
+    def _forfeit(self, partner, reason, date, note=False):
+        """Record a forfeiture decision for ``partner`` leaving.
+
+        * resigned: the held amounts are forfeited;
+        * dismissed by the company: the company's configured % of the held
+          amounts is paid, the rest forfeited;
+        * fraud: the held amounts and everything not paid yet are forfeited
+          (open settlements are cancelled, posted unpaid ones reversed, and
+          unsettled commission lines consumed without payment).
+
+        Each decision is a settlement (one per plan) going through the usual
+        approvals; nothing is deleted. Returns the forfeiture settlements.
+        """
+        if reason == "fraud":
+            open_settlements = self.search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("state", "not in", ("paid", "cancel")),
+                ]
+            )
+            for settlement in open_settlements.sorted("date_to", reverse=True):
+                settlement.action_cancel()
+        company = self.env.company
+        percent = (
+            company.incentive_dismissal_payout_percent if reason == "dismissed" else 0.0
+        )
+        self.env.flush_all()
+        self._lock(
+            SQL(
+                "SELECT c.id FROM sale_incentive_settlement_line c "
+                "JOIN sale_incentive_settlement s ON s.id = c.settlement_id "
+                "WHERE c.component = 'holdback' AND c.released_by_id IS NULL "
+                "AND s.state IN ('posted', 'paid') AND s.partner_id = %s "
+                "AND s.company_id = %s FOR UPDATE OF c NOWAIT",
+                partner.id,
+                company.id,
+            )
+        )
+        held_ids = [row[0] for row in self.env.cr.fetchall()]
+        held = self.env["sale.incentive.settlement.line"].browse(held_ids)
+        plans = held.settlement_id.plan_id
+        if reason == "fraud":
+            plans |= (
+                self.env["sale.incentive.line"]
+                .search(
+                    [
+                        ("partner_id", "=", partner.id),
+                        ("company_id", "=", company.id),
+                        ("is_earned", "=", True),
+                        ("settlement_id", "=", False),
+                    ]
+                )
+                .plan_id
+            )
+        if not plans:
+            raise UserError(
+                self.env._(
+                    "%(partner)s has nothing held or unpaid to decide on.",
+                    partner=partner.display_name,
+                )
+            )
+        label = dict(self._fields["forfeit_reason"].selection)[reason]
+        settlements = self.browse()
+        for plan in plans:
+            plan_held = held.filtered(lambda c, p=plan: c.settlement_id.plan_id == p)
+            amount = plan.currency_id.round(-sum(plan_held.mapped("amount")))
+            components = []
+            if plan_held:
+                paid = holdback.release_amount(amount, percent / 100)
+                self._add_component(
+                    components,
+                    plan.currency_id,
+                    "forfeit",
+                    self.env._(
+                        "%(reason)s: %(percent)s%% of %(held)s held is paid, "
+                        "the rest is forfeited",
+                        reason=label,
+                        percent=f"{percent:g}",
+                        held=f"{amount:,.2f}",
+                    ),
+                    paid,
+                    base_amount=amount,
+                    held_amount=amount,
+                    factor=percent / 100,
+                    _holdbacks=plan_held.ids,
+                )
+            where = None
+            if reason == "fraud":
+                where = SQL(
+                    "l.plan_id = %s AND l.partner_id = %s AND l.is_earned "
+                    "AND l.kind != 'forecast' AND l.settlement_id IS NULL",
+                    plan.id,
+                    partner.id,
+                )
+                self._lock(
+                    SQL(
+                        "SELECT count(*) FROM (SELECT l.id FROM sale_incentive_line l "
+                        "WHERE %s FOR UPDATE NOWAIT) AS locked",
+                        where,
+                    )
+                )
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT COUNT(*), COALESCE(SUM(l.amount), 0) "
+                        "FROM sale_incentive_line l WHERE %s",
+                        where,
+                    )
+                )
+                count, unpaid = self.env.cr.fetchone()
+                if count:
+                    self._add_component(
+                        components,
+                        plan.currency_id,
+                        "forfeit",
+                        self.env._(
+                            "%(reason)s: %(count)s unpaid commission lines "
+                            "(%(amount)s) forfeited",
+                            reason=label,
+                            count=count,
+                            amount=f"{unpaid:,.2f}",
+                        ),
+                        0.0,
+                        base_amount=unpaid,
+                        _forfeit_lines=count,
+                    )
+            if not components:
+                continue
+            vals = self._prepare_settlement_vals(
+                plan, partner, self.env["res.users"], date, date, components
+            )
+            vals.update(
+                forfeit_reason=reason,
+                note=note,
+                user_id=held.settlement_id.filtered(lambda s, p=plan: s.plan_id == p)
+                .user_id[:1]
+                .id,
+            )
+            settlement = self.create(vals)
+            records = settlement.line_ids.sorted("sequence")
+            for component, record in zip(components, records, strict=True):
+                if component.get("_holdbacks"):
+                    self.env["sale.incentive.settlement.line"].browse(
+                        component["_holdbacks"]
+                    ).write({"released_by_id": record.id})
+                if component.get("_forfeit_lines"):
+                    self.env.cr.execute(
+                        SQL(
+                            "UPDATE sale_incentive_line l SET settlement_id = %s, "
+                            "settlement_line_id = %s, amount_settled = l.amount "
+                            "WHERE %s",
+                            settlement.id,
+                            record.id,
+                            where,
+                        )
+                    )
+            settlement.message_post(
+                body=self.env._(
+                    "Forfeiture decision: %(reason)s on %(date)s. %(note)s",
+                    reason=label,
+                    date=date,
+                    note=note or "",
+                )
+            )
+            settlements |= settlement
+        self.env["sale.incentive.line"].invalidate_model(
+            ["settlement_id", "settlement_line_id", "amount_settled"]
+        )
+        return settlements
 
     def _amount_in_words(self):
         self.ensure_one()

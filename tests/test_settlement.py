@@ -428,3 +428,121 @@ class TestSettlementOverdue(SettlementCase):
         self.assertFalse(april.is_suspended)
         self.assertMoney(april.amount_total, 1_000.0)
         self.assertEqual(line.settlement_id, april)
+
+
+@tagged("post_install", "-at_install")
+class TestSettlementLeaving(SettlementCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.plan = cls._make_plan(rate=10.0, name="Holdback", holdback_percent=20)
+
+    def _forfeit(self, reason):
+        wizard = self.env["sale.incentive.forfeit.wizard"].create(
+            {
+                "partner_id": self.rep.partner_id.id,
+                "reason": reason,
+                "date": "2026-06-30",
+                "note": "Left the company",
+            }
+        )
+        return self.Settlement.search(wizard.action_confirm()["domain"])
+
+    def _held(self):
+        self._sell(100_000.0)
+        march = self._close(self._settle("2026-03-31"))
+        self.assertMoney(march.amount_held, 2_000.0)
+        return march
+
+    def test_resigned_forfeits_held_amounts(self):
+        march = self._held()
+        decision = self._forfeit("resigned")
+        self.assertEqual(decision.forfeit_reason, "resigned")
+        self.assertMoney(decision.amount_total, 0.0)
+        self.assertEqual(
+            self._component(march, "holdback").released_by_id, decision.line_ids
+        )
+        self._close(decision)
+        lines = decision.move_id.line_ids
+        self.assertMoney(
+            sum(
+                lines.filtered(lambda l: l.account_id == self.holdback_account).mapped(
+                    "balance"
+                )
+            ),
+            2_000.0,
+        )
+        self.assertMoney(
+            sum(
+                lines.filtered(lambda l: l.account_id == self.expense_account).mapped(
+                    "balance"
+                )
+            ),
+            -2_000.0,
+        )
+        self.assertFalse(lines.filtered(lambda l: l.account_id == self.payable_account))
+        # nothing left to release in January
+        self.assertFalse(self._settle("2027-01-31"))
+
+    def test_dismissed_pays_the_configured_percent(self):
+        self._held()
+        decision = self._forfeit("dismissed")
+        self.assertMoney(decision.amount_payable, 800.0)
+        self._close(decision)
+        payable = decision.move_id.line_ids.filtered(
+            lambda l: l.account_id == self.payable_account
+        )
+        self.assertMoney(payable.balance, -800.0)
+
+    def test_fraud_forfeits_everything_unpaid(self):
+        march = self._held()
+        self._sell(50_000.0, date="2026-04-10")
+        decision = self._forfeit("fraud")
+        self.assertEqual(march.state, "cancel")
+        self.assertTrue(march.reversal_move_id)
+        self.assertMoney(decision.amount_total, 0.0)
+        self.assertEqual(decision.incentive_line_count, 2)
+        self._close(decision)
+        self.assertFalse(decision.move_id)
+        self.assertFalse(self._settle("2026-04-30"))
+
+    def test_nothing_to_decide_is_refused(self):
+        with self.assertRaisesRegex(UserError, "nothing held"):
+            self._forfeit("resigned")
+
+
+@tagged("post_install", "-at_install")
+class TestSettlementAgent(SettlementCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.agent = cls.env["res.partner"].create(
+            {"name": "Agent Smith", "is_incentive_agent": True}
+        )
+        cls.plan = cls._make_plan(
+            rate=5.0,
+            name="Agents",
+            users=cls.env["res.users"],
+            agent_ids=[Command.set(cls.agent.ids)],
+        )
+
+    def test_agent_is_paid_by_vendor_bill(self):
+        order = self._order(
+            [(self.product, 1, 20_000.0)],
+            incentive_share_ids=[
+                Command.create({"partner_id": self.agent.id, "share": 100.0})
+            ],
+        )
+        self._invoice(order)
+        settlement = self._settle("2026-03-31")
+        self.assertTrue(settlement.is_agent)
+        self.assertFalse(settlement.user_id)
+        self._close(settlement)
+        bill = settlement.move_id
+        self.assertEqual(bill.move_type, "in_invoice")
+        self.assertEqual(bill.partner_id, self.agent)
+        self.assertMoney(bill.amount_total, 1_000.0)
+        action = settlement.action_register_payment()
+        form = Form(self.env[action["res_model"]].with_context(**action["context"]))
+        form.save().action_create_payments()
+        self.assertEqual(settlement.state, "paid")
