@@ -22,6 +22,7 @@
         "views/sale_incentive_settlement_views.xml",
         "views/res_config_settings_views.xml",
         "views/sale_incentive_menus.xml",
+        "report/sale_incentive_settlement_report.xml",
         "wizards/sale_incentive_settle_wizard_views.xml",
         "wizards/sale_incentive_forfeit_wizard_views.xml",
     ],

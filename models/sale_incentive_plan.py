@@ -314,6 +314,27 @@ class SaleIncentivePlan(models.Model):
         default=3, help="Overdue periods after which the payout is suspended."
     )
 
+    override_percent = fields.Float(
+        "Manager Override (%)",
+        digits=(16, 4),
+        help="The leader of each sales team earns this % of the team's period "
+        "sales under this plan (seed: 0.25%).",
+    )
+    pool_percent = fields.Float(
+        "Team Pool (%)",
+        digits=(16, 4),
+        help="This % of each team's period sales is shared among its members "
+        "pro rata to their own sales.",
+    )
+    champion_award = fields.Monetary(
+        help="Paid to the beneficiary with the highest sales of the period "
+        "(seed: 300 a month, 500 a quarter, 5,000 a year)."
+    )
+    threshold_award_base = fields.Monetary(
+        "Award Threshold", help="Period sales reaching this earn the award below."
+    )
+    threshold_award_amount = fields.Monetary("Threshold Award")
+
     @api.constrains(
         "holdback_percent",
         "achievement_cap",

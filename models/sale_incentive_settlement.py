@@ -10,8 +10,9 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..engine import brackets as bracket_engine
-from ..engine import coefficients, holdback, periods
+from ..engine import coefficients, holdback, periods, splits
 from ..engine import settlement as settlement_engine
+from ..engine.money import percent_of
 
 STATES = [
     ("draft", "Draft"),
@@ -366,6 +367,7 @@ class SaleIncentiveSettlement(models.Model):
         carries = self._get_carries(plan, date_from, partners)
         for partner_id in set(holdbacks) | set(carries):
             data.setdefault(partner_id, {"groups": [], "user": 0})
+        self._add_team_data(plan, date_from, date_to, partners, data)
         if not data:
             return self.browse()
         overdue = self._get_overdue_counts(plan, date_to, list(data))
@@ -478,6 +480,69 @@ class SaleIncentiveSettlement(models.Model):
             self.env["sale.incentive.settlement.line"].sudo().browse(
                 holdback_ids
             ).write({"released_by_id": release.id})
+
+    @api.model
+    def _add_team_data(self, plan, date_from, date_to, partners, data):
+        """Overrides, team pools and the champion of the period into ``data``."""
+        if not (plan.override_percent or plan.pool_percent or plan.champion_award):
+            return
+        currency = plan.currency_id
+        self.env.cr.execute(
+            SQL(
+                """SELECT l.team_id, l.partner_id, SUM(l.base_amount)
+                     FROM sale_incentive_line l
+                    WHERE l.plan_id = %s AND l.company_id = %s AND l.is_earned
+                      AND l.kind != 'forecast' AND l.date BETWEEN %s AND %s
+                 GROUP BY l.team_id, l.partner_id
+                 ORDER BY l.team_id, l.partner_id""",
+                plan.id,
+                plan.company_id.id,
+                date_from,
+                date_to,
+            )
+        )
+        teams = defaultdict(list)
+        totals = defaultdict(float)
+        for team_id, partner_id, base in self.env.cr.fetchall():
+            teams[team_id].append((partner_id, base or 0.0))
+            totals[partner_id] += base or 0.0
+        wanted = set(partners.ids) if partners else None
+
+        def entry(partner_id, user_id=0):
+            if wanted is not None and partner_id not in wanted:
+                return None
+            item = data.setdefault(partner_id, {"groups": [], "user": 0})
+            item["user"] = item["user"] or user_id
+            return item
+
+        records = self.env["crm.team"].browse([t for t in teams if t])
+        for team in records:
+            members = teams[team.id]
+            team_base = currency.round(sum(base for _p, base in members))
+            if plan.override_percent and team.user_id and team_base > 0:
+                item = entry(team.user_id.partner_id.id, team.user_id.id)
+                if item is not None:
+                    item.setdefault("overrides", []).append((team, team_base))
+            if plan.pool_percent and team_base > 0:
+                pool = percent_of(team_base, plan.pool_percent)
+                weights = [max(base, 0.0) for _p, base in members]
+                pieces = splits.split_amount(pool, weights, currency.decimal_places)
+                for (partner_id, base), piece in zip(members, pieces, strict=True):
+                    item = entry(partner_id)
+                    if item is not None and piece:
+                        item.setdefault("pools", []).append(
+                            (team, piece, pool, base, team_base)
+                        )
+        if plan.champion_award and totals:
+            ranking = sorted(totals.items(), key=lambda kv: kv[1], reverse=True)
+            best, best_base = ranking[0]
+            runner_up = ranking[1][1] if len(ranking) > 1 else None
+            if best_base > 0 and (
+                runner_up is None or currency.compare_amounts(best_base, runner_up) > 0
+            ):
+                item = entry(best)
+                if item is not None:
+                    item["champion"] = best_base
 
     @api.model
     def _get_matured_holdbacks(self, plan, date_to, partners=None):
@@ -613,6 +678,9 @@ class SaleIncentiveSettlement(models.Model):
         subtotal = self._prepare_target_components(
             components, plan, user, date_from, date_to, actual, subtotal
         )
+        subtotal = self._prepare_team_components(
+            components, plan, entry, actual, subtotal
+        )
         subtotal, suspended = self._prepare_overdue_component(
             components, plan, entry, subtotal
         )
@@ -742,6 +810,72 @@ class SaleIncentiveSettlement(models.Model):
                     base_amount=subtotal,
                     factor=score,
                 )
+        return currency.round(subtotal)
+
+    @api.model
+    def _prepare_team_components(self, components, plan, entry, actual, subtotal):
+        """7. manager override, 8. team pool share, 9. awards."""
+        currency = plan.currency_id
+        for team, team_base in entry.get("overrides", []):
+            subtotal += self._add_component(
+                components,
+                currency,
+                "override",
+                self.env._(
+                    "Override %(percent)s%% of team %(team)s's sales %(base)s",
+                    percent=f"{plan.override_percent:g}",
+                    team=team.name,
+                    base=f"{team_base:,.2f}",
+                ),
+                percent_of(team_base, plan.override_percent),
+                base_amount=team_base,
+                factor=plan.override_percent / 100,
+            )
+        for team, piece, pool, base, team_base in entry.get("pools", []):
+            subtotal += self._add_component(
+                components,
+                currency,
+                "pool",
+                self.env._(
+                    "Share of team %(team)s's pool %(pool)s: own sales %(base)s "
+                    "of %(total)s",
+                    team=team.name,
+                    pool=f"{pool:,.2f}",
+                    base=f"{base:,.2f}",
+                    total=f"{team_base:,.2f}",
+                ),
+                piece,
+                base_amount=base,
+            )
+        if entry.get("champion"):
+            subtotal += self._add_component(
+                components,
+                currency,
+                "award",
+                self.env._(
+                    "Champion of the period with sales of %(base)s",
+                    base=f"{entry['champion']:,.2f}",
+                ),
+                plan.champion_award,
+                base_amount=entry["champion"],
+            )
+        if (
+            plan.threshold_award_amount
+            and plan.threshold_award_base
+            and currency.compare_amounts(actual, plan.threshold_award_base) >= 0
+        ):
+            subtotal += self._add_component(
+                components,
+                currency,
+                "award",
+                self.env._(
+                    "Threshold award: sales %(actual)s reached %(threshold)s",
+                    actual=f"{actual:,.2f}",
+                    threshold=f"{plan.threshold_award_base:,.2f}",
+                ),
+                plan.threshold_award_amount,
+                base_amount=actual,
+            )
         return currency.round(subtotal)
 
     @api.model
@@ -1124,12 +1258,14 @@ class SaleIncentiveSettlement(models.Model):
         for settlement in self:
             settlement._check_state((settlement._final_approval_state(),))
         self._check_accounting_setup()
-        for settlement in self:
-            if settlement._needs_move():
-                move = self.env["account.move"].create(settlement._prepare_move_vals())
-                move.action_post()
-                settlement.move_id = move
-            settlement.workflow_state = "posted"
+        to_move = self.filtered(lambda s: s._needs_move())
+        moves = self.env["account.move"].create(
+            [settlement._prepare_move_vals() for settlement in to_move]
+        )
+        moves.action_post()
+        for settlement, move in zip(to_move, moves, strict=True):
+            settlement.move_id = move
+        self.write({"workflow_state": "posted"})
         return True
 
     def action_register_payment(self):

@@ -546,3 +546,71 @@ class TestSettlementAgent(SettlementCase):
         form = Form(self.env[action["res_model"]].with_context(**action["context"]))
         form.save().action_create_payments()
         self.assertEqual(settlement.state, "paid")
+
+
+@tagged("post_install", "-at_install")
+class TestSettlementStatement(SettlementCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.plan = cls._make_plan(rate=10.0, name="Statement", holdback_percent=20)
+
+    def test_statement_shows_components_and_amount_in_words(self):
+        self._sell(12_345.0)
+        settlement = self._settle("2026-03-31")
+        self.assertMoney(settlement.amount_payable, 987.60)
+        html, _kind = self.env["ir.actions.report"]._render_qweb_html(
+            "sale_incentive.report_settlement", settlement.ids
+        )
+        html = html.decode()
+        self.assertIn("Commission Statement", html)
+        self.assertIn("Commissions of 1 lines", html)
+        self.assertIn(settlement.currency_id.amount_to_text(987.60), html)
+        self.assertIn("Nine Hundred And Eighty-Seven", settlement._amount_in_words())
+
+
+@tagged("post_install", "-at_install")
+class TestSettlementTeam(SettlementCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.plan = cls._make_plan(
+            rate=3.0,
+            name="Team",
+            users=cls.rep | cls.rep_b,
+            override_percent=0.25,
+            pool_percent=1.0,
+            champion_award=300.0,
+            threshold_award_base=100_000.0,
+            threshold_award_amount=200.0,
+        )
+
+    def test_override_pool_and_awards(self):
+        self._sell(100_000.0)
+        self._sell(50_000.0, user=self.rep_b)
+        settlements = self._settle("2026-03-31")
+        by_user = {s.user_id: s for s in settlements}
+        self.assertEqual(set(by_user), {self.rep, self.rep_b, self.manager})
+        rep, rep_b, manager = (
+            by_user[self.rep],
+            by_user[self.rep_b],
+            by_user[self.manager],
+        )
+        # 0.25% of the team's 150,000
+        self.assertMoney(self._component(manager, "override").amount, 375.0)
+        self.assertMoney(manager.amount_total, 375.0)
+        # pool 1% of 150,000 shared 2:1
+        self.assertMoney(self._component(rep, "pool").amount, 1_000.0)
+        self.assertMoney(self._component(rep_b, "pool").amount, 500.0)
+        awards = self._component(rep, "award")
+        self.assertEqual(len(awards), 2)
+        self.assertMoney(sum(awards.mapped("amount")), 500.0)
+        self.assertFalse(self._component(rep_b, "award"))
+        self.assertMoney(rep.amount_total, 4_500.0)
+        self.assertMoney(rep_b.amount_total, 2_000.0)
+
+    def test_tied_sales_have_no_champion(self):
+        self._sell(60_000.0)
+        self._sell(60_000.0, user=self.rep_b)
+        settlements = self._settle("2026-03-31")
+        self.assertFalse(settlements.line_ids.filtered(lambda c: "Champion" in c.name))

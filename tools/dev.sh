@@ -182,9 +182,24 @@ cmd_test() {
     return $rc
 }
 
+cmd_bench() {
+    find_odoo
+    find_postgres
+    mkdir -p "$STATE/logs"
+    BENCH_DB="${MODULE}_bench_$(date +%s)_$$"
+    trap 'drop_db "$BENCH_DB"; if [ "$PG_STARTED" = 1 ]; then "${PG_STOP[@]}" >/dev/null 2>&1 || true; fi' EXIT
+    say "installing $MODULE in '$BENCH_DB' (log: $STATE/logs/bench_install.log)"
+    odoo -d "$BENCH_DB" --addons-path="$ADDONS_PATH" --data-dir="$STATE/data" \
+        -i "$MODULE" --without-demo=all --stop-after-init --max-cron-threads=0 \
+        --log-level=warn >"$STATE/logs/bench_install.log" 2>&1
+    "$PY" "$ROOT/tools/bench_settlement.py" -d "$BENCH_DB" --addons-path="$ADDONS_PATH" \
+        --data-dir="$STATE/data" --lines "${BENCH_LINES:-100000}" --reps "${BENCH_REPS:-300}"
+}
+
 case "${1:-}" in
 run) cmd_run ;;
 test) cmd_test ;;
 reset) cmd_reset ;;
-*) die "usage: tools/dev.sh run|test|reset" ;;
+bench) cmd_bench ;;
+*) die "usage: tools/dev.sh run|test|reset|bench" ;;
 esac
