@@ -11,6 +11,7 @@ the settlement run, its re-run (drafts replaced), and posting are timed.
 
 import argparse
 import datetime
+import sys
 import time
 
 import odoo
@@ -28,11 +29,17 @@ def parse():
     return parser.parse_args()
 
 
+def out(text=""):
+    """Write a line of the report (a command-line tool: stdout, not a logger)."""
+    sys.stdout.write(f"{text}\n")
+    sys.stdout.flush()
+
+
 def timed(label, func):
     start = time.perf_counter()
     result = func()
     elapsed = time.perf_counter() - start
-    print(f"{label:<48} {elapsed:8.2f} s")
+    out(f"{label:<48} {elapsed:8.2f} s")
     return result, elapsed
 
 
@@ -156,15 +163,15 @@ def main():
         )
         _r, _post = timed("post journal entries", settlements.action_post)
         cr.commit()
-        print()
-        print(f"settlements created          {len(settlements)}")
-        print(f"lines settled / total        {count:,} in {linked} settlements")
-        print(f"queries of the first run     {run_queries}")
-        print(f"lines per second (first run) {count / first:,.0f}")
-        print(f"sum of lines                 {expected:,.2f}")
-        print(f"sum settled (lines)          {settled:,.2f}")
-        print(f"settled + held (settlements) {total:,.2f}")
-        print(f"entries posted               {len(settlements.move_id)}")
+        out()
+        out(f"settlements created          {len(settlements)}")
+        out(f"lines settled / total        {count:,} in {linked} settlements")
+        out(f"queries of the first run     {run_queries}")
+        out(f"lines per second (first run) {count / first:,.0f}")
+        out(f"sum of lines                 {expected:,.2f}")
+        out(f"sum settled (lines)          {settled:,.2f}")
+        out(f"settled + held (settlements) {total:,.2f}")
+        out(f"entries posted               {len(settlements.move_id)}")
         assert settled == expected, "every line settled exactly once"
 
 
