@@ -131,7 +131,6 @@ def main():
             f"setup: {args.lines:,} lines, {args.reps} beneficiaries",
             lambda: setup(env, args.lines, args.reps),
         )
-        cr.commit()
         admin = env.ref("base.user_admin")
         settlement_model = env["sale.incentive.settlement"].with_user(admin)
         day = datetime.date(2026, 3, 31)
@@ -142,12 +141,10 @@ def main():
             lambda: settlement_model._run_settlement(plan, day),
         )
         run_queries = cr.sql_log_count - queries
-        cr.commit()
         settlements, _rerun = timed(
             "re-run (drafts replaced)",
             lambda: settlement_model._run_settlement(plan, day),
         )
-        cr.commit()
         cr.execute(
             "SELECT count(*), count(DISTINCT settlement_id), SUM(amount_settled) "
             "FROM sale_incentive_line WHERE plan_id = %s",
@@ -162,7 +159,6 @@ def main():
             lambda: (settlements.action_submit(), settlements.action_approve()),
         )
         _r, _post = timed("post journal entries", settlements.action_post)
-        cr.commit()
         out()
         out(f"settlements created          {len(settlements)}")
         out(f"lines settled / total        {count:,} in {linked} settlements")
