@@ -1,4 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import io
+
+import openpyxl
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
@@ -567,6 +571,36 @@ class TestSettlementStatement(SettlementCase):
         self.assertIn("Commissions of 1 lines", html)
         self.assertIn(settlement.currency_id.amount_to_text(987.60), html)
         self.assertIn("Nine Hundred And Eighty-Seven", settlement._amount_in_words())
+
+    def test_xlsx_export_lists_the_components(self):
+        self._sell(10_000.0)
+        settlement = self._settle("2026-03-31")
+        book = openpyxl.load_workbook(io.BytesIO(settlement._export_xlsx()))
+        rows = list(book.active.iter_rows(values_only=True))
+        self.assertEqual(rows[0][0], "Settlement")
+        self.assertEqual(rows[1][6], "Line commissions")
+        self.assertEqual(rows[1][9], 1_000.0)
+        self.assertEqual(rows[2][6], "Holdback")
+        self.assertEqual(rows[-1][9], 800.0)
+        action = settlement.action_export_xlsx()
+        self.assertIn("/web/content/", action["url"])
+
+    def test_transitions_are_tracked_with_author(self):
+        self._sell(10_000.0)
+        settlement = self._settle("2026-03-31").with_context(
+            tracking_disable=False, mail_notrack=False
+        )
+        settlement.action_submit()
+        self.env.cr.precommit.run()  # tracking is written at commit time
+        settlement.with_user(self.manager).action_approve()
+        self.env.cr.precommit.run()
+        tracked = settlement.message_ids.tracking_value_ids.filtered(
+            lambda t: t.field_id.name == "workflow_state"
+        )
+        self.assertEqual(settlement.submitted_by_id, self.env.user)
+        self.assertIn("Approved", tracked.mapped("new_value_char"))
+        approval = tracked.filtered(lambda t: t.new_value_char == "Approved")
+        self.assertEqual(approval.mail_message_id.author_id, self.manager.partner_id)
 
 
 @tagged("post_install", "-at_install")
