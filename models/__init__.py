@@ -13,3 +13,4 @@ from . import account_partial_reconcile
 from . import sale_incentive_settlement
 from . import sale_incentive_settlement_line
 from . import res_config_settings
+from . import sale_incentive_pay_band

@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..engine import brackets as bracket_engine
+
 
 class SaleIncentivePlan(models.Model):
     """A commission scheme, valid over a date range (one record per version)."""
@@ -334,6 +336,44 @@ class SaleIncentivePlan(models.Model):
         "Award Threshold", help="Period sales reaching this earn the award below."
     )
     threshold_award_amount = fields.Monetary("Threshold Award")
+
+    pay_band_ids = fields.One2many(
+        "sale.incentive.pay.band", "plan_id", "Pay Bands", copy=True
+    )
+    band_measure = fields.Selection(
+        [
+            ("sales", "Own period sales"),
+            ("team_sales", "Led teams' period sales"),
+            ("achievement", "Achievement (% of target)"),
+        ],
+        default="sales",
+        required=True,
+        help="What picks the pay band (seed: the director's table uses the "
+        "team's monthly sales, the rep's table their own).",
+    )
+    band_boundary = fields.Selection(
+        [("lower", "Lower bound included"), ("upper", "Upper bound included")],
+        default="upper",
+        required=True,
+        help="Seed: 90-150万(含): the upper bound belongs to the band.",
+    )
+
+    @api.constrains("pay_band_ids")
+    def _check_pay_bands(self):
+        for plan in self.filtered("pay_band_ids"):
+            table = [
+                band._to_engine()
+                for band in plan.pay_band_ids.sorted(lambda b: (b.amount_from, b.id))
+            ]
+            errors = bracket_engine.validate_brackets(table)
+            if errors:
+                raise ValidationError(
+                    self.env._(
+                        "Pay bands of %(plan)s: %(errors)s",
+                        plan=plan.display_name,
+                        errors=" ".join(errors),
+                    )
+                )
 
     @api.constrains(
         "holdback_percent",

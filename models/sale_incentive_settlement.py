@@ -484,7 +484,13 @@ class SaleIncentiveSettlement(models.Model):
     @api.model
     def _add_team_data(self, plan, date_from, date_to, partners, data):
         """Overrides, team pools and the champion of the period into ``data``."""
-        if not (plan.override_percent or plan.pool_percent or plan.champion_award):
+        team_bands = plan.pay_band_ids and plan.band_measure == "team_sales"
+        if not (
+            plan.override_percent
+            or plan.pool_percent
+            or plan.champion_award
+            or team_bands
+        ):
             return
         currency = plan.currency_id
         self.env.cr.execute(
@@ -519,6 +525,10 @@ class SaleIncentiveSettlement(models.Model):
         for team in records:
             members = teams[team.id]
             team_base = currency.round(sum(base for _p, base in members))
+            if team_bands and team.user_id:
+                item = entry(team.user_id.partner_id.id, team.user_id.id)
+                if item is not None:
+                    item["team_sales"] = item.get("team_sales", 0.0) + team_base
             if plan.override_percent and team.user_id and team_base > 0:
                 item = entry(team.user_id.partner_id.id, team.user_id.id)
                 if item is not None:
@@ -688,7 +698,53 @@ class SaleIncentiveSettlement(models.Model):
             return components, True
         subtotal = self._prepare_clawback_components(components, plan, entry, subtotal)
         self._prepare_holdback_components(components, plan, entry, date_to, subtotal)
+        self._prepare_band_component(
+            components, plan, user, date_from, date_to, entry, actual
+        )
         return components, False
+
+    @api.model
+    def _prepare_band_component(
+        self, components, plan, user, date_from, date_to, entry, actual
+    ):
+        """6. pay band: base and performance pay of the band reached.
+
+        Paid in full every period (not held back), after the holdback.
+        """
+        if not plan.pay_band_ids:
+            return
+        currency = plan.currency_id
+        if plan.band_measure == "team_sales":
+            measure = entry.get("team_sales", 0.0)
+        elif plan.band_measure == "achievement":
+            target = self._get_settlement_target(plan, user, date_from, date_to)
+            measure = coefficients.ratio(actual, target) * 100
+        else:
+            measure = actual
+        bands = plan.pay_band_ids.sorted(lambda b: (b.amount_from, b.id))
+        table = [band._to_engine() for band in bands]
+        reached = bracket_engine.bracket_for(measure, table, plan.band_boundary)
+        if reached is None:
+            return
+        band = bands[table.index(reached)]
+        label = dict(plan._fields["band_measure"].selection)[plan.band_measure]
+        self._add_component(
+            components,
+            currency,
+            "band",
+            self.env._(
+                "Pay band %(lower)s - %(upper)s for %(measure_label)s %(measure)s: "
+                "base %(base)s + performance %(perf)s",
+                lower=f"{band.amount_from:,.2f}",
+                upper=f"{band.amount_to:,.2f}" if band.amount_to else "...",
+                measure_label=label,
+                measure=f"{measure:,.2f}",
+                base=f"{band.base_pay:,.2f}",
+                perf=f"{band.performance_pay:,.2f}",
+            ),
+            band.base_pay + band.performance_pay,
+            base_amount=measure,
+        )
 
     @api.model
     def _prepare_commission_components(

@@ -11,6 +11,7 @@ COMPONENTS = [
     ("override", "Manager override"),
     ("pool", "Team pool"),
     ("award", "Award"),
+    ("band", "Pay band"),
     ("overdue", "Overdue penalty"),
     ("clawback", "Clawback"),
     ("carry", "Carried forward"),

@@ -4,7 +4,7 @@ import io
 import openpyxl
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import IncentiveCase
@@ -648,3 +648,81 @@ class TestSettlementTeam(SettlementCase):
         self._sell(60_000.0, user=self.rep_b)
         settlements = self._settle("2026-03-31")
         self.assertFalse(settlements.line_ids.filtered(lambda c: "Champion" in c.name))
+
+
+@tagged("post_install", "-at_install")
+class TestSettlementPayBands(SettlementCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+
+        def bands(rows):
+            return [
+                Command.create(
+                    {
+                        "amount_from": lower,
+                        "amount_to": upper,
+                        "base_pay": base,
+                        "performance_pay": perf,
+                    }
+                )
+                for lower, upper, base, perf in rows
+            ]
+
+        # 大客户人员: ≤90万 4000+1000, 90-150万(含) 4000+1500, ... >260万 4500+2500
+        cls.plan = cls._make_plan(
+            rate=1.5,
+            name="Key account reps",
+            pay_band_ids=bands(
+                [
+                    (0, 900_000, 4000, 1000),
+                    (900_000, 1_500_000, 4000, 1500),
+                    (1_500_000, 2_000_000, 4500, 1500),
+                    (2_000_000, 2_600_000, 4500, 2000),
+                    (2_600_000, 0, 4500, 2500),
+                ]
+            ),
+        )
+        # 大客户总监: team ≤800万 8000+2000, 800-1500万(含) 8000+3000, ...
+        cls.director_plan = cls._make_plan(
+            rate=0.0,
+            name="Key account director",
+            users=cls.env["res.users"],
+            team_ids=[Command.set(cls.team.ids)],
+            band_measure="team_sales",
+            pay_band_ids=bands(
+                [
+                    (0, 8_000_000, 8000, 2000),
+                    (8_000_000, 15_000_000, 8000, 3000),
+                    (15_000_000, 23_000_000, 12000, 3000),
+                    (23_000_000, 0, 13000, 3000),
+                ]
+            ),
+        )
+
+    def test_rep_band_upper_bound_included(self):
+        self._sell(1_500_000.0)
+        settlement = self._settle("2026-03-31")
+        band = self._component(settlement, "band")
+        self.assertMoney(band.amount, 5_500.0)
+        self.assertMoney(settlement.amount_total, 22_500.0 + 5_500.0)
+
+    def test_director_band_from_team_sales(self):
+        self._sell(8_000_000.0)
+        self._sell(1.0, user=self.rep_b)
+        settlements = self._settle("2026-03-31", plans=self.director_plan)
+        director = settlements.filtered(lambda s: s.user_id == self.manager)
+        # 8,000,001 is above 800万: 8000 + 3000
+        self.assertMoney(self._component(director, "band").amount, 11_000.0)
+        reps = settlements - director
+        self.assertFalse(reps.line_ids.filtered(lambda c: c.component == "band"))
+
+    def test_overlapping_bands_are_refused(self):
+        with self.assertRaisesRegex(ValidationError, "overlaps"):
+            self.plan.write(
+                {
+                    "pay_band_ids": [
+                        Command.create({"amount_from": 100_000, "amount_to": 300_000})
+                    ]
+                }
+            )
