@@ -190,6 +190,22 @@ class SaleIncentiveSettlement(models.Model):
     # Guards: posted settlements are immutable
     # ------------------------------------------------------------------
     def write(self, vals):
+        free = {
+            key
+            for key in vals
+            if key != "note" and not key.startswith(("message_", "activity_"))
+        }
+        if (
+            free
+            and not self.env.su
+            and not self.env.context.get("incentive_settlement_write")
+        ):
+            raise AccessError(
+                self.env._(
+                    "Settlements change through their actions (submit, approve, "
+                    "post, cancel), not by editing them."
+                )
+            )
         protected = {
             key
             for key in vals
@@ -216,6 +232,10 @@ class SaleIncentiveSettlement(models.Model):
         self._unlink_except_draft()
         self._free_lines()
         return super().unlink()
+
+    def _write_workflow(self, vals):
+        """Write done by the workflow actions (direct edits are refused)."""
+        return self.with_context(incentive_settlement_write=True).write(vals)
 
     def _free_lines(self):
         """Release the commission lines, holdbacks and carries of ``self``."""
@@ -1097,7 +1117,7 @@ class SaleIncentiveSettlement(models.Model):
     def action_submit(self):
         self._check_state(("draft",))
         for settlement in self:
-            settlement.write(
+            settlement._write_workflow(
                 {
                     "workflow_state": "submitted",
                     "submitted_by_id": self.env.user.id,
@@ -1123,7 +1143,9 @@ class SaleIncentiveSettlement(models.Model):
         self._check_group("sale_incentive.group_sale_incentive_manager")
         self._check_state(("submitted",))
         self._check_not_own()
-        self.write({"workflow_state": "approved", "approved_by_id": self.env.user.id})
+        self._write_workflow(
+            {"workflow_state": "approved", "approved_by_id": self.env.user.id}
+        )
         self._done_activities("sale_incentive.mail_activity_settlement_approve")
         for settlement in self.filtered(lambda s: s.approval_steps != "1"):
             settlement._schedule_approval_activity(
@@ -1139,7 +1161,9 @@ class SaleIncentiveSettlement(models.Model):
         if any(s.approval_steps == "1" for s in self):
             raise UserError(self.env._("This company posts approved settlements."))
         self._check_not_own()
-        self.write({"workflow_state": "validated", "validated_by_id": self.env.user.id})
+        self._write_workflow(
+            {"workflow_state": "validated", "validated_by_id": self.env.user.id}
+        )
         self._done_activities("sale_incentive.mail_activity_settlement_validate")
         for settlement in self.filtered(lambda s: s.approval_steps == "3"):
             settlement._schedule_approval_activity(
@@ -1156,13 +1180,15 @@ class SaleIncentiveSettlement(models.Model):
                 self.env._("This company does not use an executive approval.")
             )
         self._check_not_own()
-        self.write({"workflow_state": "executive", "executive_by_id": self.env.user.id})
+        self._write_workflow(
+            {"workflow_state": "executive", "executive_by_id": self.env.user.id}
+        )
         self._done_activities("sale_incentive.mail_activity_settlement_executive")
         return True
 
     def action_reset_draft(self):
         self._check_state(("submitted", "approved", "validated", "executive"))
-        self.write({"workflow_state": "draft"})
+        self._write_workflow({"workflow_state": "draft"})
         self.activity_unlink(
             [
                 "sale_incentive.mail_activity_settlement_approve",
@@ -1320,8 +1346,8 @@ class SaleIncentiveSettlement(models.Model):
         )
         moves.action_post()
         for settlement, move in zip(to_move, moves, strict=True):
-            settlement.move_id = move
-        self.write({"workflow_state": "posted"})
+            settlement._write_workflow({"move_id": move.id})
+        self._write_workflow({"workflow_state": "posted"})
         return True
 
     def action_register_payment(self):
@@ -1386,9 +1412,9 @@ class SaleIncentiveSettlement(models.Model):
                 ],
                 cancel=True,
             )
-            settlement.reversal_move_id = reversal
+            settlement._write_workflow({"reversal_move_id": reversal.id})
         self._free_lines()
-        self.write({"workflow_state": "cancel"})
+        self._write_workflow({"workflow_state": "cancel"})
         self.activity_unlink(
             [
                 "sale_incentive.mail_activity_settlement_approve",

@@ -222,6 +222,10 @@ class TestSettlement(SettlementCase):
         with self.assertRaisesRegex(UserError, "your own settlement"):
             settlement.with_user(self.manager).action_approve()
         self.assertEqual(settlement.state, "submitted")
+        # nor skip the workflow by editing the state
+        with self.assertRaises(AccessError):
+            settlement.with_user(self.manager).write({"workflow_state": "approved"})
+        self.assertEqual(settlement.state, "submitted")
         # a rep cannot approve at all
         with self.assertRaises(AccessError):
             settlement.with_user(self.rep).action_approve()
@@ -263,8 +267,8 @@ class TestSettlement(SettlementCase):
     def test_posted_settlement_is_immutable_and_cancel_reverses(self):
         invoice = self._sell(10_000.0)
         settlement = self._close(self._settle("2026-03-31"))
-        with self.assertRaises(UserError):
-            settlement.write({"date_to": "2026-04-30"})
+        with self.assertRaisesRegex(UserError, "posted or cancelled"):
+            settlement.sudo().write({"date_to": "2026-04-30"})
         with self.assertRaises(UserError):
             settlement.line_ids[0].write({"amount": 1.0})
         with self.assertRaises(UserError):
