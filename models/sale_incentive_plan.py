@@ -337,6 +337,11 @@ class SaleIncentivePlan(models.Model):
     )
     threshold_award_amount = fields.Monetary("Threshold Award")
 
+    service_months = fields.Integer(
+        help="Service period in months: each period's commission (refunds "
+        "deducted) is earned 1/N a month over N months (seed: 客户月均服务金额 = "
+        "实际到帐金额 / 会期). 0 or 1: earned at once.",
+    )
     pay_band_ids = fields.One2many(
         "sale.incentive.pay.band", "plan_id", "Pay Bands", copy=True
     )

@@ -26,6 +26,8 @@ STATES = [
 ]
 FINAL_APPROVAL = {"1": "approved", "2": "validated", "3": "executive"}
 CLOSED = ("posted", "paid")
+# components deferring an amount to a later settlement (holdback liability)
+HELD = ("holdback", "deferred")
 # fields a posted settlement still accepts (workflow and chatter)
 WRITABLE_WHEN_CLOSED = {"workflow_state", "reversal_move_id"}
 
@@ -139,9 +141,9 @@ class SaleIncentiveSettlement(models.Model):
             currency = settlement.currency_id
             total = currency.round(sum(settlement.line_ids.mapped("amount")))
             held = -sum(
-                settlement.line_ids.filtered(
-                    lambda c: c.component == "holdback"
-                ).mapped("amount")
+                settlement.line_ids.filtered(lambda c: c.component in HELD).mapped(
+                    "amount"
+                )
             )
             settlement.amount_total = total
             settlement.amount_held = currency.round(held)
@@ -579,7 +581,7 @@ class SaleIncentiveSettlement(models.Model):
         """{partner_id: [(component_id, held, plan)]} of holdbacks to release."""
         family = plan._get_version_family()
         where = SQL(
-            "c.component = 'holdback' AND c.released_by_id IS NULL "
+            "c.component IN ('holdback', 'deferred') AND c.released_by_id IS NULL "
             "AND c.release_date <= %s AND s.plan_id = ANY(%s) "
             "AND s.state IN ('posted', 'paid')",
             date_to,
@@ -589,7 +591,7 @@ class SaleIncentiveSettlement(models.Model):
             where = SQL("%s AND s.partner_id = ANY(%s)", where, partners.ids)
         self._lock(
             SQL(
-                "SELECT c.id, s.partner_id, -c.amount, s.plan_id "
+                "SELECT c.id, s.partner_id, -c.amount, s.plan_id, c.component "
                 "FROM sale_incentive_settlement_line c "
                 "JOIN sale_incentive_settlement s ON s.id = c.settlement_id "
                 "WHERE %s ORDER BY c.id FOR UPDATE OF c NOWAIT",
@@ -597,8 +599,8 @@ class SaleIncentiveSettlement(models.Model):
             )
         )
         result = defaultdict(list)
-        for component_id, partner_id, held, plan_id in self.env.cr.fetchall():
-            result[partner_id].append((component_id, held, plan_id))
+        for component_id, partner_id, held, plan_id, kind in self.env.cr.fetchall():
+            result[partner_id].append((component_id, held, plan_id, kind))
         return result
 
     @api.model
@@ -1030,6 +1032,27 @@ class SaleIncentiveSettlement(models.Model):
     def _prepare_holdback_components(self, components, plan, entry, date_to, subtotal):
         """10. holdback of this period, 11. release of matured holdbacks."""
         currency = plan.currency_id
+        if plan.service_months > 1 and subtotal > 0:
+            parts = holdback.spread_service(subtotal, plan.service_months)
+            month_start = periods.period_bounds(date_to, "month")[0]
+            for index, part in enumerate(parts[1:], start=1):
+                self._add_component(
+                    components,
+                    currency,
+                    "deferred",
+                    self.env._(
+                        "Service period: 1/%(months)s of %(amount)s earned in "
+                        "month %(index)s",
+                        months=plan.service_months,
+                        amount=f"{subtotal:,.2f}",
+                        index=index + 1,
+                    ),
+                    -part,
+                    base_amount=subtotal,
+                    factor=1 / plan.service_months,
+                    release_date=month_start + relativedelta(months=index),
+                )
+            subtotal = parts[0]
         if plan.holdback_percent and subtotal > 0:
             _now, held = holdback.holdback_split(subtotal, plan.holdback_percent)
             release = self._holdback_release_date(plan, date_to)
@@ -1051,11 +1074,27 @@ class SaleIncentiveSettlement(models.Model):
         if subtotal < 0 or not entry.get("holdbacks"):
             return
         by_plan = defaultdict(list)
-        for component_id, held, plan_id in entry["holdbacks"]:
-            by_plan[plan_id].append((component_id, held))
-        for plan_id, items in by_plan.items():
+        for component_id, held, plan_id, kind in entry["holdbacks"]:
+            by_plan[(plan_id, kind)].append((component_id, held))
+        for (plan_id, kind), items in by_plan.items():
             source = self.env["sale.incentive.plan"].browse(plan_id)
             held = currency.round(sum(h for _c, h in items))
+            if kind == "deferred":
+                self._add_component(
+                    components,
+                    currency,
+                    "release",
+                    self.env._(
+                        "Service-period commission earned this month: %(held)s",
+                        held=f"{held:,.2f}",
+                    ),
+                    held,
+                    base_amount=held,
+                    held_amount=held,
+                    factor=1.0,
+                    _holdbacks=[c for c, _h in items],
+                )
+                continue
             expense = source.holdback_expense_coefficient
             profit = source.holdback_profit_coefficient
             self._add_component(
@@ -1229,7 +1268,7 @@ class SaleIncentiveSettlement(models.Model):
         releases = components.filtered("held_amount")
         expense = sum(
             (components - releases)
-            .filtered(lambda c: c.component != "holdback")
+            .filtered(lambda c: c.component not in HELD)
             .mapped("amount")
         )
         return settlement_engine.posting_amounts(
@@ -1375,7 +1414,7 @@ class SaleIncentiveSettlement(models.Model):
             self._check_group("account.group_account_invoice")
         used = posted.line_ids.filtered(
             lambda c: (
-                c.component == "holdback"
+                c.component in HELD
                 and c.released_by_id
                 and c.released_by_id.settlement_id.state != "cancel"
             )
@@ -1481,7 +1520,8 @@ class SaleIncentiveSettlement(models.Model):
             SQL(
                 "SELECT c.id FROM sale_incentive_settlement_line c "
                 "JOIN sale_incentive_settlement s ON s.id = c.settlement_id "
-                "WHERE c.component = 'holdback' AND c.released_by_id IS NULL "
+                "WHERE c.component IN ('holdback', 'deferred') "
+                "AND c.released_by_id IS NULL "
                 "AND s.state IN ('posted', 'paid') AND s.partner_id = %s "
                 "AND s.company_id = %s FOR UPDATE OF c NOWAIT",
                 partner.id,

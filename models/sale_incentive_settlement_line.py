@@ -16,6 +16,7 @@ COMPONENTS = [
     ("clawback", "Clawback"),
     ("carry", "Carried forward"),
     ("holdback", "Holdback"),
+    ("deferred", "Deferred (service period)"),
     ("release", "Holdback release"),
     ("forfeit", "Forfeiture"),
     ("suspended", "Suspended"),

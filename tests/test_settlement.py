@@ -730,3 +730,38 @@ class TestSettlementPayBands(SettlementCase):
                     ]
                 }
             )
+
+
+@tagged("post_install", "-at_install")
+class TestSettlementServicePeriod(SettlementCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.plan = cls._make_plan(rate=10.0, name="Memberships", service_months=3)
+
+    def test_service_commission_is_earned_a_third_a_month(self):
+        self._sell(1_000.0)
+        march = self._settle("2026-03-31")
+        self.assertMoney(march.amount_payable, 33.34)
+        deferred = self._component(march, "deferred")
+        self.assertEqual(
+            deferred.mapped("release_date"),
+            [fields.Date.to_date("2026-04-01"), fields.Date.to_date("2026-05-01")],
+        )
+        self._close(march)
+        payable = march.move_id.line_ids.filtered(
+            lambda l: l.account_id == self.payable_account
+        )
+        self.assertMoney(payable.balance, -33.34)
+        april = self._close(self._settle("2026-04-30"))
+        may = self._close(self._settle("2026-05-31"))
+        self.assertMoney(april.amount_payable, 33.33)
+        self.assertMoney(may.amount_payable, 33.33)
+        self.assertFalse(self._settle("2026-06-30"))
+
+    def test_refunds_are_deducted_before_spreading(self):
+        invoice = self._sell(3_000.0)
+        self._refund(invoice, date="2026-03-20", quantity=0.5)
+        march = self._settle("2026-03-31")
+        # (300 - 150) / 3
+        self.assertMoney(march.amount_payable, 50.0)
