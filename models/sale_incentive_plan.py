@@ -278,6 +278,22 @@ class SaleIncentivePlan(models.Model):
     )
     achievement_cap = fields.Float(default=1.2, digits=(16, 4))
     achievement_floor = fields.Float(digits=(16, 4))
+    new_product_ids = fields.Many2many(
+        "product.product",
+        "sale_incentive_plan_new_product_rel",
+        "plan_id",
+        "product_id",
+        string="New Products",
+        help="Sales of these products make the new-product ratio.",
+    )
+    new_product_target_ratio = fields.Float(
+        "New-Product Target (%)",
+        help="Share of new products in the period's sales that earns a "
+        "coefficient of 1: the coefficient is actual share / this target.",
+    )
+    new_product_cap = fields.Float(
+        "New-Product Coefficient Cap", default=1.2, digits=(16, 4)
+    )
     use_kpi_score = fields.Boolean(
         "KPI Score Multiplier",
         help="Multiply the period's commission by the beneficiary's KPI score "

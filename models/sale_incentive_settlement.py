@@ -353,6 +353,8 @@ class SaleIncentiveSettlement(models.Model):
                 """SELECT l.partner_id, MAX(l.user_id), l.kind = 'refund', %(key)s,
                           SUM(l.amount), SUM(l.base_amount),
                           SUM(l.base_amount) FILTER (WHERE l.date >= %(date_from)s),
+                          SUM(l.base_amount) FILTER (WHERE l.date >= %(date_from)s
+                              AND l.product_id = ANY(%(new_products)s)),
                           COUNT(*)
                      FROM sale_incentive_line l
                     WHERE %(where)s
@@ -360,19 +362,15 @@ class SaleIncentiveSettlement(models.Model):
                 key=rule_key,
                 date_from=date_from,
                 where=where,
+                new_products=plan.new_product_ids.ids or [0],
             )
         )
         data = defaultdict(lambda: {"groups": [], "user": 0})
-        for (
-            partner_id,
-            user_id,
-            is_refund,
-            key,
-            amount,
-            base,
-            base_in,
-            count,
-        ) in self.env.cr.fetchall():
+        for row in self.env.cr.fetchall():
+            partner_id, user_id, is_refund, key, amount, base, base_in, base_new = row[
+                :8
+            ]
+            count = row[8]
             entry = data[partner_id]
             entry["user"] = entry["user"] or user_id or 0
             entry["groups"].append(
@@ -382,6 +380,7 @@ class SaleIncentiveSettlement(models.Model):
                     "amount": amount or 0.0,
                     "base": base or 0.0,
                     "base_in_period": base_in or 0.0,
+                    "base_new_products": base_new or 0.0,
                     "count": count,
                 }
             )
@@ -710,6 +709,9 @@ class SaleIncentiveSettlement(models.Model):
         subtotal = self._prepare_target_components(
             components, plan, user, date_from, date_to, actual, subtotal
         )
+        subtotal = self._prepare_new_product_component(
+            components, plan, entry, actual, subtotal
+        )
         subtotal = self._prepare_team_components(
             components, plan, entry, actual, subtotal
         )
@@ -888,6 +890,40 @@ class SaleIncentiveSettlement(models.Model):
                     base_amount=subtotal,
                     factor=score,
                 )
+        return currency.round(subtotal)
+
+    @api.model
+    def _prepare_new_product_component(self, components, plan, entry, actual, subtotal):
+        """4b. new-product coefficient: (new-product share / target), capped."""
+        if (
+            not (plan.new_product_ids and plan.new_product_target_ratio)
+            or subtotal <= 0
+        ):
+            return subtotal
+        currency = plan.currency_id
+        new_sales = sum(g.get("base_new_products", 0.0) for g in entry["groups"])
+        share = coefficients.ratio(new_sales, actual)
+        coefficient = coefficients.achievement_coefficient(
+            share * 100, plan.new_product_target_ratio, cap=plan.new_product_cap or None
+        )
+        subtotal += self._add_component(
+            components,
+            currency,
+            "coefficient",
+            self.env._(
+                "New products %(new)s of %(actual)s = %(share)s vs target "
+                "%(target)s%%: coefficient x%(coef)s (cap %(cap)s)",
+                new=f"{new_sales:,.2f}",
+                actual=f"{actual:,.2f}",
+                share=f"{share:.2%}",
+                target=f"{plan.new_product_target_ratio:g}",
+                coef=f"{coefficient:g}",
+                cap=f"{plan.new_product_cap:g}",
+            ),
+            holdback.release_amount(subtotal, coefficient) - subtotal,
+            base_amount=subtotal,
+            factor=coefficient,
+        )
         return currency.round(subtotal)
 
     @api.model

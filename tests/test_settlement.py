@@ -353,6 +353,39 @@ class TestSettlement(SettlementCase):
         self.assertAlmostEqual(coefficient.factor, 1.2)
         self.assertMoney(settlement.amount_total, 18_000.0)
 
+    def test_new_product_coefficient_is_capped(self):
+        gadget = self.env["product.product"].create(
+            {
+                "name": "Gadget",
+                "type": "consu",
+                "list_price": 1000.0,
+                "invoice_policy": "order",
+                "taxes_id": [Command.clear()],
+            }
+        )
+        self.plan.write(
+            {
+                "holdback_percent": 0,
+                "new_product_ids": [Command.set(gadget.ids)],
+                "new_product_target_ratio": 20.0,
+                "new_product_cap": 1.2,
+            }
+        )
+        self._order_and_invoice([(self.product, 1, 90_000.0), (gadget, 1, 10_000.0)])
+        settlement = self._settle("2026-03-31")
+        # 10% new products vs a 20% target: x0.5
+        coefficient = self._component(settlement, "coefficient")
+        self.assertAlmostEqual(coefficient.factor, 0.5)
+        self.assertMoney(settlement.amount_total, 5_000.0)
+        self._order_and_invoice([(gadget, 1, 100_000.0)], date="2026-03-20")
+        settlement = self._settle("2026-03-31")
+        # 55% vs 20% = x2.75, capped at x1.2
+        self.assertAlmostEqual(self._component(settlement, "coefficient").factor, 1.2)
+        self.assertMoney(settlement.amount_total, 24_000.0)
+
+    def _order_and_invoice(self, lines, date="2026-03-15"):
+        return self._invoice(self._order(lines), date=date)
+
     def test_period_bracket_applies_to_period_total(self):
         plan = self._make_plan(
             name="Period ladder",
