@@ -22,7 +22,7 @@ class ResCompany(models.Model):
     incentive_journal_id = fields.Many2one(
         "account.journal",
         "Commission Payout Journal",
-        domain="[('type', '=', 'general'), ('company_id', '=', id)]",
+        domain="[('type', '=', 'general')]",
     )
     incentive_expense_account_id = fields.Many2one(
         "account.account",

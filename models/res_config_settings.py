@@ -7,7 +7,9 @@ class ResConfigSettings(models.TransientModel):
 
     # settlements and payouts (issue #5)
     incentive_journal_id = fields.Many2one(
-        related="company_id.incentive_journal_id", readonly=False
+        related="company_id.incentive_journal_id",
+        readonly=False,
+        domain="[('type', '=', 'general'), ('company_id', '=', company_id)]",
     )
     incentive_expense_account_id = fields.Many2one(
         related="company_id.incentive_expense_account_id", readonly=False

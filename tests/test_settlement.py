@@ -798,3 +798,17 @@ class TestSettlementServicePeriod(SettlementCase):
         march = self._settle("2026-03-31")
         # (300 - 150) / 3
         self.assertMoney(march.amount_payable, 50.0)
+
+
+@tagged("post_install", "-at_install")
+class TestSettlementSettings(SettlementCase):
+    def test_settings_write_the_company_accounting(self):
+        self.env.company.incentive_payable_account_id = False
+        with Form(self.env["res.config.settings"]) as settings:
+            settings.incentive_payable_account_id = self.payable_account
+            settings.incentive_approval_steps = "3"
+            settings.incentive_dismissal_payout_percent = 40.0
+        self.assertEqual(
+            self.env.company.incentive_payable_account_id, self.payable_account
+        )
+        self.assertEqual(self.env.company.incentive_approval_steps, "3")
