@@ -18,6 +18,56 @@ class ResCompany(models.Model):
     incentive_new_customer_months = fields.Integer(default=12)
     incentive_new_customer_date = fields.Date()
 
+    # Settlements and payouts (issue #5)
+    incentive_journal_id = fields.Many2one(
+        "account.journal",
+        "Commission Payout Journal",
+        domain="[('type', '=', 'general')]",
+    )
+    incentive_expense_account_id = fields.Many2one(
+        "account.account",
+        "Commission Expense Account",
+        domain="[('account_type', 'in', ('expense', 'expense_direct_cost'))]",
+    )
+    incentive_payable_account_id = fields.Many2one(
+        "account.account",
+        "Commission Payable Account",
+        domain="[('account_type', '=', 'liability_payable')]",
+        help="Must be a payable account: payments are registered on it.",
+    )
+    incentive_holdback_account_id = fields.Many2one(
+        "account.account",
+        "Commission Holdback Account",
+        domain="[('account_type', 'in', "
+        "('liability_current', 'liability_non_current'))]",
+    )
+    incentive_approval_steps = fields.Selection(
+        [
+            ("1", "Sales manager"),
+            ("2", "Sales manager, then finance"),
+            ("3", "Sales manager, finance, then executive"),
+        ],
+        default="2",
+        required=True,
+    )
+    incentive_finance_user_id = fields.Many2one(
+        "res.users", "Finance Approver", help="Gets the validation activities."
+    )
+    incentive_executive_user_id = fields.Many2one(
+        "res.users", "Executive Approver", help="Gets the executive activities."
+    )
+    incentive_agent_vendor_bill = fields.Boolean(
+        "Pay Agents by Vendor Bill",
+        default=True,
+        help="External agents get a vendor bill instead of a journal entry.",
+    )
+    incentive_dismissal_payout_percent = fields.Float(
+        "Payout on Dismissal (%)",
+        default=40.0,
+        help="Part of the held amounts paid when the company dismisses a "
+        "beneficiary (seed: 40%).",
+    )
+
     def _incentive_new_customer_since(self, date):
         """Earliest first-sale date that still makes a customer new on ``date``."""
         self.ensure_one()

@@ -116,15 +116,56 @@ class SaleIncentiveLine(models.Model):
         digits=(16, 6),
         help="Paid basis: the part of this accrued line already earned.",
     )
-    amount_settled = fields.Monetary(readonly=True, copy=False)
+    amount_settled = fields.Monetary(
+        readonly=True,
+        copy=False,
+        help="What a settlement (draft included) has taken of this line: the "
+        "whole amount or nothing.",
+    )
+    settlement_id = fields.Many2one(
+        "sale.incentive.settlement",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+    )
+    settlement_line_id = fields.Many2one(
+        "sale.incentive.settlement.line",
+        "Settlement Component",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+    )
     needs_review = fields.Boolean(
         readonly=True, help="Sold below the guide price, or flagged by the rule."
     )
     explanation = fields.Char(readonly=True)
 
+    _sql_constraints = [
+        (
+            "amount_settled_within_amount",
+            "CHECK(abs(amount_settled) <= abs(amount))",
+            "A commission line cannot be settled beyond its amount.",
+        )
+    ]
+
     # ------------------------------------------------------------------
     # Guards: lines are written by the engine only
     # ------------------------------------------------------------------
+    @api.constrains("amount_settled", "amount")
+    def _check_amount_settled(self):
+        for line in self:
+            if (
+                line.currency_id.compare_amounts(
+                    abs(line.amount_settled), abs(line.amount)
+                )
+                > 0
+            ):
+                raise UserError(
+                    self.env._("A commission line cannot be settled beyond its amount.")
+                )
+
     def _is_settled(self):
         return self.filtered(
             lambda line: (

@@ -2,6 +2,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..engine import brackets as bracket_engine
 from ..engine import kpi as kpi_engine
 from ..engine import scoring
 
@@ -400,3 +401,169 @@ class SaleIncentivePlan(models.Model):
         if not self.scorecard_line_ids:
             return None
         return self._get_kpi_details(user, date_from, date_to)[user][1]
+
+    # ------------------------------------------------------------------
+    # Settlement policy (issue #5)
+    # ------------------------------------------------------------------
+    target_amount = fields.Monetary(
+        "Default Target",
+        tracking=True,
+        help="Target of each beneficiary for one period when no target is "
+        "defined for them (fallback of _get_incentive_target).",
+    )
+    target_gate = fields.Selection(
+        [
+            ("none", "No gate"),
+            ("above", "Pay only above the target"),
+            ("reach", "Pay from the target on"),
+        ],
+        default="none",
+        required=True,
+        tracking=True,
+        help="Above: nothing is paid unless the actual exceeds the target "
+        "(seed: 实际完成销售额>目标销售额时才可以分得销售提成).",
+    )
+    use_achievement_coefficient = fields.Boolean(
+        "Achievement Coefficient",
+        help="Multiply the period's commission by actual / target.",
+    )
+    achievement_cap = fields.Float(default=1.2, digits=(16, 4))
+    achievement_floor = fields.Float(digits=(16, 4))
+    new_product_ids = fields.Many2many(
+        "product.product",
+        "sale_incentive_plan_new_product_rel",
+        "plan_id",
+        "product_id",
+        string="New Products",
+        help="Sales of these products make the new-product ratio.",
+    )
+    new_product_target_ratio = fields.Float(
+        "New-Product Target (%)",
+        help="Share of new products in the period's sales that earns a "
+        "coefficient of 1: the coefficient is actual share / this target.",
+    )
+    new_product_cap = fields.Float(
+        "New-Product Coefficient Cap", default=1.2, digits=(16, 4)
+    )
+    use_kpi_score = fields.Boolean(
+        "KPI Score Multiplier",
+        help="Multiply the period's commission by the beneficiary's KPI score "
+        "(1.0 = 100%).",
+    )
+    holdback_percent = fields.Float(
+        "Holdback (%)",
+        tracking=True,
+        help="Part of each settlement deferred (seed: 20%).",
+    )
+    holdback_release = fields.Selection(
+        [("next_year", "January of the next year"), ("months", "After N months")],
+        default="next_year",
+        required=True,
+    )
+    holdback_release_months = fields.Integer(default=12)
+    holdback_expense_coefficient = fields.Float(
+        "Expense-Ratio Coefficient",
+        default=1.0,
+        digits=(16, 4),
+        tracking=True,
+        help="Entered by finance for the year; multiplies released holdbacks.",
+    )
+    holdback_profit_coefficient = fields.Float(
+        "Profit Coefficient",
+        default=1.0,
+        digits=(16, 4),
+        tracking=True,
+        help="Entered by finance for the year; multiplies released holdbacks.",
+    )
+    overdue_penalty_percent = fields.Float(
+        "Overdue Penalty (%)",
+        help="Deducted per overdue customer invoice and period (seed: 10%).",
+    )
+    overdue_suspend_after = fields.Integer(
+        default=3, help="Overdue periods after which the payout is suspended."
+    )
+
+    override_percent = fields.Float(
+        "Manager Override (%)",
+        digits=(16, 4),
+        help="The leader of each sales team earns this % of the team's period "
+        "sales under this plan (seed: 0.25%).",
+    )
+    pool_percent = fields.Float(
+        "Team Pool (%)",
+        digits=(16, 4),
+        help="This % of each team's period sales is shared among its members "
+        "pro rata to their own sales.",
+    )
+    champion_award = fields.Monetary(
+        help="Paid to the beneficiary with the highest sales of the period "
+        "(seed: 300 a month, 500 a quarter, 5,000 a year)."
+    )
+    threshold_award_base = fields.Monetary(
+        "Award Threshold", help="Period sales reaching this earn the award below."
+    )
+    threshold_award_amount = fields.Monetary("Threshold Award")
+
+    service_months = fields.Integer(
+        help="Service period in months: each period's commission (refunds "
+        "deducted) is earned 1/N a month over N months (seed: 客户月均服务金额 = "
+        "实际到帐金额 / 会期). 0 or 1: earned at once.",
+    )
+    pay_band_ids = fields.One2many(
+        "sale.incentive.pay.band", "plan_id", "Pay Bands", copy=True
+    )
+    band_measure = fields.Selection(
+        [
+            ("sales", "Own period sales"),
+            ("team_sales", "Led teams' period sales"),
+            ("achievement", "Achievement (% of target)"),
+        ],
+        default="sales",
+        required=True,
+        help="What picks the pay band (seed: the director's table uses the "
+        "team's monthly sales, the rep's table their own).",
+    )
+    band_boundary = fields.Selection(
+        [("lower", "Lower bound included"), ("upper", "Upper bound included")],
+        default="upper",
+        required=True,
+        help="Seed: 90-150万(含): the upper bound belongs to the band.",
+    )
+
+    @api.constrains("pay_band_ids")
+    def _check_pay_bands(self):
+        for plan in self.filtered("pay_band_ids"):
+            table = [
+                band._to_engine()
+                for band in plan.pay_band_ids.sorted(lambda b: (b.amount_from, b.id))
+            ]
+            errors = bracket_engine.validate_brackets(table)
+            if errors:
+                raise ValidationError(
+                    self.env._(
+                        "Pay bands of %(plan)s: %(errors)s",
+                        plan=plan.display_name,
+                        errors=" ".join(errors),
+                    )
+                )
+
+    @api.constrains(
+        "holdback_percent",
+        "achievement_cap",
+        "achievement_floor",
+        "overdue_penalty_percent",
+    )
+    def _check_settlement_policy(self):
+        for plan in self:
+            if not 0 <= plan.holdback_percent <= 100:
+                raise ValidationError(
+                    self.env._("The holdback must be between 0 and 100%.")
+                )
+            if plan.achievement_cap and plan.achievement_cap < plan.achievement_floor:
+                raise ValidationError(
+                    self.env._("The coefficient cap cannot be below its floor.")
+                )
+            if plan.overdue_penalty_percent < 0:
+                raise ValidationError(
+                    self.env._("The overdue penalty cannot be negative.")
+                )

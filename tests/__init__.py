@@ -10,3 +10,6 @@ from . import test_engine_kpi
 from . import test_target
 from . import test_kpi
 from . import test_attribution
+from . import test_settlement
+from . import test_settlement_concurrency
+from . import test_settlement_engine

@@ -194,14 +194,19 @@ cmd_test() {
 cmd_bench() {
     find_odoo
     find_postgres
+    mkdir -p "$STATE/logs"
     BENCH_DB="${MODULE}_bench_$(date +%s)_$$"
     trap 'drop_db "$BENCH_DB"; if [ "$PG_STARTED" = 1 ]; then "${PG_STOP[@]}" >/dev/null 2>&1 || true; fi' EXIT
-    say "installing $MODULE in '$BENCH_DB'"
+    say "installing $MODULE in '$BENCH_DB' (log: $STATE/logs/bench_install.log)"
     odoo -d "$BENCH_DB" --addons-path="$ADDONS_PATH" --data-dir="$STATE/data" \
-        -i "$MODULE" --without-demo=all --stop-after-init --log-level=warn
+        -i "$MODULE" --without-demo=all --stop-after-init --max-cron-threads=0 \
+        --log-level=warn >"$STATE/logs/bench_install.log" 2>&1
     say "posting benchmark"
     BENCH_ADDONS_PATH="$ADDONS_PATH" "$PY" "$ROOT/tools/bench_posting.py" "$BENCH_DB" \
-        "${BENCH_INVOICES:-2000}" "${BENCH_LINES:-5}" "${BENCH_REPS:-200}"
+        "${BENCH_INVOICES:-2000}" "${BENCH_INVOICE_LINES:-5}" "${BENCH_POSTING_REPS:-200}"
+    say "settlement benchmark"
+    "$PY" "$ROOT/tools/bench_settlement.py" -d "$BENCH_DB" --addons-path="$ADDONS_PATH" \
+        --data-dir="$STATE/data" --lines "${BENCH_LINES:-100000}" --reps "${BENCH_REPS:-300}"
 }
 
 case "${1:-}" in

@@ -1,0 +1,74 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..engine import periods
+
+
+class SaleIncentiveSettleWizard(models.TransientModel):
+    """Create (or replace) the draft settlements of a period."""
+
+    _name = "sale.incentive.settle.wizard"
+    _description = "Settle Commissions"
+
+    period = fields.Selection(
+        [("month", "Monthly"), ("quarter", "Quarterly"), ("year", "Yearly")],
+        required=True,
+        default="month",
+    )
+    date = fields.Date(
+        "Up To",
+        required=True,
+        default=fields.Date.context_today,
+        help="The period containing this date is settled; lines earned up to "
+        "its end count.",
+    )
+    plan_ids = fields.Many2many(
+        "sale.incentive.plan",
+        string="Plans",
+        help="Empty: every active plan of this period type valid in the period.",
+    )
+    user_ids = fields.Many2many("res.users", string="Salespeople")
+    partner_ids = fields.Many2many("res.partner", string="Agents / Beneficiaries")
+
+    @api.model
+    def _get_plans(self, period, date):
+        date_from, date_to = periods.period_bounds(date, period)
+        return self.env["sale.incentive.plan"].search(
+            [
+                ("company_id", "in", self.env.companies.ids),
+                ("period", "=", period),
+                "|",
+                ("date_from", "=", False),
+                ("date_from", "<=", date_to),
+                "|",
+                ("date_to", "=", False),
+                ("date_to", ">=", date_from),
+            ]
+        )
+
+    def action_settle(self):
+        self.ensure_one()
+        plans = self.plan_ids or self._get_plans(self.period, self.date)
+        wrong = plans.filtered(lambda p: p.period != self.period)
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "These plans are not settled per %(period)s: %(plans)s",
+                    period=self.period,
+                    plans=", ".join(wrong.mapped("display_name")),
+                )
+            )
+        if not plans:
+            raise UserError(self.env._("No plan to settle for this period."))
+        partners = self.partner_ids | self.user_ids.partner_id
+        settlements = self.env["sale.incentive.settlement"]._run_settlement(
+            plans, self.date, partners or None
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Settlements"),
+            "res_model": "sale.incentive.settlement",
+            "view_mode": "list,form",
+            "domain": [("id", "in", settlements.ids)],
+        }
