@@ -2,7 +2,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 
 from ..engine import periods
 
@@ -16,7 +16,7 @@ class SaleIncentiveKpiValue(models.Model):
 
     _name = "sale.incentive.kpi.value"
     _description = "Sales Incentive KPI Value"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "sale.incentive.period.mixin"]
     _order = "date_from desc, user_id, kpi_id"
     _check_company_auto = True
 
@@ -36,21 +36,6 @@ class SaleIncentiveKpiValue(models.Model):
     )
     user_id = fields.Many2one(
         "res.users", "Salesperson", required=True, index=True, tracking=True
-    )
-    period = fields.Selection(
-        [("month", "Month"), ("quarter", "Quarter"), ("year", "Year")],
-        required=True,
-        default="month",
-    )
-    date_from = fields.Date(
-        "Period Start",
-        required=True,
-        default=lambda self: periods.period_bounds(
-            fields.Date.context_today(self), "month"
-        )[0],
-    )
-    date_to = fields.Date(
-        "Period End", compute="_compute_date_to", store=True, index=True
     )
     value = fields.Float(required=True, tracking=True, digits=(16, 4))
     unit = fields.Selection(related="kpi_id.unit")
@@ -74,29 +59,6 @@ class SaleIncentiveKpiValue(models.Model):
             "An indicator has one value per salesperson and period.",
         )
     ]
-
-    @api.depends("date_from", "period")
-    def _compute_date_to(self):
-        for value in self:
-            value.date_to = (
-                periods.period_bounds(value.date_from, value.period)[1]
-                if value.date_from
-                else False
-            )
-
-    @api.constrains("date_from", "period")
-    def _check_period_start(self):
-        for value in self:
-            start = periods.period_bounds(value.date_from, value.period)[0]
-            if value.date_from != start:
-                raise ValidationError(
-                    self.env._(
-                        "A KPI value's period must start on the first day of its "
-                        "%(period)s (%(date)s).",
-                        period=value.period,
-                        date=start,
-                    )
-                )
 
     def write(self, vals):
         if "value" in vals and not self.env.su:

@@ -4,7 +4,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..engine import coefficients, periods
+from ..engine import coefficients
 
 
 class SaleIncentiveTarget(models.Model):
@@ -18,7 +18,7 @@ class SaleIncentiveTarget(models.Model):
 
     _name = "sale.incentive.target"
     _description = "Sales Incentive Target"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "sale.incentive.period.mixin"]
     _order = "date_from desc, plan_id, user_id, team_id, id"
     _check_company_auto = True
 
@@ -43,23 +43,6 @@ class SaleIncentiveTarget(models.Model):
         tracking=True,
         check_company=True,
         ondelete="cascade",
-    )
-    period = fields.Selection(
-        [("month", "Month"), ("quarter", "Quarter"), ("year", "Year")],
-        required=True,
-        default="month",
-        tracking=True,
-    )
-    date_from = fields.Date(
-        "Period Start",
-        required=True,
-        default=lambda self: periods.period_bounds(
-            fields.Date.context_today(self), "month"
-        )[0],
-        tracking=True,
-    )
-    date_to = fields.Date(
-        "Period End", compute="_compute_date_to", store=True, index=True
     )
     measure = fields.Selection(
         [
@@ -95,15 +78,6 @@ class SaleIncentiveTarget(models.Model):
             who = target.user_id.name or target.team_id.name or ""
             target.name = f"{who} – {target.plan_id.name or ''} – {target.date_from}"
 
-    @api.depends("date_from", "period")
-    def _compute_date_to(self):
-        for target in self:
-            target.date_to = (
-                periods.period_bounds(target.date_from, target.period)[1]
-                if target.date_from
-                else False
-            )
-
     @api.depends("plan_id.basis", "plan_id.base")
     def _compute_measure(self):
         for target in self:
@@ -120,16 +94,6 @@ class SaleIncentiveTarget(models.Model):
             if bool(target.user_id) == bool(target.team_id):
                 raise ValidationError(
                     self.env._("A target is either for a salesperson or for a team.")
-                )
-            start = periods.period_bounds(target.date_from, target.period)[0]
-            if target.date_from != start:
-                raise ValidationError(
-                    self.env._(
-                        "A target's period must start on the first day of its "
-                        "%(period)s (%(date)s).",
-                        period=target.period,
-                        date=start,
-                    )
                 )
             if target.date_to < today:
                 raise ValidationError(

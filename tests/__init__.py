@@ -13,3 +13,4 @@ from . import test_attribution
 from . import test_settlement
 from . import test_settlement_concurrency
 from . import test_settlement_engine
+from . import test_settlement_kpi
