@@ -799,25 +799,12 @@ class SaleIncentiveSettlement(models.Model):
             if not rule_groups:
                 continue
             base = sum(g["base"] for g in rule_groups)
-            table = rule._get_engine_brackets()
-            if rule.bracket_mode == "marginal":
-                result = bracket_engine.marginal(base, table, rule.bracket_boundary)[0]
-            else:
-                result = bracket_engine.whole_amount(
-                    base, table, rule.bracket_boundary
-                )[0]
+            result, _bracket, explanation = rule._compute_period_amount(base)
             subtotal += self._add_component(
                 components,
                 currency,
                 "bracket",
-                self.env._(
-                    "Period table '%(rule)s' (%(mode)s) on a period base of %(base)s",
-                    rule=rule.name,
-                    mode=dict(rule._fields["bracket_mode"].selection)[
-                        rule.bracket_mode
-                    ],
-                    base=f"{base:,.2f}",
-                ),
+                explanation,
                 result + sum(g["amount"] for g in rule_groups),
                 base_amount=base,
                 rule_id=rule.id,
