@@ -121,7 +121,7 @@ def setup(env, lines, reps):
 def main():
     args = parse()
     config.parse_config(
-        ["-d", args.database, f"--addons-path={args.addons_path}"]
+        ["-d", args.database, f"--addons-path={args.addons_path}", "--log-level=warn"]
         + ([f"--data-dir={args.data_dir}"] if args.data_dir else [])
     )
     registry = odoo.modules.registry.Registry(args.database)
