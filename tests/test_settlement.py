@@ -67,6 +67,11 @@ class SettlementCase(IncentiveCase):
         settlement.action_post()
         return settlement
 
+    def _balance(self, move, account):
+        """Balance of ``account`` on a journal entry (company currency)."""
+        lines = move.line_ids.filtered(lambda l: l.account_id == account)
+        return sum(lines.mapped("balance"))
+
     def _component(self, settlement, component):
         return settlement.line_ids.filtered(lambda c: c.component == component)
 
@@ -134,29 +139,16 @@ class TestSettlement(SettlementCase):
         self.assertEqual(held.released_by_id, release)
         self.assertMoney(january.amount_payable, 1_980.0)
         self._close(january)
-        lines = january.move_id.line_ids
         self.assertMoney(
-            sum(
-                lines.filtered(lambda l: l.account_id == self.holdback_account).mapped(
-                    "balance"
-                )
-            ),
+            self._balance(january.move_id, self.holdback_account),
             2_000.0,
         )
         self.assertMoney(
-            sum(
-                lines.filtered(lambda l: l.account_id == self.expense_account).mapped(
-                    "balance"
-                )
-            ),
+            self._balance(january.move_id, self.expense_account),
             -20.0,
         )
         self.assertMoney(
-            sum(
-                lines.filtered(lambda l: l.account_id == self.payable_account).mapped(
-                    "balance"
-                )
-            ),
+            self._balance(january.move_id, self.payable_account),
             -1_980.0,
         )
         # released once only
@@ -506,19 +498,11 @@ class TestSettlementLeaving(SettlementCase):
         self._close(decision)
         lines = decision.move_id.line_ids
         self.assertMoney(
-            sum(
-                lines.filtered(lambda l: l.account_id == self.holdback_account).mapped(
-                    "balance"
-                )
-            ),
+            self._balance(decision.move_id, self.holdback_account),
             2_000.0,
         )
         self.assertMoney(
-            sum(
-                lines.filtered(lambda l: l.account_id == self.expense_account).mapped(
-                    "balance"
-                )
-            ),
+            self._balance(decision.move_id, self.expense_account),
             -2_000.0,
         )
         self.assertFalse(lines.filtered(lambda l: l.account_id == self.payable_account))
