@@ -370,7 +370,9 @@ class SaleIncentiveRule(models.Model):
                 abs(total), table, self.bracket_boundary
             )
         bracket = self.bracket_ids.filtered(lambda b: b._to_engine() == reached)[:1]
-        mode = dict(self._fields["bracket_mode"].selection)[self.bracket_mode]
+        mode = dict(self._fields["bracket_mode"]._description_selection(self.env))[
+            self.bracket_mode
+        ]
         explanation = self.env._(
             "%(mode)s bracket on the period total %(total)s → %(amount)s "
             "(rule '%(rule)s')",
@@ -414,7 +416,9 @@ class SaleIncentiveRule(models.Model):
         what = (
             self.env._("order") if self.bracket_basis == "order" else self.env._("line")
         )
-        mode = dict(self._fields["bracket_mode"].selection)[self.bracket_mode]
+        mode = dict(self._fields["bracket_mode"]._description_selection(self.env))[
+            self.bracket_mode
+        ]
         return {
             "amount": total * share,
             "rate": rate,

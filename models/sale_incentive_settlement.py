@@ -751,7 +751,9 @@ class SaleIncentiveSettlement(models.Model):
         if reached is None:
             return
         band = bands[table.index(reached)]
-        label = dict(plan._fields["band_measure"].selection)[plan.band_measure]
+        label = dict(plan._fields["band_measure"]._description_selection(self.env))[
+            plan.band_measure
+        ]
         self._add_component(
             components,
             currency,
@@ -813,9 +815,9 @@ class SaleIncentiveSettlement(models.Model):
                 self.env._(
                     "Period table '%(rule)s' (%(mode)s) on a period base of %(base)s",
                     rule=rule.name,
-                    mode=dict(rule._fields["bracket_mode"].selection)[
-                        rule.bracket_mode
-                    ],
+                    mode=dict(
+                        rule._fields["bracket_mode"]._description_selection(self.env)
+                    )[rule.bracket_mode],
                     base=format(base, ",.2f"),
                 ),
                 result + sum(g["amount"] for g in rule_groups),
@@ -1587,7 +1589,9 @@ class SaleIncentiveSettlement(models.Model):
                     partner=partner.display_name,
                 )
             )
-        label = dict(self._fields["forfeit_reason"].selection)[reason]
+        label = dict(self._fields["forfeit_reason"]._description_selection(self.env))[
+            reason
+        ]
         settlements = self.browse()
         for plan in plans:
             plan_held = held.filtered(lambda c, p=plan: c.settlement_id.plan_id == p)

@@ -1,4 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import datetime
+
+from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
@@ -63,4 +66,23 @@ class TestI18n(IncentiveCase):
                 "string"
             ],
             "规则",
+        )
+
+    def test_period_label_translated_in_message(self):
+        zh_env = self._zh_env()
+        plan = self._make_plan()
+        year = fields.Date.today().year + 1
+        with self.assertRaises(ValidationError) as caught, self.env.cr.savepoint():
+            zh_env["sale.incentive.target"].create(
+                {
+                    "plan_id": plan.id,
+                    "user_id": self.rep.id,
+                    "period": "quarter",
+                    "date_from": datetime.date(year, 2, 1),
+                    "amount": 1000.0,
+                }
+            )
+        self.assertEqual(
+            caught.exception.args[0],
+            f"期间必须从所在季度的第一天开始（{year}-01-01）。",
         )
