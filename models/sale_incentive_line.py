@@ -510,8 +510,8 @@ class SaleIncentiveLine(models.Model):
                 vals["explanation"] += self.env._(
                     " — closing it adds %(gain)s to the period result (%(earned)s "
                     "earned so far)",
-                    gain=f"{gain:,.2f}",
-                    earned=f"{earned:,.2f}",
+                    gain=format(gain, ",.2f"),
+                    earned=format(earned, ",.2f"),
                 )
 
     # ------------------------------------------------------------------
@@ -664,8 +664,8 @@ class SaleIncentiveLine(models.Model):
                         "explanation": self.env._(
                             "Clawback of %(origin)s: %(ratio)s of %(amount)s",
                             origin=origin.move_id.name,
-                            ratio=f"{ratio:.2%}",
-                            amount=f"{origin.amount:,.2f}",
+                            ratio=format(ratio, ".2%"),
+                            amount=format(origin.amount, ",.2f"),
                         ),
                     }
                 )
@@ -737,9 +737,9 @@ class SaleIncentiveLine(models.Model):
                             "amount": increment,
                             "explanation": self.env._(
                                 "%(ratio)s of %(name)s paid: %(amount)s",
-                                ratio=f"{ratio:.2%}",
+                                ratio=format(ratio, ".2%"),
                                 name=line.move_id.name,
-                                amount=f"{increment:,.2f}",
+                                amount=format(increment, ",.2f"),
                             ),
                         }
                     )

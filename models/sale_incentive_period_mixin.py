@@ -40,6 +40,11 @@ class SaleIncentivePeriodMixin(models.AbstractModel):
 
     @api.constrains("date_from", "period")
     def _check_period_start(self):
+        period_labels = {
+            "month": self.env._("month"),
+            "quarter": self.env._("quarter"),
+            "year": self.env._("year"),
+        }
         for record in self:
             start = periods.period_bounds(record.date_from, record.period)[0]
             if record.date_from != start:
@@ -47,7 +52,7 @@ class SaleIncentivePeriodMixin(models.AbstractModel):
                     self.env._(
                         "The period must start on the first day of its "
                         "%(period)s (%(date)s).",
-                        period=record.period,
+                        period=period_labels[record.period],
                         date=start,
                     )
                 )

@@ -156,7 +156,7 @@ class SaleIncentivePlan(models.Model):
                         "The KPI weights of plan '%(plan)s' must add up to 100%% "
                         "(now %(total)s%%).",
                         plan=plan.name,
-                        total=f"{sum(lines.mapped('weight')):g}",
+                        total=format(sum(lines.mapped("weight")), "g"),
                     )
                 )
             if len(lines.kpi_id) != len(lines):

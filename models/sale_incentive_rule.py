@@ -331,7 +331,7 @@ class SaleIncentiveRule(models.Model):
             share = values["base"] / order_base if order_base else 1.0
             res["amount"] = self.fixed_amount * share
             res["explanation"] = f"{fmt(self.fixed_amount)} " + self.env._(
-                "per order × %(share)s of the order", share=f"{share:.2%}"
+                "per order × %(share)s of the order", share=format(share, ".2%")
             )
         elif kind == "bracket":
             res.update(self._compute_bracket(values))
@@ -370,13 +370,15 @@ class SaleIncentiveRule(models.Model):
                 abs(total), table, self.bracket_boundary
             )
         bracket = self.bracket_ids.filtered(lambda b: b._to_engine() == reached)[:1]
-        mode = dict(self._fields["bracket_mode"].selection)[self.bracket_mode]
+        mode = dict(self._fields["bracket_mode"]._description_selection(self.env))[
+            self.bracket_mode
+        ]
         explanation = self.env._(
             "%(mode)s bracket on the period total %(total)s → %(amount)s "
             "(rule '%(rule)s')",
             mode=mode,
-            total=f"{total:,.2f}",
-            amount=f"{amount:,.2f}",
+            total=format(total, ",.2f"),
+            amount=format(amount, ",.2f"),
             rule=self.name,
         )
         return self.currency_id.round(amount), bracket, explanation
@@ -414,7 +416,9 @@ class SaleIncentiveRule(models.Model):
         what = (
             self.env._("order") if self.bracket_basis == "order" else self.env._("line")
         )
-        mode = dict(self._fields["bracket_mode"].selection)[self.bracket_mode]
+        mode = dict(self._fields["bracket_mode"]._description_selection(self.env))[
+            self.bracket_mode
+        ]
         return {
             "amount": total * share,
             "rate": rate,

@@ -751,7 +751,9 @@ class SaleIncentiveSettlement(models.Model):
         if reached is None:
             return
         band = bands[table.index(reached)]
-        label = dict(plan._fields["band_measure"].selection)[plan.band_measure]
+        label = dict(plan._fields["band_measure"]._description_selection(self.env))[
+            plan.band_measure
+        ]
         self._add_component(
             components,
             currency,
@@ -759,12 +761,12 @@ class SaleIncentiveSettlement(models.Model):
             self.env._(
                 "Pay band %(lower)s - %(upper)s for %(measure_label)s %(measure)s: "
                 "base %(base)s + performance %(perf)s",
-                lower=f"{band.amount_from:,.2f}",
-                upper=f"{band.amount_to:,.2f}" if band.amount_to else "...",
+                lower=format(band.amount_from, ",.2f"),
+                upper=format(band.amount_to, ",.2f") if band.amount_to else "...",
                 measure_label=label,
-                measure=f"{measure:,.2f}",
-                base=f"{band.base_pay:,.2f}",
-                perf=f"{band.performance_pay:,.2f}",
+                measure=format(measure, ",.2f"),
+                base=format(band.base_pay, ",.2f"),
+                perf=format(band.performance_pay, ",.2f"),
             ),
             band.base_pay + band.performance_pay,
             base_amount=measure,
@@ -830,8 +832,8 @@ class SaleIncentiveSettlement(models.Model):
                 "gate",
                 self.env._(
                     "Target gate: actual %(actual)s vs target %(target)s: %(result)s",
-                    actual=f"{actual:,.2f}",
-                    target=f"{target:,.2f}",
+                    actual=format(actual, ",.2f"),
+                    target=format(target, ",.2f"),
                     result=self.env._("passed")
                     if passed
                     else self.env._("not passed, nothing is paid"),
@@ -855,11 +857,11 @@ class SaleIncentiveSettlement(models.Model):
                 self.env._(
                     "Achievement %(actual)s / %(target)s = %(ratio)s: "
                     "coefficient x%(coef)s (cap %(cap)s)",
-                    actual=f"{actual:,.2f}",
-                    target=f"{target:,.2f}",
-                    ratio=f"{coefficients.ratio(actual, target):.4f}",
-                    coef=f"{coefficient:g}",
-                    cap=f"{plan.achievement_cap:g}",
+                    actual=format(actual, ",.2f"),
+                    target=format(target, ",.2f"),
+                    ratio=format(coefficients.ratio(actual, target), ".4f"),
+                    coef=format(coefficient, "g"),
+                    cap=format(plan.achievement_cap, "g"),
                 ),
                 holdback.release_amount(subtotal, coefficient) - subtotal,
                 base_amount=subtotal,
@@ -872,7 +874,7 @@ class SaleIncentiveSettlement(models.Model):
                     components,
                     currency,
                     "kpi",
-                    self.env._("KPI score x%(score)s", score=f"{score:g}"),
+                    self.env._("KPI score x%(score)s", score=format(score, "g")),
                     holdback.release_amount(subtotal, score) - subtotal,
                     base_amount=subtotal,
                     factor=score,
@@ -900,12 +902,12 @@ class SaleIncentiveSettlement(models.Model):
             self.env._(
                 "New products %(new)s of %(actual)s = %(share)s vs target "
                 "%(target)s%%: coefficient x%(coef)s (cap %(cap)s)",
-                new=f"{new_sales:,.2f}",
-                actual=f"{actual:,.2f}",
-                share=f"{share:.2%}",
-                target=f"{plan.new_product_target_ratio:g}",
-                coef=f"{coefficient:g}",
-                cap=f"{plan.new_product_cap:g}",
+                new=format(new_sales, ",.2f"),
+                actual=format(actual, ",.2f"),
+                share=format(share, ".2%"),
+                target=format(plan.new_product_target_ratio, "g"),
+                coef=format(coefficient, "g"),
+                cap=format(plan.new_product_cap, "g"),
             ),
             holdback.release_amount(subtotal, coefficient) - subtotal,
             base_amount=subtotal,
@@ -924,9 +926,9 @@ class SaleIncentiveSettlement(models.Model):
                 "override",
                 self.env._(
                     "Override %(percent)s%% of team %(team)s's sales %(base)s",
-                    percent=f"{plan.override_percent:g}",
+                    percent=format(plan.override_percent, "g"),
                     team=team.name,
-                    base=f"{team_base:,.2f}",
+                    base=format(team_base, ",.2f"),
                 ),
                 percent_of(team_base, plan.override_percent),
                 base_amount=team_base,
@@ -941,9 +943,9 @@ class SaleIncentiveSettlement(models.Model):
                     "Share of team %(team)s's pool %(pool)s: own sales %(base)s "
                     "of %(total)s",
                     team=team.name,
-                    pool=f"{pool:,.2f}",
-                    base=f"{base:,.2f}",
-                    total=f"{team_base:,.2f}",
+                    pool=format(pool, ",.2f"),
+                    base=format(base, ",.2f"),
+                    total=format(team_base, ",.2f"),
                 ),
                 piece,
                 base_amount=base,
@@ -955,7 +957,7 @@ class SaleIncentiveSettlement(models.Model):
                 "award",
                 self.env._(
                     "Champion of the period with sales of %(base)s",
-                    base=f"{entry['champion']:,.2f}",
+                    base=format(entry["champion"], ",.2f"),
                 ),
                 plan.champion_award,
                 base_amount=entry["champion"],
@@ -971,8 +973,8 @@ class SaleIncentiveSettlement(models.Model):
                 "award",
                 self.env._(
                     "Threshold award: sales %(actual)s reached %(threshold)s",
-                    actual=f"{actual:,.2f}",
-                    threshold=f"{plan.threshold_award_base:,.2f}",
+                    actual=format(actual, ",.2f"),
+                    threshold=format(plan.threshold_award_base, ",.2f"),
                 ),
                 plan.threshold_award_amount,
                 base_amount=actual,
@@ -1014,7 +1016,7 @@ class SaleIncentiveSettlement(models.Model):
             self.env._(
                 "Overdue receivables: %(count)s invoice periods x -%(percent)s%%",
                 count=count,
-                percent=f"{plan.overdue_penalty_percent:g}",
+                percent=format(plan.overdue_penalty_percent, "g"),
             ),
             penalty,
             base_amount=subtotal,
@@ -1067,7 +1069,7 @@ class SaleIncentiveSettlement(models.Model):
                         "Service period: 1/%(months)s of %(amount)s earned in "
                         "month %(index)s",
                         months=plan.service_months,
-                        amount=f"{subtotal:,.2f}",
+                        amount=format(subtotal, ",.2f"),
                         index=index + 1,
                     ),
                     -part,
@@ -1085,8 +1087,8 @@ class SaleIncentiveSettlement(models.Model):
                 "holdback",
                 self.env._(
                     "%(percent)s%% of %(amount)s held until %(date)s",
-                    percent=f"{plan.holdback_percent:g}",
-                    amount=f"{subtotal:,.2f}",
+                    percent=format(plan.holdback_percent, "g"),
+                    amount=format(subtotal, ",.2f"),
                     date=release,
                 ),
                 -held,
@@ -1109,7 +1111,7 @@ class SaleIncentiveSettlement(models.Model):
                     "release",
                     self.env._(
                         "Service-period commission earned this month: %(held)s",
-                        held=f"{held:,.2f}",
+                        held=format(held, ",.2f"),
                     ),
                     held,
                     base_amount=held,
@@ -1127,9 +1129,9 @@ class SaleIncentiveSettlement(models.Model):
                 self.env._(
                     "Release of %(held)s held x expense-ratio coefficient "
                     "%(expense)s x profit coefficient %(profit)s",
-                    held=f"{held:,.2f}",
-                    expense=f"{expense:g}",
-                    profit=f"{profit:g}",
+                    held=format(held, ",.2f"),
+                    expense=format(expense, "g"),
+                    profit=format(profit, "g"),
                 ),
                 holdback.release_amount(held, expense, profit),
                 base_amount=held,
@@ -1574,7 +1576,9 @@ class SaleIncentiveSettlement(models.Model):
                     partner=partner.display_name,
                 )
             )
-        label = dict(self._fields["forfeit_reason"].selection)[reason]
+        label = dict(self._fields["forfeit_reason"]._description_selection(self.env))[
+            reason
+        ]
         settlements = self.browse()
         for plan in plans:
             plan_held = held.filtered(lambda c, p=plan: c.settlement_id.plan_id == p)
@@ -1590,8 +1594,8 @@ class SaleIncentiveSettlement(models.Model):
                         "%(reason)s: %(percent)s%% of %(held)s held is paid, "
                         "the rest is forfeited",
                         reason=label,
-                        percent=f"{percent:g}",
-                        held=f"{amount:,.2f}",
+                        percent=format(percent, "g"),
+                        held=format(amount, ",.2f"),
                     ),
                     paid,
                     base_amount=amount,
@@ -1632,7 +1636,7 @@ class SaleIncentiveSettlement(models.Model):
                             "(%(amount)s) forfeited",
                             reason=label,
                             count=count,
-                            amount=f"{unpaid:,.2f}",
+                            amount=format(unpaid, ",.2f"),
                         ),
                         0.0,
                         base_amount=unpaid,

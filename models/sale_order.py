@@ -85,7 +85,9 @@ class SaleOrder(models.Model):
                         "The commission split of %(order)s must add up to 100%% "
                         "(now %(total)s%%).",
                         order=order.display_name,
-                        total=f"{sum(order.incentive_share_ids.mapped('share')):g}",
+                        total=format(
+                            sum(order.incentive_share_ids.mapped("share")), "g"
+                        ),
                     )
                 )
 

@@ -13,8 +13,11 @@ class SaleIncentiveSettlement(models.Model):
     def _get_xlsx_rows(self):
         """One row per component: what the export shows (hook)."""
         selection = dict(
-            self.env["sale.incentive.settlement.line"]._fields["component"].selection
+            self.env["sale.incentive.settlement.line"]
+            ._fields["component"]
+            ._description_selection(self.env)
         )
+        states = dict(self._fields["state"]._description_selection(self.env))
         for settlement in self:
             for line in settlement.line_ids:
                 yield [
@@ -23,7 +26,7 @@ class SaleIncentiveSettlement(models.Model):
                     settlement.plan_id.display_name,
                     settlement.date_from,
                     settlement.date_to,
-                    dict(self._fields["state"].selection)[settlement.state],
+                    states[settlement.state],
                     selection[line.component],
                     line.name,
                     line.base_amount,

@@ -14,3 +14,4 @@ from . import test_settlement
 from . import test_settlement_concurrency
 from . import test_settlement_engine
 from . import test_settlement_kpi
+from . import test_i18n

@@ -52,7 +52,7 @@ class SaleIncentiveConflictResolve(models.TransientModel):
                 raise UserError(
                     self.env._(
                         "The split must add up to 100%% (now %(total)s%%).",
-                        total=f"{sum(s for _u, s in shares):g}",
+                        total=format(sum(s for _u, s in shares), "g"),
                     )
                 )
         order.write(

@@ -52,10 +52,15 @@ class SaleIncentiveSettleWizard(models.TransientModel):
         plans = self.plan_ids or self._get_plans(self.period, self.date)
         wrong = plans.filtered(lambda p: p.period != self.period)
         if wrong:
+            period_labels = {
+                "month": self.env._("month"),
+                "quarter": self.env._("quarter"),
+                "year": self.env._("year"),
+            }
             raise UserError(
                 self.env._(
                     "These plans are not settled per %(period)s: %(plans)s",
-                    period=self.period,
+                    period=period_labels[self.period],
                     plans=", ".join(wrong.mapped("display_name")),
                 )
             )

@@ -1,0 +1,88 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import datetime
+
+from odoo import fields
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from .common import IncentiveCase
+
+
+@tagged("post_install", "-at_install")
+class TestI18n(IncentiveCase):
+    """The Simplified Chinese translation (i18n/zh_CN.po) is loaded and used."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["sale_incentive"], ["zh_CN"], overwrite=True
+        )
+        cls.rep.lang = "zh_CN"
+
+    def _zh_env(self):
+        return self.env(context=dict(self.env.context, lang=self.rep.lang))
+
+    def test_validation_error_in_chinese(self):
+        zh_env = self._zh_env()
+        with self.assertRaises(ValidationError) as caught, self.env.cr.savepoint():
+            zh_env["sale.incentive.plan"].create(
+                {
+                    "name": "Plan",
+                    "user_ids": [(6, 0, self.rep.ids)],
+                    "rule_ids": [(0, 0, {"name": "Standard", "rate": -1.0})],
+                }
+            )
+        self.assertEqual(
+            caught.exception.args[0], "规则“Standard”：提成比例不能为负数。"
+        )
+
+    def test_english_unchanged(self):
+        en_env = self.env(context=dict(self.env.context, lang="en_US"))
+        with self.assertRaises(ValidationError) as caught, self.env.cr.savepoint():
+            en_env["sale.incentive.plan"].create(
+                {
+                    "name": "Plan",
+                    "rule_ids": [(0, 0, {"name": "Standard", "rate": -1.0})],
+                }
+            )
+        self.assertEqual(
+            caught.exception.args[0], "Rule 'Standard': a rate cannot be negative."
+        )
+
+    def test_menu_and_selection_translated(self):
+        zh_env = self._zh_env()
+        menu = zh_env.ref("sale_incentive.menu_sale_incentive_root")
+        self.assertEqual(menu.name, "提成")
+        modes = dict(
+            zh_env["sale.incentive.rule"]
+            ._fields["bracket_mode"]
+            ._description_selection(zh_env)
+        )
+        self.assertEqual(modes, {"whole": "全额累进", "marginal": "超额累进"})
+        self.assertEqual(
+            zh_env["sale.incentive.plan"].fields_get(["rule_ids"])["rule_ids"][
+                "string"
+            ],
+            "规则",
+        )
+
+    def test_period_label_translated_in_message(self):
+        zh_env = self._zh_env()
+        plan = self._make_plan()
+        year = fields.Date.today().year + 1
+        with self.assertRaises(ValidationError) as caught, self.env.cr.savepoint():
+            zh_env["sale.incentive.target"].create(
+                {
+                    "plan_id": plan.id,
+                    "user_id": self.rep.id,
+                    "period": "quarter",
+                    "date_from": datetime.date(year, 2, 1),
+                    "amount": 1000.0,
+                }
+            )
+        self.assertEqual(
+            caught.exception.args[0],
+            f"期间必须从所在季度的第一天开始（{year}-01-01）。",
+        )
