@@ -65,6 +65,13 @@ find_postgres() {
     if [ "$(id -u)" = 0 ]; then
         # PostgreSQL refuses to run as root: the private cluster belongs to `postgres`.
         id postgres >/dev/null 2>&1 || useradd --system --home "$data" postgres
+        if ! runuser -u postgres -- test -x "$STATE" 2>/dev/null; then
+            # the checkout is not reachable by `postgres` (e.g. under /root):
+            # keep the cluster in a private folder of /tmp instead
+            data="/tmp/sale_incentive_pg_$(printf '%s' "$ROOT" | md5sum | cut -c1-8)"
+            mkdir -p "$data"
+            say "the checkout is not readable by postgres; private cluster in $data"
+        fi
         chown postgres "$data"
         chmod 700 "$data"
         run=(runuser -u postgres --)
