@@ -74,7 +74,7 @@ find_postgres() {
         fi
         chown postgres "$data"
         chmod 700 "$data"
-        run=(runuser -u postgres --)
+        run=(runuser -u postgres -- env --chdir=/)
     fi
     if [ ! -f "$data/PG_VERSION" ]; then
         say "creating a private PostgreSQL cluster in $data"
