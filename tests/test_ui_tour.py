@@ -2,6 +2,7 @@
 from odoo.tests import HttpCase, tagged
 
 from .common import IncentiveCase
+from .test_settlement import SettlementCase
 
 
 @tagged("post_install", "-at_install")
@@ -28,3 +29,19 @@ class TestIncentiveTours(IncentiveCase, HttpCase):
             "sale_incentive_order_tour",
             login=self.rep.login,
         )
+
+
+@tagged("post_install", "-at_install")
+class TestSettlementTour(SettlementCase, HttpCase):
+    def test_manager_approves_in_the_browser(self):
+        self.plan = self._make_plan(rate=3.0)
+        self._sell(100_000.0)
+        settlement = self._settle("2026-03-31")
+        settlement.action_submit()
+        self.start_tour(
+            f"/odoo/action-sale_incentive.action_sale_incentive_settlement/{settlement.id}",
+            "sale_incentive_settlement_approve_tour",
+            login=self.manager.login,
+        )
+        self.assertEqual(settlement.state, "approved")
+        self.assertEqual(settlement.approved_by_id, self.manager)

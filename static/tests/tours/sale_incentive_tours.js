@@ -33,3 +33,22 @@ registry.category("web_tour.tours").add("sale_incentive_order_tour", {
         },
     ],
 });
+
+// A sales manager approves a rep's submitted settlement.
+registry.category("web_tour.tours").add("sale_incentive_settlement_approve_tour", {
+    steps: () => [
+        {
+            content: "The settlement shows its explained components",
+            trigger: ".o_field_widget[name='line_ids'] .o_data_row:contains('Commissions of 1 lines')",
+        },
+        {
+            content: "The manager approves it",
+            trigger: "button[name='action_approve']",
+            run: "click",
+        },
+        {
+            content: "It is now approved",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Approved')",
+        },
+    ],
+});
