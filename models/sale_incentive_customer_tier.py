@@ -125,11 +125,10 @@ class SaleIncentiveCustomerTier(models.Model):
             return date.replace(month=1, day=1), date.replace(month=12, day=31)
         return date - relativedelta(years=1) + relativedelta(days=1), date
 
-    def _tier_for_amount(self, amount, company, date):
-        """The tier of ``self`` (one company's tiers) containing ``amount``.
-
-        ``amount`` is in company currency; thresholds are converted once.
-        """
+    def _get_thresholds(self, company, date):
+        """[(tier, low, high or None)] of ``self`` in company currency,
+        converted once (one rate look-up per tier, not per partner)."""
+        thresholds = []
         for tier in self:
             low = tier.currency_id._convert(
                 tier.min_amount, company.currency_id, company, date, round=False
@@ -141,6 +140,14 @@ class SaleIncentiveCustomerTier(models.Model):
                 if tier.max_amount
                 else None
             )
+            thresholds.append((tier, low, high))
+        return thresholds
+
+    @api.model
+    def _tier_for_amount(self, amount, thresholds):
+        """The tier of ``thresholds`` (from ``_get_thresholds``) containing
+        ``amount`` (company currency), or an empty recordset."""
+        for tier, low, high in thresholds:
             if amount >= low and (high is None or amount < high):
                 return tier
         return self.browse()
@@ -187,9 +194,10 @@ class SaleIncentiveCustomerTier(models.Model):
             partners = partners.filtered(
                 lambda p: not p.incentive_tier_locked and p.commercial_partner_id == p
             )
+            thresholds = tiers._get_thresholds(company, date)
             by_tier = defaultdict(list)
             for partner in partners:
-                tier = tiers._tier_for_amount(sales.get(partner, 0.0), company, date)
+                tier = self._tier_for_amount(sales.get(partner, 0.0), thresholds)
                 if partner.incentive_tier_id != tier:
                     by_tier[tier.id].append(partner.id)
             for tier_id, partner_ids in by_tier.items():

@@ -257,17 +257,16 @@ class SaleIncentiveLine(models.Model):
         return [(user, user.partner_id, 100.0)] if user else []
 
     @api.model
-    def _is_new_customer(self, customer, date):
-        """Whether ``customer`` counts as new on ``date`` (hook)."""
+    def _is_new_customer(self, customer, date, company=None):
+        """Whether ``customer`` counts as new on ``date`` for ``company`` (hook)."""
+        company = company or self.env.company
         first = customer.incentive_first_sale_date
-        return bool(first) and first >= self.env.company._incentive_new_customer_since(
-            date
-        )
+        return bool(first) and first >= company._incentive_new_customer_since(date)
 
     @api.model
-    def _get_customer_tier(self, customer, date):
-        """Tier code of the customer (hook, extended by customer tiers)."""
-        return self._get_customer_tier_record(customer).code or ""
+    def _get_customer_tier(self, customer, date, company=None):
+        """Tier code of the customer in ``company`` (hook)."""
+        return self._get_customer_tier_record(customer, company).code or ""
 
     @api.model
     def _get_customer_tier_record(self, customer, company=None):
@@ -288,8 +287,9 @@ class SaleIncentiveLine(models.Model):
         guide = product.incentive_guide_price if product else 0.0
         price_unit = source["price_unit"]
         currency = source["company"].currency_id
-        tier = self._get_customer_tier(source["customer"], source["date"])
-        is_new = self._is_new_customer(source["customer"], source["date"])
+        customer, company = source["customer"], source["company"]
+        tier = self._get_customer_tier(customer, source["date"], company)
+        is_new = self._is_new_customer(customer, source["date"], company)
         values = {
             "product": product,
             "team": source["team"],
@@ -702,11 +702,12 @@ class SaleIncentiveLine(models.Model):
         if not accrued:
             return self
         vals_list = []
-        for move in accrued.move_id:
+        for move, move_lines in accrued.grouped("move_id").items():
             ratio, pay_date = move._get_incentive_paid_ratio()
-            for line in accrued.filtered(lambda l, m=move: l.move_id == m):
-                if float_compare(ratio, line.paid_ratio, precision_digits=6) == 0:
-                    continue
+            changed = move_lines.filtered(
+                lambda l, r=ratio: float_compare(r, l.paid_ratio, precision_digits=6)
+            )
+            for line in changed:
                 currency = line.currency_id
                 increment = proration.earned_increment(
                     line.amount, line.paid_ratio, ratio
@@ -743,7 +744,8 @@ class SaleIncentiveLine(models.Model):
                             ),
                         }
                     )
-                line.sudo().paid_ratio = ratio
+            # after the increments, which read the previous ratio
+            changed.sudo().write({"paid_ratio": ratio})
         return self.sudo().create(vals_list)
 
     # ------------------------------------------------------------------

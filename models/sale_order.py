@@ -272,8 +272,13 @@ class SaleOrder(models.Model):
         return res
 
     def write(self, vals):
-        res = super().write(vals)
-        if {"order_line", "incentive_share_ids", "user_id", "team_id"} & set(vals):
+        refresh = {"order_line", "incentive_share_ids", "user_id", "team_id"} & set(
+            vals
+        )
+        # the order refreshes its forecast once, after all its line writes
+        orders = self.with_context(incentive_skip_forecast=True) if refresh else self
+        res = super(SaleOrder, orders).write(vals)
+        if refresh:
             confirmed = self.filtered(lambda o: o.state == "sale")
             if confirmed:
                 self.env["sale.incentive.line"].sudo()._refresh_forecast(confirmed)

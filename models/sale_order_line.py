@@ -31,7 +31,12 @@ class SaleOrderLine(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if {"product_uom_qty", "price_unit", "discount", "product_id"} & set(vals):
+        if not self.env.context.get("incentive_skip_forecast") and {
+            "product_uom_qty",
+            "price_unit",
+            "discount",
+            "product_id",
+        } & set(vals):
             orders = self.order_id.filtered(lambda o: o.state == "sale")
             if orders:
                 self.env["sale.incentive.line"].sudo()._refresh_forecast(orders)

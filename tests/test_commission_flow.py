@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import IncentiveCase
 
@@ -81,5 +81,10 @@ class TestCommissionFlow(IncentiveCase):
         self.assertMoney(order.incentive_amount, 300.0)
         order.order_line.product_uom_qty = 20
         self.assertMoney(order.incentive_amount, 600.0)
+        # edited in the order form: the order's write refreshes it once
+        with Form(order) as form, form.order_line.edit(0) as line:
+            line.product_uom_qty = 30
+        self.assertMoney(order.incentive_amount, 900.0)
+        self.assertEqual(len(self._lines(order_id=order.id, kind="forecast")), 1)
         order._action_cancel()
         self.assertMoney(order.incentive_amount, 0.0)
