@@ -1,6 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import formatLang
+
+from ..engine import components
 
 COMPONENTS = [
     ("commission", "Line commissions"),
@@ -21,6 +24,13 @@ COMPONENTS = [
     ("forfeit", "Forfeiture"),
     ("suspended", "Suspended"),
 ]
+
+
+class _Params(dict):
+    """Explanation parameters; a missing one shows as "?" instead of failing."""
+
+    def __missing__(self, key):
+        return "?"
 
 
 class SaleIncentiveSettlementLine(models.Model):
@@ -45,7 +55,11 @@ class SaleIncentiveSettlementLine(models.Model):
     state = fields.Selection(related="settlement_id.state")
     sequence = fields.Integer(readonly=True)
     component = fields.Selection(COMPONENTS, required=True, readonly=True)
-    name = fields.Char("Explanation", required=True, readonly=True)
+    name = fields.Char("Explanation", compute="_compute_name")
+    message = fields.Char(
+        readonly=True, help="Key of the explanation, rendered in the reader's language."
+    )
+    message_params = fields.Json(readonly=True)
     base_amount = fields.Monetary("Base", readonly=True)
     factor = fields.Float(readonly=True, digits=(16, 6))
     amount = fields.Monetary(readonly=True)
@@ -76,6 +90,118 @@ class SaleIncentiveSettlementLine(models.Model):
         index="btree_not_null",
         help="The settlement whose negative total this component carries.",
     )
+
+    @api.model
+    def _prepare_component_vals(self, item, sequence):
+        """Values of one component from an ``engine.components.Component``."""
+        return {
+            "sequence": sequence,
+            "component": item.component,
+            "amount": item.amount,
+            "base_amount": item.base_amount,
+            "factor": item.factor,
+            "rule_id": item.rule_id or False,
+            "release_date": item.release_date or False,
+            "held_amount": item.held_amount,
+            "carry_from_id": item.carry_from_id or False,
+            "message": item.message,
+            "message_params": item.params,
+        }
+
+    @api.depends_context("lang")
+    @api.depends("message", "message_params")
+    def _compute_name(self):
+        templates = self._get_explanation_templates()
+        for line in self:
+            template = templates.get(line.message)
+            if template is None:
+                line.name = line.message or ""
+                continue
+            line.name = template % line._format_params(line.message_params or {})
+
+    def _format_params(self, params):
+        """The explanation's parameters as text: money with the currency's
+        digits, in the reader's language."""
+        currency = self.currency_id
+        values = _Params()
+        for key, value in params.items():
+            if key in components.MONEY_PARAMS and isinstance(value, int | float):
+                values[key] = formatLang(self.env, value, currency_obj=currency)
+            elif isinstance(value, float):
+                values[key] = format(value, "g")
+            else:
+                values[key] = value
+        return values
+
+    @api.model
+    def _get_explanation_templates(self):
+        """{message key: translated template} (see engine.components.MESSAGES)."""
+        _ = self.env._
+        return {
+            "commission": _("Commissions of %(count)s lines"),
+            "bracket": _(
+                "%(rule)s: period %(date_from)s - %(date_to)s, total %(total)s "
+                "→ %(amount)s"
+            ),
+            "bracket_true_up": _(
+                "%(rule)s: true-up of the period %(date_from)s - %(date_to)s: "
+                "total %(period_total)s → %(amount)s, minus %(paid_before)s "
+                "paid on %(settled_base)s"
+            ),
+            "gate_passed": _(
+                "Target gate: actual %(actual)s vs target %(target)s: passed"
+            ),
+            "gate_failed": _(
+                "Target gate: actual %(actual)s vs target %(target)s: not "
+                "passed, nothing is paid"
+            ),
+            "coefficient": _(
+                "Achievement %(actual)s / %(target)s = %(ratio)s: coefficient "
+                "x%(coefficient)s (cap %(cap)s)"
+            ),
+            "kpi": _("KPI score x%(score)s"),
+            "new_products": _(
+                "New products %(new)s of %(actual)s = %(share)s vs target "
+                "%(target_ratio)s%%: coefficient x%(coefficient)s (cap %(cap)s)"
+            ),
+            "override": _("Override %(percent)s%% of team %(team)s's sales %(base)s"),
+            "pool": _(
+                "Share of team %(team)s's pool %(pool)s: own sales %(base)s of "
+                "%(total)s"
+            ),
+            "champion": _("Champion of the period with sales of %(base)s"),
+            "threshold_award": _(
+                "Threshold award: sales %(actual)s reached %(threshold)s"
+            ),
+            "overdue": _(
+                "Overdue receivables: %(count)s invoice periods x -%(percent)s%%"
+            ),
+            "suspended": _(
+                "Payout suspended: %(count)s overdue invoice periods; the "
+                "commissions stay open until collected."
+            ),
+            "clawback": _("Clawbacks of %(count)s credit note lines"),
+            "carry": _("Negative balance carried from %(name)s"),
+            "deferred": _(
+                "Service period: 1/%(months)s of %(amount)s earned in month %(index)s"
+            ),
+            "holdback": _("%(percent)s%% of %(amount)s held until %(date)s"),
+            "release_deferred": _(
+                "Service-period commission earned this month: %(held)s"
+            ),
+            "release_holdback": _(
+                "Release of %(held)s held x expense-ratio coefficient "
+                "%(expense)s x profit coefficient %(profit)s"
+            ),
+            "band": _(
+                "Pay band %(lower)s - %(upper)s for %(measure)s: base %(base_pay)s "
+                "+ performance %(perf)s"
+            ),
+            "forfeit": _(
+                "Forfeiture: %(percent)s%% of %(subtotal)s owed is paid, the "
+                "rest is forfeited"
+            ),
+        }
 
     def _compute_incentive_line_count(self):
         counts = dict(
