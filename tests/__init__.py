@@ -12,6 +12,7 @@ from . import test_kpi
 from . import test_attribution
 from . import test_settlement
 from . import test_settlement_concurrency
+from . import test_settlement_money
 from . import test_settlement_engine
 from . import test_settlement_kpi
 from . import test_i18n

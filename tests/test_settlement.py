@@ -468,17 +468,6 @@ class TestSettlementLeaving(SettlementCase):
         super().setUpClass()
         cls.plan = cls._make_plan(rate=10.0, name="Holdback", holdback_percent=20)
 
-    def _forfeit(self, reason):
-        wizard = self.env["sale.incentive.forfeit.wizard"].create(
-            {
-                "partner_id": self.rep.partner_id.id,
-                "reason": reason,
-                "date": "2026-06-30",
-                "note": "Left the company",
-            }
-        )
-        return self.Settlement.search(wizard.action_confirm()["domain"])
-
     def _held(self):
         self._sell(100_000.0)
         march = self._close(self._settle("2026-03-31"))
