@@ -348,6 +348,29 @@ class SaleIncentiveSettlement(models.Model):
         ``forfeit``: ``(reason, percent paid)`` for a forfeiture, which takes
         everything unsettled up to ``date_to`` and every unreleased holdback.
         """
+        query = self._lock_unsettled(plan, date_to, partners)
+        gathered = self._gather_facts(plan, date_from, date_to, partners, forfeit)
+        if not gathered:
+            return self.browse()
+        policy = self._get_policy(plan, date_to, forfeit)
+        results = [components.settle(facts, policy) for facts, _u in gathered.values()]
+        vals_list = []
+        for (partner, (_facts, user)), result in zip(
+            gathered.items(), results, strict=True
+        ):
+            vals = self._prepare_settlement_vals(
+                plan, (date_from, date_to), (partner, user), result
+            )
+            if forfeit:
+                vals.update(settlement_type="forfeit", forfeit_reason=forfeit[0])
+            vals_list.append(vals)
+        settlements = self._create_settlements(vals_list)
+        self._link_sources(plan, query, settlements, results, gathered)
+        return settlements.with_env(self.env)
+
+    @api.model
+    def _lock_unsettled(self, plan, date_to, partners=None):
+        """Lock the lines the run takes; return their query."""
         facts_model = self.env["sale.incentive.settlement.facts"]
         # raw SQL below: pending ORM changes (payment states...) go first
         self.env.flush_all()
@@ -360,24 +383,7 @@ class SaleIncentiveSettlement(models.Model):
                 query.where_clause,
             )
         )
-        gathered = self._gather_facts(plan, date_from, date_to, partners, forfeit)
-        if not gathered:
-            return self.browse()
-        policy = self._get_policy(plan, date_to, forfeit)
-        results = []
-        vals_list = []
-        for partner, (facts, user) in gathered.items():
-            result = components.settle(facts, policy)
-            vals = self._prepare_settlement_vals(
-                plan, partner, user, date_from, date_to, result
-            )
-            if forfeit:
-                vals.update(settlement_type="forfeit", forfeit_reason=forfeit[0])
-            vals_list.append(vals)
-            results.append(result)
-        settlements = self._create_settlements(vals_list)
-        self._link_sources(plan, query, settlements, results, gathered)
-        return settlements.with_env(self.env)
+        return query
 
     @api.model
     def _create_settlements(self, vals_list):
@@ -395,72 +401,84 @@ class SaleIncentiveSettlement(models.Model):
     @api.model
     def _gather_facts(self, plan, date_from, date_to, partners=None, forfeit=None):
         """{partner: (engine Facts, user)} of every beneficiary of the period."""
-        facts_model = self.env["sale.incentive.settlement.facts"]
-        data = facts_model._read_groups(plan, date_from, date_to, partners)
-        holdbacks = facts_model._read_matured_holdbacks(
-            plan, date_to, partners, matured=not forfeit
-        )
-        carries = facts_model._read_carries(plan, date_from, partners)
-        team = (
-            {}
-            if forfeit
-            else facts_model._read_team_facts(plan, date_from, date_to, partners)
-        )
-        partner_ids = set(data) | set(holdbacks) | set(carries) | set(team)
-        if not partner_ids:
+        raw = self._read_facts(plan, date_from, date_to, partners, forfeit)
+        if not raw:
             return {}
-        users = self._get_beneficiary_users(plan, partner_ids, data, team)
-        user_records = self.env["res.users"].union(*users.values())
-        buckets = [
-            group["key"][2]
-            for entry in data.values()
-            for group in entry["groups"]
-            if group["key"][0]
-        ]
-        settled = facts_model._read_settled_table_bases(plan, list(data), buckets)
-        targets, scores, overdue = {}, {}, {}
-        if not forfeit:
-            targets = facts_model._read_targets(plan, user_records, date_from, date_to)
-            scores = facts_model._read_kpi_scores(
-                plan, user_records, date_from, date_to
-            )
-            overdue = facts_model._read_overdue_counts(plan, date_to, list(partner_ids))
-        currency = plan.currency_id
-        result = {}
-        for partner in self.env["res.partner"].browse(sorted(partner_ids)):
-            groups = data.get(partner.id, {}).get("groups", [])
-            user = users[partner.id]
-            extra = team.get(partner.id, {})
-            facts = components.Facts(
-                groups=[
-                    components.LineGroup(
-                        key=group["key"],
-                        kind="clawback" if group["key"][1] else "commission",
-                        amount=group["amount"],
-                        base=group["base"],
-                        count=group["count"],
-                    )
-                    for group in groups
-                    if not group["key"][0]
-                ],
-                tables=table_facts(plan, groups, settled, partner.id),
-                actual=currency.round(sum(g["base_in_period"] for g in groups)),
-                new_product_sales=sum(g["base_new"] for g in groups),
-                target=targets.get(user.id, plan.target_amount),
-                kpi_score=scores.get(user.id),
-                overdue_count=overdue.get(partner.id, 0),
-                team_sales=extra.get("team_sales", 0.0),
-                overrides=extra.get("overrides", []),
-                pools=extra.get("pools", []),
-                champion_base=extra.get("champion"),
-                holdbacks=holdbacks.get(partner.id, []),
-                carries=carries.get(partner.id, []),
-            )
-            result[partner] = (facts, user)
-        return result
+        return {
+            partner: (self._build_facts(plan, raw, partner.id, user), user)
+            for partner, user in raw["users"].items()
+        }
 
     @api.model
-    def _get_beneficiary_users(self, plan, partner_ids, data, team):
+    def _read_facts(self, plan, date_from, date_to, partners=None, forfeit=None):
+        """Everything the period holds, read in batch (a few queries)."""
+        facts_model = self.env["sale.incentive.settlement.facts"]
+        raw = {
+            "lines": facts_model._read_groups(plan, date_from, date_to, partners),
+            "holdbacks": facts_model._read_matured_holdbacks(
+                plan, date_to, partners, matured=not forfeit
+            ),
+            "carries": facts_model._read_carries(plan, date_from, partners),
+            "team": {}
+            if forfeit
+            else facts_model._read_team_facts(plan, date_from, date_to, partners),
+        }
+        partner_ids = set().union(*raw.values())
+        if not partner_ids:
+            return {}
+        users = self._get_beneficiary_users(plan, partner_ids, raw)
+        records = self.env["res.users"].union(*users.values())
+        raw["users"] = {
+            self.env["res.partner"].browse(partner_id): users[partner_id]
+            for partner_id in sorted(partner_ids)
+        }
+        raw["settled"] = facts_model._read_settled_table_bases(plan, raw["lines"])
+        raw["targets"], raw["scores"], raw["overdue"] = {}, {}, {}
+        if not forfeit:
+            raw["targets"] = facts_model._read_targets(
+                plan, records, date_from, date_to
+            )
+            raw["scores"] = facts_model._read_kpi_scores(
+                plan, records, date_from, date_to
+            )
+            raw["overdue"] = facts_model._read_overdue_counts(
+                plan, date_to, list(partner_ids)
+            )
+        return raw
+
+    @api.model
+    def _build_facts(self, plan, raw, partner_id, user):
+        """The engine facts of one beneficiary."""
+        groups = raw["lines"].get(partner_id, {}).get("groups", [])
+        extra = raw["team"].get(partner_id, {})
+        return components.Facts(
+            groups=[
+                components.LineGroup(
+                    key=group["key"],
+                    kind="clawback" if group["key"][1] else "commission",
+                    amount=group["amount"],
+                    base=group["base"],
+                    count=group["count"],
+                )
+                for group in groups
+                if not group["key"][0]
+            ],
+            tables=table_facts(plan, groups, raw["settled"], partner_id),
+            actual=plan.currency_id.round(sum(g["base_in_period"] for g in groups)),
+            new_product_sales=sum(g["base_new"] for g in groups),
+            target=raw["targets"].get(user.id, plan.target_amount),
+            kpi_score=raw["scores"].get(user.id),
+            overdue_count=raw["overdue"].get(partner_id, 0),
+            team_sales=extra.get("team_sales", 0.0),
+            overrides=extra.get("overrides", []),
+            pools=extra.get("pools", []),
+            champion_base=extra.get("champion"),
+            holdbacks=raw["holdbacks"].get(partner_id, []),
+            carries=raw["carries"].get(partner_id, []),
+        )
+
+    @api.model
+    def _get_beneficiary_users(self, plan, partner_ids, raw):
         """{partner_id: user} paid: from the lines, a team, or earlier settlements."""
         previous = dict(
             self.sudo()._read_group(
@@ -471,7 +489,7 @@ class SaleIncentiveSettlement(models.Model):
         )
         users = {}
         for partner_id in partner_ids:
-            user_id = data.get(partner_id, {}).get("user") or team.get(
+            user_id = raw["lines"].get(partner_id, {}).get("user") or raw["team"].get(
                 partner_id, {}
             ).get("user")
             user = self.env["res.users"].browse(user_id or [])
@@ -554,9 +572,7 @@ class SaleIncentiveSettlement(models.Model):
     def _link_sources(self, plan, query, settlements, results, gathered):
         """Point the settled lines at their component (one UPDATE) and mark
         the holdbacks released."""
-        columns = ([], [], [], [], [], [])
-        expected = 0
-        releases = []
+        links, expected = [], 0
         for settlement, result, (facts, _user) in zip(
             settlements, results, gathered.values(), strict=True
         ):
@@ -565,49 +581,48 @@ class SaleIncentiveSettlement(models.Model):
             records = settlement.line_ids.sorted("sequence")
             for item, record in zip(result.components, records, strict=True):
                 for key in item.sources:
-                    for column, value in zip(
-                        columns,
-                        (settlement.partner_id.id, *key, settlement.id, record.id),
-                        strict=True,
-                    ):
-                        column.append(value)
+                    links.append(
+                        (settlement.partner_id.id, *key, settlement.id, record.id)
+                    )
                     expected += counts[key]
                 if item.holdback_ids:
-                    releases.append((item.holdback_ids, record))
-        if columns[0]:
-            rule, refund, bucket = self.env[
-                "sale.incentive.settlement.facts"
-            ]._group_columns(plan)
-            self.env.cr.execute(
-                SQL(
-                    """UPDATE sale_incentive_line
-                          SET settlement_id = v.sid, settlement_line_id = v.cid
-                         FROM unnest(%s::int[], %s::int[], %s::bool[], %s::date[],
-                                     %s::int[], %s::int[])
-                              AS v(pid, rule, refund, bucket, sid, cid)
-                        WHERE %s AND sale_incentive_line.partner_id = v.pid
-                          AND %s = v.rule AND %s = v.refund AND %s = v.bucket""",
-                    *columns,
-                    query.where_clause,
-                    rule,
-                    refund,
-                    bucket,
+                    self.env["sale.incentive.settlement.line"].sudo().browse(
+                        list(item.holdback_ids)
+                    ).write({"released_by_id": record.id})
+        if links:
+            self._write_links(plan, query, links, expected)
+
+    @api.model
+    def _write_links(self, plan, query, links, expected):
+        """One UPDATE linking the lines of each (beneficiary, group key)."""
+        rule, refund, bucket = self.env[
+            "sale.incentive.settlement.facts"
+        ]._group_columns(plan)
+        self.env.cr.execute(
+            SQL(
+                """UPDATE sale_incentive_line
+                      SET settlement_id = v.sid, settlement_line_id = v.cid
+                     FROM unnest(%s::int[], %s::int[], %s::bool[], %s::date[],
+                                 %s::int[], %s::int[])
+                          AS v(pid, rule, refund, bucket, sid, cid)
+                    WHERE %s AND sale_incentive_line.partner_id = v.pid
+                      AND %s = v.rule AND %s = v.refund AND %s = v.bucket""",
+                *(list(column) for column in zip(*links, strict=True)),
+                query.where_clause,
+                rule,
+                refund,
+                bucket,
+            )
+        )
+        if self.env.cr.rowcount != expected:
+            raise UserError(
+                self.env._(
+                    "The commission lines changed during the settlement; run it again."
                 )
             )
-            if self.env.cr.rowcount != expected:
-                raise UserError(
-                    self.env._(
-                        "The commission lines changed during the settlement; "
-                        "run it again."
-                    )
-                )
-            self.env["sale.incentive.line"].invalidate_model(
-                ["settlement_id", "settlement_line_id"]
-            )
-        for holdback_ids, release in releases:
-            self.env["sale.incentive.settlement.line"].sudo().browse(
-                list(holdback_ids)
-            ).write({"released_by_id": release.id})
+        self.env["sale.incentive.line"].invalidate_model(
+            ["settlement_id", "settlement_line_id"]
+        )
 
     # ------------------------------------------------------------------
     # Forfeiture: the same run, paying the decided % of everything owed

@@ -115,33 +115,43 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
             )
         )
         data = defaultdict(lambda: {"user": 0, "groups": []})
-        for row in self.env.cr.fetchall():
-            partner_id, user_id, rule_id, is_refund, day = row[:5]
-            amount, base_sum, base_in, base_new, count = row[5:]
+        for (
+            partner_id,
+            user_id,
+            rule_id,
+            is_refund,
+            day,
+            *sums,
+        ) in self.env.cr.fetchall():
             entry = data[partner_id]
             entry["user"] = entry["user"] or user_id or 0
-            entry["groups"].append(
-                {
-                    "key": (rule_id, is_refund, str(day)),
-                    "amount": amount or 0.0,
-                    "base": base_sum or 0.0,
-                    "base_in_period": base_in or 0.0,
-                    "base_new": base_new or 0.0,
-                    "count": count,
-                }
+            group = dict(
+                zip(
+                    ("amount", "base", "base_in_period", "base_new"), sums, strict=False
+                )
             )
+            group = {key: value or 0.0 for key, value in group.items()}
+            group.update(key=(rule_id, is_refund, str(day)), count=sums[-1])
+            entry["groups"].append(group)
         return data
 
     @api.model
-    def _read_settled_table_bases(self, plan, partner_ids, buckets):
-        """{(partner_id, rule_id, bucket): base} already settled per period."""
+    def _read_settled_table_bases(self, plan, lines_data):
+        """{(partner_id, rule_id, bucket): base} already settled per period,
+        for the periods the unsettled lines of ``lines_data`` belong to."""
         rules = plan._get_period_rules()
+        buckets = [
+            group["key"][2]
+            for entry in lines_data.values()
+            for group in entry["groups"]
+            if group["key"][0]
+        ]
         if not rules or not buckets:
             return {}
         lines = self.env["sale.incentive.line"].sudo()
-        domain = lines._get_earned_domain(plan, partners=None, settled=True) + [
+        domain = lines._get_earned_domain(plan, settled=True) + [
             ("rule_id", "in", rules.ids),
-            ("partner_id", "in", partner_ids),
+            ("partner_id", "in", list(lines_data)),
             ("period_date", ">=", min(buckets)),
         ]
         query = lines._search(domain)
