@@ -555,9 +555,13 @@ class SaleIncentiveSettlement(models.Model):
                 if item is not None:
                     item.setdefault("overrides", []).append((team, team_base))
             if plan.pool_percent and team_base > 0:
-                pool = percent_of(team_base, plan.pool_percent)
+                pool = percent_of(
+                    team_base, plan.pool_percent, digits=currency.decimal_places
+                )
                 weights = [max(base, 0.0) for _p, base in members]
-                pieces = splits.split_amount(pool, weights, currency.decimal_places)
+                pieces = splits.split_amount(
+                    pool, weights, digits=currency.decimal_places
+                )
                 for (partner_id, base), piece in zip(members, pieces, strict=True):
                     item = entry(partner_id)
                     if item is not None and piece:
@@ -863,7 +867,10 @@ class SaleIncentiveSettlement(models.Model):
                     coef=format(coefficient, "g"),
                     cap=format(plan.achievement_cap, "g"),
                 ),
-                holdback.release_amount(subtotal, coefficient) - subtotal,
+                holdback.release_amount(
+                    subtotal, coefficient, digits=currency.decimal_places
+                )
+                - subtotal,
                 base_amount=subtotal,
                 factor=coefficient,
             )
@@ -875,7 +882,10 @@ class SaleIncentiveSettlement(models.Model):
                     currency,
                     "kpi",
                     self.env._("KPI score x%(score)s", score=format(score, "g")),
-                    holdback.release_amount(subtotal, score) - subtotal,
+                    holdback.release_amount(
+                        subtotal, score, digits=currency.decimal_places
+                    )
+                    - subtotal,
                     base_amount=subtotal,
                     factor=score,
                 )
@@ -909,7 +919,10 @@ class SaleIncentiveSettlement(models.Model):
                 coef=format(coefficient, "g"),
                 cap=format(plan.new_product_cap, "g"),
             ),
-            holdback.release_amount(subtotal, coefficient) - subtotal,
+            holdback.release_amount(
+                subtotal, coefficient, digits=currency.decimal_places
+            )
+            - subtotal,
             base_amount=subtotal,
             factor=coefficient,
         )
@@ -930,7 +943,9 @@ class SaleIncentiveSettlement(models.Model):
                     team=team.name,
                     base=format(team_base, ",.2f"),
                 ),
-                percent_of(team_base, plan.override_percent),
+                percent_of(
+                    team_base, plan.override_percent, digits=currency.decimal_places
+                ),
                 base_amount=team_base,
                 factor=plan.override_percent / 100,
             )
@@ -993,6 +1008,7 @@ class SaleIncentiveSettlement(models.Model):
             count,
             plan.overdue_penalty_percent,
             plan.overdue_suspend_after or None,
+            digits=currency.decimal_places,
         )
         if suspended:
             components.clear()
@@ -1058,7 +1074,9 @@ class SaleIncentiveSettlement(models.Model):
         """10. holdback of this period, 11. release of matured holdbacks."""
         currency = plan.currency_id
         if plan.service_months > 1 and subtotal > 0:
-            parts = holdback.spread_service(subtotal, plan.service_months)
+            parts = holdback.spread_service(
+                subtotal, plan.service_months, digits=currency.decimal_places
+            )
             month_start = periods.period_bounds(date_to, "month")[0]
             for index, part in enumerate(parts[1:], start=1):
                 self._add_component(
@@ -1079,7 +1097,9 @@ class SaleIncentiveSettlement(models.Model):
                 )
             subtotal = parts[0]
         if plan.holdback_percent and subtotal > 0:
-            _now, held = holdback.holdback_split(subtotal, plan.holdback_percent)
+            _now, held = holdback.holdback_split(
+                subtotal, plan.holdback_percent, digits=currency.decimal_places
+            )
             release = self._holdback_release_date(plan, date_to)
             self._add_component(
                 components,
@@ -1133,7 +1153,9 @@ class SaleIncentiveSettlement(models.Model):
                     expense=format(expense, "g"),
                     profit=format(profit, "g"),
                 ),
-                holdback.release_amount(held, expense, profit),
+                holdback.release_amount(
+                    held, expense, profit, digits=currency.decimal_places
+                ),
                 base_amount=held,
                 held_amount=held,
                 factor=expense * profit,
@@ -1301,7 +1323,7 @@ class SaleIncentiveSettlement(models.Model):
             self.amount_held,
             sum(releases.mapped("held_amount")),
             sum(releases.mapped("amount")),
-            self.currency_id.decimal_places,
+            digits=self.currency_id.decimal_places,
         )
 
     def _uses_vendor_bill(self):
@@ -1585,7 +1607,9 @@ class SaleIncentiveSettlement(models.Model):
             amount = plan.currency_id.round(-sum(plan_held.mapped("amount")))
             components = []
             if plan_held:
-                paid = holdback.release_amount(amount, percent / 100)
+                paid = holdback.release_amount(
+                    amount, percent / 100, digits=plan.currency_id.decimal_places
+                )
                 self._add_component(
                     components,
                     plan.currency_id,
