@@ -24,12 +24,12 @@ def paid_ratio(paid, total):
     return to_float(min(max(value, to_decimal(0)), to_decimal(1)))
 
 
-def prorate(amount, ratio, digits=2):
+def prorate(amount, ratio, *, digits):
     """Return ``amount * ratio`` rounded half-up to ``digits`` decimals."""
-    return round_money(to_decimal(amount) * to_decimal(ratio), digits)
+    return round_money(to_decimal(amount) * to_decimal(ratio), digits=digits)
 
 
-def earned_increment(amount, previous_ratio, new_ratio, digits=2):
+def earned_increment(amount, previous_ratio, new_ratio, *, digits):
     """Return what becomes earned when the paid ratio moves between two values.
 
     ``prorate(amount, new_ratio) - prorate(amount, previous_ratio)``: both are
@@ -37,7 +37,7 @@ def earned_increment(amount, previous_ratio, new_ratio, digits=2):
     ``prorate(amount, last_ratio)``. Negative when the ratio decreases (an
     unreconciled payment takes back what it had earned).
     """
-    earned = to_decimal(prorate(amount, new_ratio, digits)) - to_decimal(
-        prorate(amount, previous_ratio, digits)
+    earned = to_decimal(prorate(amount, new_ratio, digits=digits)) - to_decimal(
+        prorate(amount, previous_ratio, digits=digits)
     )
-    return round_money(earned, digits)
+    return round_money(earned, digits=digits)

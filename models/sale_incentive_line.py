@@ -457,7 +457,7 @@ class SaleIncentiveLine(models.Model):
                 amounts = splits.split_amount(
                     result["amount"],
                     all_shares,
-                    source["company"].currency_id.decimal_places,
+                    digits=source["company"].currency_id.decimal_places,
                 )
                 for beneficiary, amount in zip(source["shares"], amounts, strict=True):
                     if beneficiary not in beneficiaries:
@@ -503,7 +503,7 @@ class SaleIncentiveLine(models.Model):
                 [v["base_amount"] * v["share"] for v in group]
                 if extra
                 else [1] * len(group),
-                rule.currency_id.decimal_places,
+                digits=rule.currency_id.decimal_places,
             )
             for vals, amount in zip(group, amounts, strict=True):
                 vals["amount"] = amount
@@ -710,7 +710,7 @@ class SaleIncentiveLine(models.Model):
             for line in changed:
                 currency = line.currency_id
                 increment = proration.earned_increment(
-                    line.amount, line.paid_ratio, ratio
+                    line.amount, line.paid_ratio, ratio, digits=currency.decimal_places
                 )
                 increment = currency.round(increment)
                 if not currency.is_zero(increment):
