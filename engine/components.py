@@ -92,7 +92,7 @@ MONEY_PARAMS = frozenset(
 # ``target_percent``, ``achievement``, ``lower_percent``, ``upper_percent``
 # (percentages), ``index``/``months``, dates (ISO strings), names, and
 # ``gate`` ("above": actual must exceed the target, "reach": reach it),
-# ``mode`` ("whole"/"marginal"), ``measure_kind`` ("own_sales"/"team_sales"),
+# ``mode`` ("whole"/"marginal"), ``measure_kind`` ("sales"/"team_sales"),
 # ``reason`` (the forfeit reason key). ``upper``/``upper_percent`` are None
 # for an open-ended band.
 _TABLE_PARAMS = (
@@ -158,7 +158,7 @@ MESSAGES = {
 
 TABLE_MODES = ("whole", "marginal")
 TARGET_GATES = ("none", "above", "reach")
-BAND_MEASURES = ("own_sales", "team_sales", "achievement")
+BAND_MEASURES = ("sales", "team_sales", "achievement")
 GROUP_KINDS = ("commission", "clawback")
 HOLDBACK_KINDS = ("holdback", "deferred")
 
@@ -304,7 +304,7 @@ class Policy:
     holdback_percent: float = 0.0
     holdback_release_date: str = ""
     bands: tuple = ()  # (PayBand, ...) sorted by amount_from
-    band_measure: str = "own_sales"  # own_sales / team_sales / achievement
+    band_measure: str = "sales"  # sales / team_sales / achievement
     band_boundary: str = "lower"
     # forfeiture: pay this % of everything owed (None: a regular settlement)
     forfeit_percent: float | None = None

@@ -529,12 +529,7 @@ class SaleIncentiveSettlement(models.Model):
             holdback_percent=plan.holdback_percent,
             holdback_release_date=str(self._holdback_release_date(plan, date_to)),
             bands=tuple(
-                components.PayBand(
-                    band.amount_from,
-                    band.amount_to,
-                    band.base_pay,
-                    band.performance_pay,
-                )
+                band._to_policy_band()
                 for band in plan.pay_band_ids.sorted(lambda b: (b.amount_from, b.id))
             ),
             band_measure=plan.band_measure,

@@ -409,13 +409,9 @@ def table_facts(plan, groups, settled, partner_id):
         tables.append(
             components.PeriodTable(
                 key=group["key"],
-                rule_id=rule_id,
-                rule_name=rule.name,
                 date_from=str(date_from),
                 date_to=str(date_to),
-                brackets=tuple(rule._get_engine_brackets()),
-                mode=rule.bracket_mode,
-                boundary=rule.bracket_boundary,
+                **rule._get_period_table_values(),
                 settled_base=before,
                 new_base=group["base"],
                 line_amount=group["amount"],

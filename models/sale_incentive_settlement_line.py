@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools.misc import formatLang
+from odoo.tools.misc import format_date, formatLang
 
 from ..engine import components
 
@@ -24,6 +24,9 @@ COMPONENTS = [
     ("forfeit", "Forfeiture"),
     ("suspended", "Suspended"),
 ]
+
+
+DATE_PARAMS = frozenset({"date", "date_from", "date_to"})
 
 
 class _Params(dict):
@@ -120,33 +123,60 @@ class SaleIncentiveSettlementLine(models.Model):
             line.name = template % line._format_params(line.message_params or {})
 
     def _format_params(self, params):
-        """The explanation's parameters as text: money with the currency's
-        digits, in the reader's language."""
+        """The explanation's parameters as text in the reader's language:
+        money with the currency's digits, dates in the user's format."""
         currency = self.currency_id
         values = _Params()
         for key, value in params.items():
             if key in components.MONEY_PARAMS and isinstance(value, int | float):
                 values[key] = formatLang(self.env, value, currency_obj=currency)
+            elif key in DATE_PARAMS and value:
+                values[key] = format_date(self.env, value)
+            elif isinstance(value, list):
+                values[key] = " × ".join(format(v, "g") for v in value)
             elif isinstance(value, float):
                 values[key] = format(value, "g")
             else:
                 values[key] = value
+        if "lower" in params or "lower_percent" in params:
+            lower = values.get("lower", values.get("lower_percent"))
+            upper = values.get("upper", values.get("upper_percent"))
+            values["range"] = (
+                self.env._("%(lower)s and above", lower=lower)
+                if upper is None
+                else f"{lower} - {upper}"
+            )
+        if "reason" in params:
+            reasons = dict(
+                self.env["sale.incentive.settlement"]
+                ._fields["forfeit_reason"]
+                ._description_selection(self.env)
+            )
+            values["reason"] = reasons.get(params["reason"], params["reason"])
         return values
 
     @api.model
     def _get_explanation_templates(self):
-        """{message key: translated template} (see engine.components.MESSAGES)."""
+        """{message key: translated template}, one per key of
+        ``engine.components.MESSAGES``."""
         _ = self.env._
         return {
-            "commission": _("Commissions of %(count)s lines"),
+            "commission": _(
+                "Commissions of %(count)s lines earned up to %(date_to)s on a "
+                "base of %(base)s"
+            ),
+            "clawback": _(
+                "Clawbacks of %(count)s credit note lines up to %(date_to)s on a "
+                "base of %(base)s"
+            ),
             "bracket": _(
-                "%(rule)s: period %(date_from)s - %(date_to)s, total %(total)s "
-                "→ %(amount)s"
+                "%(rule)s: period %(date_from)s - %(date_to)s, total "
+                "%(period_total)s gives %(table_amount)s"
             ),
             "bracket_true_up": _(
                 "%(rule)s: true-up of the period %(date_from)s - %(date_to)s: "
-                "total %(period_total)s → %(amount)s, minus %(paid_before)s "
-                "paid on %(settled_base)s"
+                "total %(period_total)s gives %(table_amount)s, %(paid_before)s "
+                "was paid on %(settled_base)s"
             ),
             "gate_passed": _(
                 "Target gate: actual %(actual)s vs target %(target)s: passed"
@@ -157,12 +187,13 @@ class SaleIncentiveSettlementLine(models.Model):
             ),
             "coefficient": _(
                 "Achievement %(actual)s / %(target)s = %(ratio)s: coefficient "
-                "x%(coefficient)s (cap %(cap)s)"
+                "x%(coefficient)s (cap %(cap)s) on %(subtotal)s"
             ),
-            "kpi": _("KPI score x%(score)s"),
+            "kpi": _("KPI score x%(score)s on %(subtotal)s"),
             "new_products": _(
-                "New products %(new)s of %(actual)s = %(share)s vs target "
-                "%(target_ratio)s%%: coefficient x%(coefficient)s (cap %(cap)s)"
+                "New products %(new)s of %(actual)s = %(share_percent)s%% vs "
+                "target %(target_percent)s%%: coefficient x%(coefficient)s "
+                "(cap %(cap)s)"
             ),
             "override": _("Override %(percent)s%% of team %(team)s's sales %(base)s"),
             "pool": _(
@@ -174,32 +205,36 @@ class SaleIncentiveSettlementLine(models.Model):
                 "Threshold award: sales %(actual)s reached %(threshold)s"
             ),
             "overdue": _(
-                "Overdue receivables: %(count)s invoice periods x -%(percent)s%%"
+                "Overdue receivables: %(count)s invoice periods x -%(percent)s%% "
+                "of %(subtotal)s"
             ),
             "suspended": _(
                 "Payout suspended: %(count)s overdue invoice periods; the "
                 "commissions stay open until collected."
             ),
-            "clawback": _("Clawbacks of %(count)s credit note lines"),
             "carry": _("Negative balance carried from %(name)s"),
             "deferred": _(
-                "Service period: 1/%(months)s of %(amount)s earned in month %(index)s"
+                "Service period: 1/%(months)s of %(subtotal)s earned in month "
+                "%(index)s (%(date)s)"
             ),
-            "holdback": _("%(percent)s%% of %(amount)s held until %(date)s"),
+            "holdback": _("%(percent)s%% of %(subtotal)s held until %(date)s"),
             "release_deferred": _(
                 "Service-period commission earned this month: %(held)s"
             ),
             "release_holdback": _(
-                "Release of %(held)s held x expense-ratio coefficient "
-                "%(expense)s x profit coefficient %(profit)s"
+                "Release of %(held)s held x coefficients %(coefficients)s"
             ),
             "band": _(
-                "Pay band %(lower)s - %(upper)s for %(measure)s: base %(base_pay)s "
+                "Pay band %(range)s reached with %(measure)s: base %(base_pay)s "
                 "+ performance %(perf)s"
             ),
+            "band_achievement": _(
+                "Pay band %(range)s%% reached with an achievement of "
+                "%(achievement)s%%: base %(base_pay)s + performance %(perf)s"
+            ),
             "forfeit": _(
-                "Forfeiture: %(percent)s%% of %(subtotal)s owed is paid, the "
-                "rest is forfeited"
+                "Forfeiture (%(reason)s): %(percent)s%% of %(owed)s owed is paid, "
+                "%(amount)s is forfeited"
             ),
         }
 
