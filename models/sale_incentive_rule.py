@@ -224,6 +224,14 @@ class SaleIncentiveRule(models.Model):
                     )
                 )
 
+    def write(self, vals):
+        if "bracket_ids" not in vals:
+            return super().write(vals)
+        # rows edited together (e.g. one boundary moved on two rows) are
+        # validated once, as a table, by _check_brackets below
+        with self.env["sale.incentive.bracket"]._tables_in_edit(self):
+            return super().write(vals)
+
     @api.constrains("bracket_ids", "compute_type")
     def _check_brackets(self):
         for rule in self.filtered(lambda r: r.compute_type == "bracket"):

@@ -96,6 +96,21 @@ class IncentiveCase(AccountTestInvoicingCommon):
         vals.update(values)
         return cls.env["sale.incentive.plan"].create(vals)
 
+    @classmethod
+    def _period_table(cls, name="Period ladder"):
+        """Rule values: a marginal period-cumulative table, 2 % up to 500,000
+        and 3 % above."""
+        return {
+            "name": name,
+            "compute_type": "bracket",
+            "bracket_basis": "period",
+            "bracket_mode": "marginal",
+            "bracket_ids": [
+                Command.create({"amount_from": 0, "amount_to": 500_000, "rate": 2.0}),
+                Command.create({"amount_from": 500_000, "amount_to": 0, "rate": 3.0}),
+            ],
+        }
+
     def _order(self, lines, user=None, partner=None, confirm=True, **values):
         """lines: [(product, qty, price_unit)]."""
         vals = {
@@ -123,6 +138,31 @@ class IncentiveCase(AccountTestInvoicingCommon):
     def _invoice(self, order, date="2026-03-15", post=True):
         invoice = order._create_invoices()
         invoice.invoice_date = date
+        if post:
+            invoice.action_post()
+        return invoice
+
+    def _direct_invoice(self, lines, user=None, date="2026-03-15", post=True):
+        """Customer invoice without sale order; lines: [(product, qty, price_unit)]."""
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_user_id": (user or self.rep).id,
+                "invoice_date": date,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "quantity": qty,
+                            "price_unit": price,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                    for product, qty, price in lines
+                ],
+            }
+        )
         if post:
             invoice.action_post()
         return invoice

@@ -450,38 +450,32 @@ class TestSplits(BaseCase):
 
 @tagged("post_install", "-at_install")
 class TestProration(BaseCase):
-    def test_paid_ratio(self):
-        self.assertEqual(proration.paid_ratio(40, 100), 0.4)
-        self.assertEqual(proration.paid_ratio(-40, -100), 0.4)
-        self.assertEqual(proration.paid_ratio(150, 100), 1.0)
-        self.assertEqual(proration.paid_ratio(-10, 100), 0.0)
-        self.assertEqual(proration.paid_ratio(0, 0), 1.0)
+    def test_prorate_is_exact_and_clamped(self):
+        self.assertEqual(proration.prorate(333.33, 40, 100, digits=2), 133.33)
+        self.assertEqual(proration.prorate(-333.33, -40, -100, digits=2), -133.33)
+        self.assertEqual(proration.prorate(60_000, 666_666.67, 2e6, digits=2), 20_000)
+        self.assertEqual(proration.prorate(100, 150, 100, digits=2), 100.0)
+        self.assertEqual(proration.prorate(100, -10, 100, digits=2), 0.0)
+        self.assertEqual(proration.prorate(100, 0, 0, digits=2), 100.0)
+        self.assertEqual(proration.prorate(67, 1, 2, digits=0), 34.0)
+        self.assertEqual(proration.prorate(3.335, 1, 2, digits=3), 1.668)
 
-    def test_prorate(self):
-        self.assertEqual(proration.prorate(333.33, 0.4, digits=2), 133.33)
-        self.assertEqual(proration.prorate(-333.33, 0.4, digits=2), -133.33)
-
-    def test_successive_payments_add_up(self):
-        amount = 333.33
-        first = proration.earned_increment(amount, 0.0, 0.4, digits=2)
-        second = proration.earned_increment(amount, 0.4, 1.0, digits=2)
-        self.assertEqual(first, 133.33)
-        self.assertEqual(second, 200.00)
-        self.assertEqual(round_money(first + second, digits=2), amount)
-
-    def test_thirds_add_up(self):
-        amount = 100.00
-        steps = [0.0, 1 / 3, 2 / 3, 1.0]
-        increments = [
-            proration.earned_increment(amount, steps[i], steps[i + 1], digits=2)
-            for i in range(3)
-        ]
-        self.assertEqual(increments, [33.33, 33.34, 33.33])
-        self.assertEqual(round_money(sum(increments), digits=2), amount)
-
-    def test_unreconcile(self):
+    def test_increments_add_up_to_the_amount(self):
+        thirds = proration.earned_increments(100, 300, [100, 100, 100], digits=2)
+        self.assertEqual(thirds, [33.33, 33.34, 33.33])
+        # the last payment earns the remainder, not a rounded ratio's share
         self.assertEqual(
-            proration.earned_increment(333.33, 0.4, 0.0, digits=2), -133.33
+            proration.earned_increments(
+                60_000, 2_000_000, [666_666.67, 1_333_333.33], digits=2
+            ),
+            [20_000.0, 40_000.0],
+        )
+        self.assertEqual(
+            proration.earned_increments(67, 2, [1, 1], digits=0), [34.0, 33.0]
+        )
+        # partly paid: what is paid so far, rounded once
+        self.assertEqual(
+            proration.earned_increments(333.33, 100, [40], digits=2), [133.33]
         )
 
 
