@@ -2,6 +2,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 
 class ResCompany(models.Model):
@@ -77,3 +78,26 @@ class ResCompany(models.Model):
         ):
             return self.incentive_new_customer_date
         return date - relativedelta(months=self.incentive_new_customer_months or 0)
+
+    def _check_incentive_accounting(self):
+        """Refuse to post commissions before the payout accounts are set."""
+        for company in self:
+            missing = [
+                company._fields[name].string
+                for name in (
+                    "incentive_journal_id",
+                    "incentive_expense_account_id",
+                    "incentive_payable_account_id",
+                    "incentive_holdback_account_id",
+                )
+                if not company[name]
+            ]
+            if missing:
+                raise UserError(
+                    self.env._(
+                        "Configure the commission accounting of %(company)s "
+                        "first (Sales > Configuration > Settings): %(missing)s.",
+                        company=company.name,
+                        missing=", ".join(missing),
+                    )
+                )

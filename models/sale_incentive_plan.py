@@ -1,12 +1,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import datetime
 from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..engine import brackets as bracket_engine
+from ..engine import components, periods, scoring
 from ..engine import kpi as kpi_engine
-from ..engine import scoring
 
 
 class SaleIncentivePlan(models.Model):
@@ -348,6 +351,59 @@ class SaleIncentivePlan(models.Model):
             "tag": "display_notification",
             "params": {"message": message, "type": "success", "sticky": False},
         }
+
+    # ------------------------------------------------------------------
+    # Settlement policy, as the engine reads it
+    # ------------------------------------------------------------------
+    def _get_settlement_policy(self, date_to, forfeit=None):
+        """The plan's settlement policy as engine values (hook).
+
+        ``forfeit``: (reason, percent paid) for a forfeiture decision.
+        """
+        self.ensure_one()
+        plan = self
+        month_start = periods.period_bounds(date_to, "month")[0]
+        months = plan.service_months if plan.service_months > 1 else 0
+        return components.Policy(
+            digits=plan.currency_id.decimal_places,
+            date_to=str(date_to),
+            target_gate=plan.target_gate,
+            use_achievement_coefficient=plan.use_achievement_coefficient,
+            achievement_cap=plan.achievement_cap,
+            achievement_floor=plan.achievement_floor,
+            use_kpi_score=plan.use_kpi_score,
+            new_product_target_ratio=plan.new_product_target_ratio
+            if plan.new_product_ids
+            else 0.0,
+            new_product_cap=plan.new_product_cap,
+            override_percent=plan.override_percent,
+            champion_award=plan.champion_award,
+            threshold_award_amount=plan.threshold_award_amount,
+            threshold_award_base=plan.threshold_award_base,
+            overdue_penalty_percent=plan.overdue_penalty_percent,
+            overdue_suspend_after=plan.overdue_suspend_after,
+            service_months=months,
+            service_release_dates=tuple(
+                str(month_start + relativedelta(months=index))
+                for index in range(1, months)
+            ),
+            holdback_percent=plan.holdback_percent,
+            holdback_release_date=str(self._holdback_release_date(date_to)),
+            bands=tuple(
+                band._to_policy_band()
+                for band in plan.pay_band_ids.sorted(lambda b: (b.amount_from, b.id))
+            ),
+            band_measure=plan.band_measure,
+            band_boundary=plan.band_boundary,
+            forfeit_percent=forfeit[1] if forfeit else None,
+            forfeit_reason=forfeit[0] if forfeit else "",
+        )
+
+    def _holdback_release_date(self, date_to):
+        plan = self
+        if plan.holdback_release == "months":
+            return date_to + relativedelta(months=plan.holdback_release_months)
+        return datetime.date(date_to.year + 1, 1, 1)
 
     # ------------------------------------------------------------------
     # Targets and KPI scorecard (called by the settlement)

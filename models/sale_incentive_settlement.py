@@ -1,7 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-import datetime
 
-from dateutil.relativedelta import relativedelta
 from psycopg2 import errors as pg_errors
 
 from odoo import Command, api, fields, models
@@ -10,7 +8,6 @@ from odoo.tools import SQL
 
 from ..engine import components, periods
 from ..engine import settlement as settlement_engine
-from .sale_incentive_settlement_facts import table_facts
 
 STATES = [
     ("draft", "Draft"),
@@ -360,12 +357,13 @@ class SaleIncentiveSettlement(models.Model):
         ``forfeit``: ``(reason, percent paid)`` for a forfeiture, which takes
         everything unsettled up to ``date_to`` and every unreleased holdback.
         """
-        self._claim_plan(plan)
-        query = self._lock_unsettled(plan, date_to, partners)
-        gathered = self._gather_facts(plan, date_from, date_to, partners, forfeit)
+        facts_model = self.env["sale.incentive.settlement.facts"]
+        facts_model._claim_plan(plan)
+        query = facts_model._lock_unsettled(plan, date_to, partners)
+        gathered = facts_model._gather(plan, date_from, date_to, partners, forfeit)
         if not gathered:
             return self.browse()
-        policy = self._get_policy(plan, date_to, forfeit)
+        policy = plan._get_settlement_policy(date_to, forfeit)
         results = [components.settle(facts, policy) for facts, _u in gathered.values()]
         vals_list = []
         for (partner, (_facts, user)), result in zip(
@@ -382,45 +380,6 @@ class SaleIncentiveSettlement(models.Model):
         return settlements.with_env(self.env)
 
     @api.model
-    def _claim_plan(self, plan):
-        """One run of a plan at a time: lock its row and touch it, so that a
-        concurrent run fails at once, and a run whose snapshot predates a
-        committed one fails on the concurrent update instead of settling
-        from stale data (the unique index stays the last guarantee)."""
-        facts_model = self.env["sale.incentive.settlement.facts"]
-        facts_model._lock(
-            SQL(
-                "SELECT id FROM sale_incentive_plan WHERE id = %s "
-                "FOR NO KEY UPDATE NOWAIT",
-                plan.id,
-            )
-        )
-        self.env.cr.execute(
-            SQL(
-                "UPDATE sale_incentive_plan SET write_date = write_date "
-                "WHERE id = %s",
-                plan.id,
-            )
-        )
-
-    @api.model
-    def _lock_unsettled(self, plan, date_to, partners=None):
-        """Lock the lines the run takes; return their query."""
-        facts_model = self.env["sale.incentive.settlement.facts"]
-        # raw SQL below: pending ORM changes (payment states...) go first
-        self.env.flush_all()
-        query = facts_model._unsettled_query(plan, date_to, partners)
-        facts_model._lock(
-            SQL(
-                "SELECT count(*) FROM (SELECT sale_incentive_line.id FROM %s "
-                "WHERE %s FOR UPDATE NOWAIT) AS locked",
-                query.from_clause,
-                query.where_clause,
-            )
-        )
-        return query
-
-    @api.model
     def _create_settlements(self, vals_list):
         try:
             with self.env.cr.savepoint(flush=False):
@@ -432,154 +391,6 @@ class SaleIncentiveSettlement(models.Model):
                     "time; open the settlements to see the result."
                 )
             ) from exc
-
-    @api.model
-    def _gather_facts(self, plan, date_from, date_to, partners=None, forfeit=None):
-        """{partner: (engine Facts, user)} of every beneficiary of the period."""
-        raw = self._read_facts(plan, date_from, date_to, partners, forfeit)
-        if not raw:
-            return {}
-        return {
-            partner: (self._build_facts(plan, raw, partner.id, user), user)
-            for partner, user in raw["users"].items()
-        }
-
-    @api.model
-    def _read_facts(self, plan, date_from, date_to, partners=None, forfeit=None):
-        """Everything the period holds, read in batch (a few queries)."""
-        facts_model = self.env["sale.incentive.settlement.facts"]
-        raw = {
-            "lines": facts_model._read_groups(plan, date_from, date_to, partners),
-            "holdbacks": facts_model._read_matured_holdbacks(
-                plan, date_to, partners, matured=not forfeit
-            ),
-            "carries": facts_model._read_carries(plan, date_from, partners),
-            "team": {}
-            if forfeit
-            else facts_model._read_team_facts(plan, date_from, date_to, partners),
-        }
-        partner_ids = set().union(*raw.values())
-        if not partner_ids:
-            return {}
-        users = self._get_beneficiary_users(plan, partner_ids, raw)
-        records = self.env["res.users"].union(*users.values())
-        raw["users"] = {
-            self.env["res.partner"].browse(partner_id): users[partner_id]
-            for partner_id in sorted(partner_ids)
-        }
-        raw["settled"] = facts_model._read_settled_table_bases(plan, raw["lines"])
-        raw["targets"], raw["scores"], raw["overdue"] = {}, {}, {}
-        if not forfeit:
-            raw["targets"] = facts_model._read_targets(
-                plan, records, date_from, date_to
-            )
-            raw["scores"] = facts_model._read_kpi_scores(
-                plan, records, date_from, date_to
-            )
-            raw["overdue"] = facts_model._read_overdue_counts(
-                plan, date_to, list(partner_ids)
-            )
-        return raw
-
-    @api.model
-    def _build_facts(self, plan, raw, partner_id, user):
-        """The engine facts of one beneficiary."""
-        groups = raw["lines"].get(partner_id, {}).get("groups", [])
-        extra = raw["team"].get(partner_id, {})
-        return components.Facts(
-            groups=[
-                components.LineGroup(
-                    key=group["key"],
-                    kind="clawback" if group["key"][1] else "commission",
-                    amount=group["amount"],
-                    base=group["base"],
-                    count=group["count"],
-                )
-                for group in groups
-                if not group["key"][0]
-            ],
-            tables=table_facts(plan, groups, raw["settled"], partner_id),
-            actual=plan.currency_id.round(sum(g["base_in_period"] for g in groups)),
-            new_product_sales=sum(g["base_new"] for g in groups),
-            target=raw["targets"].get(user.id, plan.target_amount),
-            kpi_score=raw["scores"].get(user.id),
-            overdue_count=raw["overdue"].get(partner_id, 0),
-            team_sales=extra.get("team_sales", 0.0),
-            overrides=extra.get("overrides", []),
-            pools=extra.get("pools", []),
-            champion_base=extra.get("champion"),
-            holdbacks=raw["holdbacks"].get(partner_id, []),
-            carries=raw["carries"].get(partner_id, []),
-        )
-
-    @api.model
-    def _get_beneficiary_users(self, plan, partner_ids, raw):
-        """{partner_id: user} paid: from the lines, a team, or earlier settlements."""
-        previous = dict(
-            self.sudo()._read_group(
-                [("plan_id", "=", plan.id), ("partner_id", "in", list(partner_ids))],
-                ["partner_id"],
-                ["user_id:max"],
-            )
-        )
-        users = {}
-        for partner_id in partner_ids:
-            user_id = raw["lines"].get(partner_id, {}).get("user") or raw["team"].get(
-                partner_id, {}
-            ).get("user")
-            user = self.env["res.users"].browse(user_id or [])
-            if not user:
-                user = user.browse(
-                    previous.get(self.env["res.partner"].browse(partner_id)) or []
-                )
-            users[partner_id] = user
-        return users
-
-    @api.model
-    def _get_policy(self, plan, date_to, forfeit=None):
-        """The plan's settlement policy as engine values (hook)."""
-        month_start = periods.period_bounds(date_to, "month")[0]
-        months = plan.service_months if plan.service_months > 1 else 0
-        return components.Policy(
-            digits=plan.currency_id.decimal_places,
-            date_to=str(date_to),
-            target_gate=plan.target_gate,
-            use_achievement_coefficient=plan.use_achievement_coefficient,
-            achievement_cap=plan.achievement_cap,
-            achievement_floor=plan.achievement_floor,
-            use_kpi_score=plan.use_kpi_score,
-            new_product_target_ratio=plan.new_product_target_ratio
-            if plan.new_product_ids
-            else 0.0,
-            new_product_cap=plan.new_product_cap,
-            override_percent=plan.override_percent,
-            champion_award=plan.champion_award,
-            threshold_award_amount=plan.threshold_award_amount,
-            threshold_award_base=plan.threshold_award_base,
-            overdue_penalty_percent=plan.overdue_penalty_percent,
-            overdue_suspend_after=plan.overdue_suspend_after,
-            service_months=months,
-            service_release_dates=tuple(
-                str(month_start + relativedelta(months=index))
-                for index in range(1, months)
-            ),
-            holdback_percent=plan.holdback_percent,
-            holdback_release_date=str(self._holdback_release_date(plan, date_to)),
-            bands=tuple(
-                band._to_policy_band()
-                for band in plan.pay_band_ids.sorted(lambda b: (b.amount_from, b.id))
-            ),
-            band_measure=plan.band_measure,
-            band_boundary=plan.band_boundary,
-            forfeit_percent=forfeit[1] if forfeit else None,
-            forfeit_reason=forfeit[0] if forfeit else "",
-        )
-
-    @api.model
-    def _holdback_release_date(self, plan, date_to):
-        if plan.holdback_release == "months":
-            return date_to + relativedelta(months=plan.holdback_release_months)
-        return datetime.date(date_to.year + 1, 1, 1)
 
     @api.model
     def _prepare_settlement_vals(self, plan, period, beneficiary, result):
@@ -661,80 +472,14 @@ class SaleIncentiveSettlement(models.Model):
         )
 
     # ------------------------------------------------------------------
-    # Forfeiture: the same run, paying the decided % of everything owed
+    # Approval workflow: action_x -> _check_can_x -> _do_x
     # ------------------------------------------------------------------
-    @api.model
-    def _forfeit(self, partner, reason, date, note=False):
-        """Record what a leaving beneficiary is still paid (seed 2022提成制度 五.2).
-
-        Resigned or fraud: nothing more is paid.  Dismissed by the company:
-        the company's configured % of everything owed.  Everything owed means
-        every unsettled earned line, every settlement not posted yet
-        (cancelled first; for fraud the posted, unpaid ones too, their entries
-        reversed) and every unreleased holdback.  Each decision is a
-        forfeiture settlement per plan, through the usual approvals.
-        """
-        self._check_can_forfeit()
-        company = self.env.company
-        # posted settlements are the company's booked debt, paid as booked;
-        # fraud reverses them too
-        closed = (
-            ("paid", "cancel") if reason == "fraud" else ("posted", "paid", "cancel")
-        )
-        open_settlements = self.search(
-            [
-                ("partner_id", "=", partner.id),
-                ("company_id", "=", company.id),
-                ("state", "not in", closed),
-            ]
-        )
-        for settlement in open_settlements.sorted("date_to", reverse=True):
-            settlement.action_cancel()
-        percent = (
-            company.incentive_dismissal_payout_percent if reason == "dismissed" else 0.0
-        )
-        plans = (
-            self.env["sale.incentive.plan"]
-            .sudo()
-            .with_context(active_test=False)
-            .search([("company_id", "=", company.id)])
-        )
-        settlements = self.browse()
-        for plan in plans:
-            settlements |= self._settle(
-                plan, date, date, partner, forfeit=(reason, percent)
-            )
-        if not settlements:
-            raise UserError(
-                self.env._(
-                    "%(partner)s has nothing held or unpaid to decide on.",
-                    partner=partner.display_name,
-                )
-            )
-        label = dict(self._fields["forfeit_reason"]._description_selection(self.env))
-        for settlement in settlements:
-            settlement.sudo().note = note
-            settlement.message_post(
-                body=self.env._(
-                    "Forfeiture decision: %(reason)s on %(date)s, %(percent)s%% "
-                    "of what was owed is paid. %(note)s",
-                    reason=label[reason],
-                    date=date,
-                    percent=format(percent, "g"),
-                    note=note or "",
-                )
-            )
-        return settlements
-
     def _check_can_forfeit(self):
         if not (self.env.su or self.env.user.has_group(GROUP_MANAGER)):
             raise AccessError(
                 self.env._("Only incentive managers record forfeiture decisions.")
             )
 
-    # ------------------------------------------------------------------
-    # Approval workflow: action_x -> _check_can_x -> _do_x
-    # ------------------------------------------------------------------
     def _check_state(self, states):
         for settlement in self:
             if settlement.state not in states:
@@ -898,28 +643,6 @@ class SaleIncentiveSettlement(models.Model):
     # ------------------------------------------------------------------
     # Accounting
     # ------------------------------------------------------------------
-    def _check_accounting_setup(self):
-        for company in self.company_id:
-            missing = [
-                company._fields[name].string
-                for name in (
-                    "incentive_journal_id",
-                    "incentive_expense_account_id",
-                    "incentive_payable_account_id",
-                    "incentive_holdback_account_id",
-                )
-                if not company[name]
-            ]
-            if missing:
-                raise UserError(
-                    self.env._(
-                        "Configure the commission accounting of %(company)s "
-                        "first (Sales > Configuration > Settings): %(missing)s.",
-                        company=company.name,
-                        missing=", ".join(missing),
-                    )
-                )
-
     def _get_posting_amounts(self):
         self.ensure_one()
         components_ = self.line_ids
@@ -1040,7 +763,7 @@ class SaleIncentiveSettlement(models.Model):
         self._check_group(GROUP_ACCOUNTANT)
         for settlement in self:
             settlement._check_state((settlement._final_approval_state(),))
-        self._check_accounting_setup()
+        self.company_id._check_incentive_accounting()
 
     def _do_post(self):
         to_move = self.filtered(lambda s: s._needs_move())

@@ -46,6 +46,142 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
         return self.env.cr.fetchall()
 
     # ------------------------------------------------------------------
+    # Everything a period holds, per beneficiary
+    # ------------------------------------------------------------------
+    @api.model
+    def _claim_plan(self, plan):
+        """One run of a plan at a time: lock its row and touch it, so that a
+        concurrent run fails at once, and a run whose snapshot predates a
+        committed one fails on the concurrent update instead of settling
+        from stale data (the unique index stays the last guarantee)."""
+        self._lock(
+            SQL(
+                "SELECT id FROM sale_incentive_plan WHERE id = %s "
+                "FOR NO KEY UPDATE NOWAIT",
+                plan.id,
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE sale_incentive_plan SET write_date = write_date WHERE id = %s",
+                plan.id,
+            )
+        )
+
+    @api.model
+    def _lock_unsettled(self, plan, date_to, partners=None):
+        """Lock the lines the run takes; return their query."""
+        # raw SQL below: pending ORM changes (payment states...) go first
+        self.env.flush_all()
+        query = self._unsettled_query(plan, date_to, partners)
+        self._lock(
+            SQL(
+                "SELECT count(*) FROM (SELECT sale_incentive_line.id FROM %s "
+                "WHERE %s FOR UPDATE NOWAIT) AS locked",
+                query.from_clause,
+                query.where_clause,
+            )
+        )
+        return query
+
+    @api.model
+    def _gather(self, plan, date_from, date_to, partners=None, forfeit=None):
+        """{partner: (engine Facts, user)} of every beneficiary of the period."""
+        raw = self._read_facts(plan, date_from, date_to, partners, forfeit)
+        if not raw:
+            return {}
+        return {
+            partner: (self._build_facts(plan, raw, partner.id, user), user)
+            for partner, user in raw["users"].items()
+        }
+
+    @api.model
+    def _read_facts(self, plan, date_from, date_to, partners=None, forfeit=None):
+        """Everything the period holds, read in batch (a few queries)."""
+        raw = {
+            "lines": self._read_groups(plan, date_from, date_to, partners),
+            "holdbacks": self._read_matured_holdbacks(
+                plan, date_to, partners, matured=not forfeit
+            ),
+            "carries": self._read_carries(plan, date_from, partners),
+            "team": {}
+            if forfeit
+            else self._read_team_facts(plan, date_from, date_to, partners),
+        }
+        partner_ids = set().union(*raw.values())
+        if not partner_ids:
+            return {}
+        users = self._get_beneficiary_users(plan, partner_ids, raw)
+        records = self.env["res.users"].union(*users.values())
+        raw["users"] = {
+            self.env["res.partner"].browse(partner_id): users[partner_id]
+            for partner_id in sorted(partner_ids)
+        }
+        raw["settled"] = self._read_settled_table_bases(plan, raw["lines"])
+        raw["targets"], raw["scores"], raw["overdue"] = {}, {}, {}
+        if not forfeit:
+            raw["targets"] = self._read_targets(plan, records, date_from, date_to)
+            raw["scores"] = self._read_kpi_scores(plan, records, date_from, date_to)
+            raw["overdue"] = self._read_overdue_counts(plan, date_to, list(partner_ids))
+        return raw
+
+    @api.model
+    def _build_facts(self, plan, raw, partner_id, user):
+        """The engine facts of one beneficiary."""
+        groups = raw["lines"].get(partner_id, {}).get("groups", [])
+        extra = raw["team"].get(partner_id, {})
+        return components.Facts(
+            groups=[
+                components.LineGroup(
+                    key=group["key"],
+                    kind="clawback" if group["key"][1] else "commission",
+                    amount=group["amount"],
+                    base=group["base"],
+                    count=group["count"],
+                )
+                for group in groups
+                if not group["key"][0]
+            ],
+            tables=table_facts(plan, groups, raw["settled"], partner_id),
+            actual=plan.currency_id.round(sum(g["base_in_period"] for g in groups)),
+            new_product_sales=sum(g["base_new"] for g in groups),
+            target=raw["targets"].get(user.id, plan.target_amount),
+            kpi_score=raw["scores"].get(user.id),
+            overdue_count=raw["overdue"].get(partner_id, 0),
+            team_sales=extra.get("team_sales", 0.0),
+            overrides=extra.get("overrides", []),
+            pools=extra.get("pools", []),
+            champion_base=extra.get("champion"),
+            holdbacks=raw["holdbacks"].get(partner_id, []),
+            carries=raw["carries"].get(partner_id, []),
+        )
+
+    @api.model
+    def _get_beneficiary_users(self, plan, partner_ids, raw):
+        """{partner_id: user} paid: from the lines, a team, or earlier settlements."""
+        previous = dict(
+            self.env["sale.incentive.settlement"]
+            .sudo()
+            ._read_group(
+                [("plan_id", "=", plan.id), ("partner_id", "in", list(partner_ids))],
+                ["partner_id"],
+                ["user_id:max"],
+            )
+        )
+        users = {}
+        for partner_id in partner_ids:
+            user_id = raw["lines"].get(partner_id, {}).get("user") or raw["team"].get(
+                partner_id, {}
+            ).get("user")
+            user = self.env["res.users"].browse(user_id or [])
+            if not user:
+                user = user.browse(
+                    previous.get(self.env["res.partner"].browse(partner_id)) or []
+                )
+            users[partner_id] = user
+        return users
+
+    # ------------------------------------------------------------------
     # The unsettled earned lines, grouped as the engine settles them
     # ------------------------------------------------------------------
     @api.model
