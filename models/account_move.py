@@ -12,6 +12,14 @@ class AccountMove(models.Model):
         "sale.incentive.line", "move_id", string="Commission Lines", readonly=True
     )
     incentive_line_count = fields.Integer(compute="_compute_incentive_line_count")
+    incentive_settlement_id = fields.Many2one(
+        "sale.incentive.settlement",
+        "Commission Settlement",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The settlement this entry (or vendor bill) pays out.",
+    )
 
     def _compute_incentive_line_count(self):
         counts = dict(

@@ -3,7 +3,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare
+from odoo.tools import SQL, float_compare
 
 from ..engine import proration, splits
 from ..engine.periods import period_bounds
@@ -127,12 +127,6 @@ class SaleIncentiveLine(models.Model):
     )
     rate = fields.Float("Rate (%)", readonly=True, digits=(16, 4))
     amount = fields.Monetary(readonly=True)
-    amount_settled = fields.Monetary(
-        readonly=True,
-        copy=False,
-        help="What a settlement (draft included) has taken of this line: the "
-        "whole amount or nothing.",
-    )
     settlement_id = fields.Many2one(
         "sale.incentive.settlement",
         readonly=True,
@@ -153,30 +147,9 @@ class SaleIncentiveLine(models.Model):
     )
     explanation = fields.Char(readonly=True)
 
-    _sql_constraints = [
-        (
-            "amount_settled_within_amount",
-            "CHECK(abs(amount_settled) <= abs(amount))",
-            "A commission line cannot be settled beyond its amount.",
-        )
-    ]
-
     # ------------------------------------------------------------------
     # Guards: lines are written by the engine only
     # ------------------------------------------------------------------
-    @api.constrains("amount_settled", "amount")
-    def _check_amount_settled(self):
-        for line in self:
-            if (
-                line.currency_id.compare_amounts(
-                    abs(line.amount_settled), abs(line.amount)
-                )
-                > 0
-            ):
-                raise UserError(
-                    self.env._("A commission line cannot be settled beyond its amount.")
-                )
-
     def _is_settled(self):
         """The lines taken by a settlement (draft included): settled is the
         link to the settlement, nothing else."""
@@ -191,6 +164,38 @@ class SaleIncentiveLine(models.Model):
                     "or a new settlement corrects them."
                 )
             )
+
+    # ------------------------------------------------------------------
+    # One definition of each fact
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_earned_domain(
+        self, plans, date_from=None, date_to=None, partners=None, settled=None
+    ):
+        """THE earned lines of ``plans``, dated within the optional bounds.
+
+        Settlements, forecasts of period tables, targets, KPIs, team figures
+        and forfeiture all read "what is earned" through this domain (SQL is
+        built from it with ``_search``).  ``settled``: True for the lines a
+        settlement took, False for those still to settle, None for both.
+        """
+        domain = [("plan_id", "in", plans.ids), ("is_earned", "=", True)]
+        if date_from:
+            domain.append(("date", ">=", date_from))
+        if date_to:
+            domain.append(("date", "<=", date_to))
+        if partners is not None:
+            domain.append(("partner_id", "in", partners.ids))
+        if settled is not None:
+            domain.append(("settlement_id", "!=" if settled else "=", False))
+        return domain
+
+    @api.model
+    def _credited_base_sql(self):
+        """SQL of the base credited to the line's beneficiary (base × share)."""
+        return SQL(
+            "(sale_incentive_line.base_amount * sale_incentive_line.share / 100.0)"
+        )
 
     # ------------------------------------------------------------------
     # Building the values a rule looks at

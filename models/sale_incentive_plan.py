@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -257,20 +259,18 @@ class SaleIncentivePlan(models.Model):
         return self.rule_ids._filtered_period()
 
     def _get_period_bases(self, date_from, date_to, partners=None):
-        """{(rule, beneficiary partner): earned base} over a period, in one query."""
-        rules = self._get_period_rules()
-        domain = [
-            ("rule_id", "in", rules.ids),
-            ("is_earned", "=", True),
-            ("date", ">=", date_from),
-            ("date", "<=", date_to),
-        ]
-        if partners is not None:
-            domain.append(("partner_id", "in", partners.ids))
-        groups = self.env["sale.incentive.line"]._read_group(
-            domain, ["rule_id", "partner_id"], ["base_amount:sum"]
+        """{(rule, beneficiary partner): credited base} earned over a period."""
+        lines = self.env["sale.incentive.line"]
+        domain = lines._get_earned_domain(
+            self, date_from=date_from, date_to=date_to, partners=partners
+        ) + [("rule_id", "in", self._get_period_rules().ids)]
+        groups = lines._read_group(
+            domain, ["rule_id", "partner_id", "share"], ["base_amount:sum"]
         )
-        return {(rule, partner): base for rule, partner, base in groups}
+        bases = defaultdict(float)
+        for rule, partner, share, base in groups:
+            bases[(rule, partner)] += base * share / 100.0
+        return bases
 
     def _get_period_bracket_results(self, date_from, date_to, partners=None):
         """Period-cumulative bracket results of these plans.

@@ -1,4 +1,5 @@
 from . import test_engine
+from . import test_engine_components
 from . import test_commission_flow
 from . import test_security
 from . import test_plan_validation
@@ -12,6 +13,7 @@ from . import test_kpi
 from . import test_attribution
 from . import test_settlement
 from . import test_settlement_concurrency
+from . import test_settlement_money
 from . import test_settlement_engine
 from . import test_settlement_kpi
 from . import test_i18n

@@ -1,21 +1,33 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import Command, fields
+from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.tests import Form
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 
+def delete_committed_plan(registry, plan_id, partner_id):
+    """Delete what a concurrency test committed: the plan, its settlements and
+    commission lines, and the beneficiary."""
+    with registry.cursor() as cr:
+        cr.execute(
+            "DELETE FROM sale_incentive_settlement WHERE plan_id = %s", [plan_id]
+        )
+        cr.execute("DELETE FROM sale_incentive_line WHERE plan_id = %s", [plan_id])
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        env["sale.incentive.plan"].browse(plan_id).unlink()
+        env["res.partner"].browse(partner_id).unlink()
+
+
 class IncentiveCase(AccountTestInvoicingCommon):
     """Company with a chart of accounts, two reps, a manager, a customer, a product."""
 
-    # ISO code of the test company's currency (e.g. "JPY"); None: the default one
-    company_currency = None
+    # ISO code of the test company's currency; None: the chart's (USD)
+    company_currency_code = None
 
     @classmethod
     def setup_independent_company(cls, **kwargs):
-        if cls.company_currency:
-            currency = cls.env.ref(f"base.{cls.company_currency}")
-            currency.active = True
+        if cls.company_currency_code:
+            currency = cls._enable_currency(cls.company_currency_code)
             kwargs.setdefault("currency_id", currency.id)
         return super().setup_independent_company(**kwargs)
 
@@ -184,6 +196,19 @@ class IncentiveCase(AccountTestInvoicingCommon):
         if amount is not None:
             form.amount = amount  # partial: the invoice stays open
         return form.save()._create_payments()
+
+    def _forfeit(self, reason, partner=None, date="2026-06-30"):
+        """Forfeiture decision through the wizard; returns its settlements."""
+        wizard = self.env["sale.incentive.forfeit.wizard"].create(
+            {
+                "partner_id": (partner or self.rep.partner_id).id,
+                "reason": reason,
+                "date": date,
+                "note": "Left the company",
+            }
+        )
+        action = wizard.action_confirm()
+        return self.env["sale.incentive.settlement"].search(action["domain"])
 
     def _lines(self, **domain):
         dom = [(key, "=", value) for key, value in domain.items()]

@@ -158,6 +158,24 @@ class TestCommissionLifecycle(IncentiveCase):
         self.assertEqual(new.rule_ids.rate, 3.0)
         self.assertEqual(new.user_ids, self.rep)
 
+    def test_editing_a_plan_needs_an_explicit_recompute(self):
+        plan = self._make_plan()
+        settled_inv = self._invoice(
+            self._order([(self.product, 10, 1000.0)]), date="2026-02-15"
+        )
+        open_inv = self._invoice(self._order([(self.product, 20, 1000.0)]))
+        settled = self._lines(move_id=settled_inv.id)
+        self.env["sale.incentive.settle.wizard"].create(
+            {"date": "2026-02-28", "plan_ids": [Command.set(plan.ids)]}
+        ).action_settle()
+        self.assertTrue(settled.settlement_id)
+        plan.rule_ids.rate = 5.0
+        self.assertMoney(self._lines(move_id=open_inv.id).amount, 600.0)
+        plan.action_recompute_unsettled()
+        self.assertMoney(self._lines(move_id=open_inv.id).amount, 1000.0)
+        self.assertEqual(self._lines(move_id=settled_inv.id), settled)
+        self.assertMoney(settled.amount, 300.0)
+
     # -- other sources -------------------------------------------------------
     def test_invoice_without_order_uses_invoice_salesperson(self):
         self._make_plan()

@@ -384,7 +384,7 @@ class CurrencyDigitsCase(IncentiveCase):
 
 @tagged("post_install", "-at_install")
 class TestZeroDecimalCurrency(CurrencyDigitsCase):
-    company_currency = "JPY"
+    company_currency_code = "JPY"
 
     def test_split_and_partial_payment_add_up_in_yen(self):
         self.assertEqual(self.currency.decimal_places, 0)
@@ -397,7 +397,7 @@ class TestZeroDecimalCurrency(CurrencyDigitsCase):
 
 @tagged("post_install", "-at_install")
 class TestThreeDecimalCurrency(CurrencyDigitsCase):
-    company_currency = "KWD"
+    company_currency_code = "KWD"
 
     def test_split_and_partial_payment_add_up_in_dinar(self):
         self.assertEqual(self.currency.decimal_places, 3)

@@ -11,9 +11,12 @@ class SaleIncentiveForfeitWizard(models.TransientModel):
     partner_id = fields.Many2one("res.partner", "Beneficiary", required=True)
     reason = fields.Selection(
         [
-            ("resigned", "Resigned: held amounts are forfeited"),
-            ("dismissed", "Dismissed by the company: the configured % is paid"),
-            ("fraud", "Fraud: everything unpaid is forfeited"),
+            ("resigned", "Resigned: nothing more is paid"),
+            (
+                "dismissed",
+                "Dismissed by the company: the configured % of everything owed is paid",
+            ),
+            ("fraud", "Fraud: nothing more is paid"),
         ],
         required=True,
     )
