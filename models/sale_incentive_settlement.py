@@ -29,6 +29,8 @@ HELD = ("holdback", "deferred")
 # what a user may still write on a settlement: everything else goes through
 # the workflow actions, which write with sudo() after their own checks
 USER_WRITABLE = {"note"}
+# what the workflow still writes on a posted or cancelled settlement
+WRITABLE_WHEN_CLOSED = {"workflow_state", "reversal_move_id", "note"}
 APPROVAL_ACTIVITIES = [
     "sale_incentive.mail_activity_settlement_approve",
     "sale_incentive.mail_activity_settlement_validate",
@@ -235,6 +237,16 @@ class SaleIncentiveSettlement(models.Model):
     # Guards: the workflow writes, users do not
     # ------------------------------------------------------------------
     def write(self, vals):
+        protected = set(vals) - WRITABLE_WHEN_CLOSED
+        if any(
+            not key.startswith(("message_", "activity_")) for key in protected
+        ) and any(s.state in CLOSED + ("cancel",) for s in self):
+            raise UserError(
+                self.env._(
+                    "A posted or cancelled settlement cannot be changed: cancel "
+                    "it (the entry is reversed) and settle again."
+                )
+            )
         free = {
             key
             for key in vals
@@ -348,6 +360,7 @@ class SaleIncentiveSettlement(models.Model):
         ``forfeit``: ``(reason, percent paid)`` for a forfeiture, which takes
         everything unsettled up to ``date_to`` and every unreleased holdback.
         """
+        self._claim_plan(plan)
         query = self._lock_unsettled(plan, date_to, partners)
         gathered = self._gather_facts(plan, date_from, date_to, partners, forfeit)
         if not gathered:
@@ -367,6 +380,28 @@ class SaleIncentiveSettlement(models.Model):
         settlements = self._create_settlements(vals_list)
         self._link_sources(plan, query, settlements, results, gathered)
         return settlements.with_env(self.env)
+
+    @api.model
+    def _claim_plan(self, plan):
+        """One run of a plan at a time: lock its row and touch it, so that a
+        concurrent run fails at once, and a run whose snapshot predates a
+        committed one fails on the concurrent update instead of settling
+        from stale data (the unique index stays the last guarantee)."""
+        facts_model = self.env["sale.incentive.settlement.facts"]
+        facts_model._lock(
+            SQL(
+                "SELECT id FROM sale_incentive_plan WHERE id = %s "
+                "FOR NO KEY UPDATE NOWAIT",
+                plan.id,
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE sale_incentive_plan SET write_date = write_date "
+                "WHERE id = %s",
+                plan.id,
+            )
+        )
 
     @api.model
     def _lock_unsettled(self, plan, date_to, partners=None):
@@ -494,8 +529,10 @@ class SaleIncentiveSettlement(models.Model):
             ).get("user")
             user = self.env["res.users"].browse(user_id or [])
             if not user:
-                user = previous.get(self.env["res.partner"].browse(partner_id))
-            users[partner_id] = user or self.env["res.users"]
+                user = user.browse(
+                    previous.get(self.env["res.partner"].browse(partner_id)) or []
+                )
+            users[partner_id] = user
         return users
 
     @api.model
@@ -545,8 +582,12 @@ class SaleIncentiveSettlement(models.Model):
         return datetime.date(date_to.year + 1, 1, 1)
 
     @api.model
-    def _prepare_settlement_vals(self, plan, partner, user, date_from, date_to, result):
-        """Values of one settlement and its components (hook)."""
+    def _prepare_settlement_vals(self, plan, period, beneficiary, result):
+        """Values of one settlement and its components (hook).
+
+        ``period``: (date_from, date_to); ``beneficiary``: (partner, user).
+        """
+        (date_from, date_to), (partner, user) = period, beneficiary
         component_model = self.env["sale.incentive.settlement.line"]
         return {
             "company_id": plan.company_id.id,
@@ -628,17 +669,23 @@ class SaleIncentiveSettlement(models.Model):
 
         Resigned or fraud: nothing more is paid.  Dismissed by the company:
         the company's configured % of everything owed.  Everything owed means
-        every unsettled earned line, every open settlement (cancelled first,
-        posted entries reversed) and every unreleased holdback.  Each decision
-        is a forfeiture settlement per plan, through the usual approvals.
+        every unsettled earned line, every settlement not posted yet
+        (cancelled first; for fraud the posted, unpaid ones too, their entries
+        reversed) and every unreleased holdback.  Each decision is a
+        forfeiture settlement per plan, through the usual approvals.
         """
         self._check_can_forfeit()
         company = self.env.company
+        # posted settlements are the company's booked debt, paid as booked;
+        # fraud reverses them too
+        closed = (
+            ("paid", "cancel") if reason == "fraud" else ("posted", "paid", "cancel")
+        )
         open_settlements = self.search(
             [
                 ("partner_id", "=", partner.id),
                 ("company_id", "=", company.id),
-                ("state", "not in", ("paid", "cancel")),
+                ("state", "not in", closed),
             ]
         )
         for settlement in open_settlements.sorted("date_to", reverse=True):

@@ -349,7 +349,7 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
                 continue
             pool = percent_of(team_base, plan.pool_percent, digits=digits)
             weights = [max(base, 0.0) for _p, base in members]
-            pieces = splits.split_amount(pool, weights, digits)
+            pieces = splits.split_amount(pool, weights, digits=digits)
             for (partner_id, base), piece in zip(members, pieces, strict=True):
                 if piece:
                     result[partner_id].setdefault("pools", []).append(

@@ -67,8 +67,8 @@ class TestCurrencyDigits(BaseCase):
             lambda: brackets.whole_amount(100, KEY_ACCOUNT_TABLE),
             lambda: brackets.marginal(100, KEY_ACCOUNT_TABLE),
             lambda: splits.split_amount(100, [50, 50]),
-            lambda: proration.prorate(100, 0.5),
-            lambda: proration.earned_increment(100, 0.0, 0.5),
+            lambda: proration.prorate(100, 1, 2),
+            lambda: proration.earned_increments(100, 2, [1, 1]),
             lambda: holdback.holdback_split(1_001, 20),
             lambda: holdback.release_amount(2_000, 0.9),
             lambda: holdback.overdue_penalty(1_000, 1),
@@ -87,8 +87,9 @@ class TestCurrencyDigits(BaseCase):
             brackets.whole_amount(12_345, KEY_ACCOUNT_TABLE, digits=0)[0], 247.0
         )
         self.assertEqual(holdback.release_amount(201, 0.9, 1.1, digits=0), 199.0)
-        self.assertEqual(proration.earned_increment(1_001, 0.0, 0.5, digits=0), 501.0)
-        self.assertEqual(proration.earned_increment(1_001, 0.5, 1.0, digits=0), 500.0)
+        self.assertEqual(
+            proration.earned_increments(1_001, 2, [1, 1], digits=0), [501.0, 500.0]
+        )
         self.assertEqual(holdback.overdue_penalty(1_005, 1, digits=0), (-101.0, False))
 
     def test_three_decimals(self):
@@ -107,7 +108,7 @@ class TestCurrencyDigits(BaseCase):
         # 10,000 + 123.4567 x 3 % = 3.703701 → 3.704
         self.assertEqual(commission, 10_003.704)
         self.assertEqual(slices[1][1:], (123.457, 3.704))
-        self.assertEqual(proration.prorate(10.001, 1 / 3, digits=3), 3.334)
+        self.assertEqual(proration.prorate(10.001, 1, 3, digits=3), 3.334)
         amounts = settlement_engine.posting_amounts(10.0005, 2.0001, 0, 0, digits=3)
         self.assertEqual(amounts["payable"], 8.001)
 

@@ -479,9 +479,13 @@ class TestSettlementLeaving(SettlementCase):
         decision = self._forfeit("resigned")
         self.assertEqual(decision.forfeit_reason, "resigned")
         self.assertMoney(decision.amount_total, 0.0)
+        # the held 2,000 is released into the decision and forfeited there
         self.assertEqual(
-            self._component(march, "holdback").released_by_id, decision.line_ids
+            self._component(march, "holdback").released_by_id,
+            self._component(decision, "release"),
         )
+        self.assertMoney(self._component(decision, "release").amount, 2_000.0)
+        self.assertMoney(self._component(decision, "forfeit").amount, -2_000.0)
         self._close(decision)
         lines = decision.move_id.line_ids
         self.assertMoney(
