@@ -671,6 +671,7 @@ class SaleIncentiveLine(models.Model):
         for move, lines in accrued.grouped("move_id").items():
             payments = move._get_incentive_payments()
             for line in lines:
+                currency = line.currency_id
                 target = self._get_earned_by_payment(line, move, payments)
                 done = written[line]
                 for key in sorted(
@@ -678,11 +679,9 @@ class SaleIncentiveLine(models.Model):
                 ):
                     new_amount, new_base, paid = target.get(key, (0.0, 0.0, None))
                     old_amount, old_base = done.get(key, (0.0, 0.0))
-                    amount = line.currency_id.round(new_amount - old_amount)
-                    base = line.currency_id.round(new_base - old_base)
-                    if line.currency_id.is_zero(amount) and line.currency_id.is_zero(
-                        base
-                    ):
+                    amount = currency.round(new_amount - old_amount)
+                    base = currency.round(new_base - old_base)
+                    if currency.is_zero(amount) and currency.is_zero(base):
                         continue
                     vals_list.append(
                         self._prepare_payment_line_vals(line, *key, amount, base, paid)
