@@ -86,7 +86,9 @@ class IncentiveCase(AccountTestInvoicingCommon):
         )
 
     @classmethod
-    def _make_plan(cls, rate=3.0, users=None, **values):
+    def _make_plan(cls, rate=3.0, users=None, activate=True, **values):
+        """A plan, activated by the test user (an incentive administrator)
+        unless ``activate`` is False: only active plans write lines."""
         rule_vals = values.pop("rule", {"name": "Standard", "rate": rate})
         vals = {
             "name": "Plan",
@@ -94,7 +96,53 @@ class IncentiveCase(AccountTestInvoicingCommon):
             "rule_ids": [Command.create(rule_vals)],
         }
         vals.update(values)
-        return cls.env["sale.incentive.plan"].create(vals)
+        plan = cls.env["sale.incentive.plan"].create(vals)
+        if activate:
+            plan.action_activate()
+        return plan
+
+    def _new_version(self, plan, date):
+        """*New Version* of ``plan`` taking effect on ``date``, through its
+        wizard; returns the new (draft) version."""
+        action = plan.action_new_version()
+        form = Form(self.env[action["res_model"]].with_context(**action["context"]))
+        form.date_from = fields.Date.to_date(date)
+        result = form.save().action_confirm()
+        return self.env["sale.incentive.plan"].browse(result["res_id"])
+
+    def _simulate(self, plan, date_from, date_to, compare=None, user=None):
+        """What-if simulation of ``plan`` through its wizard; ``compare``: the
+        plans actually paid (default: the wizard's)."""
+        action = plan.with_user(user or self.env.user).action_simulate()
+        wizard_model = self.env[action["res_model"]].with_user(user or self.env.user)
+        form = Form(wizard_model.with_context(**action["context"]))
+        form.date_from = fields.Date.to_date(date_from)
+        form.date_to = fields.Date.to_date(date_to)
+        if compare is not None:
+            form.compare_plan_ids.clear()
+            for other in compare:
+                form.compare_plan_ids.add(other)
+        wizard = form.save()
+        wizard.action_simulate()
+        return wizard
+
+    def _adjust(self, amount, reason, date, user=None, plan=None, by=None, **values):
+        """A manual adjustment requested by ``by`` (default: the manager)."""
+        beneficiary = user or self.rep
+        vals = {
+            "plan_id": (plan or self.plan).id,
+            "user_id": beneficiary.id,
+            "partner_id": beneficiary.partner_id.id,
+            "date": date,
+            "amount": amount,
+            "reason": reason,
+        }
+        vals.update(values)
+        return (
+            self.env["sale.incentive.adjustment"]
+            .with_user(by or self.manager)
+            .create(vals)
+        )
 
     @classmethod
     def _period_table(cls, name="Period ladder"):

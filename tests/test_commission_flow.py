@@ -44,8 +44,11 @@ class TestCommissionFlow(IncentiveCase):
     def test_partial_credit_note_keeps_original_rate(self):
         order = self._order([(self.product, 120, 1000.0)])
         invoice = self._invoice(order)
-        # the plan changes afterwards: the clawback still uses 3%
-        self.plan.rule_ids.rate = 5.0
+        # the plan changes afterwards (a version at 5% from April 1st): the
+        # clawback of April 10th still uses the 3% of the invoice
+        version = self._new_version(self.plan, "2026-04-01")
+        version.rule_ids.rate = 5.0
+        version.action_activate()
         refund = self._refund(invoice, quantity=30)
         clawback = self._lines(move_id=refund.id)
         self.assertMoney(clawback.amount, -900.0)

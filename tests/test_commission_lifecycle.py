@@ -149,17 +149,37 @@ class TestCommissionLifecycle(IncentiveCase):
 
     def test_new_version_closes_the_current_one(self):
         plan = self._make_plan(date_from="2026-01-01")
+        # the wizard proposes the first day of next month
         action = plan.action_new_version()
-        new = self.env["sale.incentive.plan"].browse(action["res_id"])
+        form = Form(self.env[action["res_model"]].with_context(**action["context"]))
         today = fields.Date.context_today(plan)
-        self.assertEqual(new.date_from, today)
-        self.assertEqual(plan.date_to, fields.Date.subtract(today, days=1))
+        self.assertEqual(
+            form.date_from, fields.Date.add(today.replace(day=1), months=1)
+        )
+        new = self._new_version(plan, "2026-07-01")
+        self.assertEqual(new.date_from, fields.Date.to_date("2026-07-01"))
+        self.assertEqual(plan.date_to, fields.Date.to_date("2026-06-30"))
+        self.assertEqual((plan.state, new.state), ("active", "draft"))
         self.assertEqual(new.previous_version_id, plan)
         self.assertEqual(new.rule_ids.rate, 3.0)
         self.assertEqual(new.user_ids, self.rep)
 
-    def test_editing_a_plan_needs_an_explicit_recompute(self):
-        plan = self._make_plan()
+    def test_editing_what_rules_see_needs_an_explicit_recompute(self):
+        # below the product's guide price the plan pays 1%, else 3%; its
+        # rules are in force, the guide price changes
+        plan = self._make_plan(
+            rule_ids=[
+                Command.create(
+                    {
+                        "name": "Below guide",
+                        "sequence": 1,
+                        "price_condition": "below_guide",
+                        "rate": 1.0,
+                    }
+                ),
+                Command.create({"name": "Standard", "sequence": 10, "rate": 3.0}),
+            ]
+        )
         settled_inv = self._invoice(
             self._order([(self.product, 10, 1000.0)]), date="2026-02-15"
         )
@@ -169,10 +189,10 @@ class TestCommissionLifecycle(IncentiveCase):
             {"date": "2026-02-28", "plan_ids": [Command.set(plan.ids)]}
         ).action_settle()
         self.assertTrue(settled.settlement_id)
-        plan.rule_ids.rate = 5.0
+        self.product.incentive_guide_price = 1500.0
         self.assertMoney(self._lines(move_id=open_inv.id).amount, 600.0)
         plan.action_recompute_unsettled()
-        self.assertMoney(self._lines(move_id=open_inv.id).amount, 1000.0)
+        self.assertMoney(self._lines(move_id=open_inv.id).amount, 200.0)
         self.assertEqual(self._lines(move_id=settled_inv.id), settled)
         self.assertMoney(settled.amount, 300.0)
 
@@ -203,10 +223,13 @@ class TestCommissionLifecycle(IncentiveCase):
         self.assertMoney(line.amount, 150.0)
 
     def test_return_invoiced_as_refund_claws_back_at_original_rate(self):
-        plan = self._make_plan()
+        plan = self._make_plan(date_from="2026-01-01")
         order = self._order([(self.product, 10, 1000.0)])
         self._invoice(order)
-        plan.rule_ids.rate = 10.0  # later change must not matter
+        # later change must not matter: 10% from April 1st
+        version = self._new_version(plan, "2026-04-01")
+        version.rule_ids.rate = 10.0
+        version.action_activate()
         order.order_line.product_uom_qty = 8
         refund = order._create_invoices(final=True)
         self.assertEqual(refund.move_type, "out_refund")
@@ -216,3 +239,4 @@ class TestCommissionLifecycle(IncentiveCase):
         self.assertEqual(clawback.kind, "refund")
         self.assertMoney(clawback.amount, -60.0)
         self.assertEqual(clawback.rate, 3.0)
+        self.assertEqual(clawback.plan_id, plan)

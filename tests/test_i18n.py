@@ -2,7 +2,7 @@
 import datetime
 
 from odoo import fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import IncentiveCase
@@ -86,3 +86,19 @@ class TestI18n(IncentiveCase):
             caught.exception.args[0],
             f"期间必须从所在季度的第一天开始（{year}-01-01）。",
         )
+
+    def test_rules_of_a_plan_in_force_refused_in_chinese(self):
+        plan = self._make_plan(name="大客户")
+        zh_env = self._zh_env()
+        with self.assertRaises(UserError) as caught:
+            plan.rule_ids.with_env(zh_env).write({"rate": 5.0})
+        self.assertEqual(
+            caught.exception.args[0],
+            "“大客户”的规则正在生效：请在新版本中修改，新版本自您选择的日期起生效。",
+        )
+        states = dict(
+            zh_env["sale.incentive.plan"]
+            ._fields["state"]
+            ._description_selection(zh_env)
+        )
+        self.assertEqual(states["closed"], "已关闭")

@@ -35,7 +35,7 @@ class TestPlanValidation(IncentiveCase):
         )
 
     def test_rate_bounds_accepted(self):
-        plan = self._make_plan(rule={"name": "Zero", "rate": 0.0})
+        plan = self._make_plan(rule={"name": "Zero", "rate": 0.0}, activate=False)
         plan.rule_ids.rate = 100.0
         self.assertEqual(plan.rule_ids.rate, 100.0)
 

@@ -328,17 +328,16 @@ class TestSettlement(SettlementCase):
         self.assertMoney(settlement.amount_total, 99_000.0)
 
     def test_achievement_coefficient_is_capped(self):
-        self.plan.write(
-            {
-                "use_achievement_coefficient": True,
-                "achievement_cap": 1.2,
-                "target_amount": 1_000_000.0,
-                "holdback_percent": 0,
-                "rule_ids": [Command.update(self.plan.rule_ids.id, {"rate": 1.0})],
-            }
+        # a plan at 1% (the rules of a plan in force are not edited)
+        plan = self._make_plan(
+            rate=1.0,
+            name="Achievement",
+            use_achievement_coefficient=True,
+            achievement_cap=1.2,
+            target_amount=1_000_000.0,
         )
         self._sell(1_500_000.0)
-        settlement = self._settle("2026-03-31")
+        settlement = self._settle("2026-03-31", plans=plan)
         coefficient = self._component(settlement, "coefficient")
         self.assertAlmostEqual(coefficient.factor, 1.2)
         self.assertMoney(settlement.amount_total, 18_000.0)

@@ -38,6 +38,7 @@ class TestSettlementMoney(SettlementCase):
     def test_percentage_rule_keeping_old_period_brackets_adds_no_bracket(self):
         """Bug 2: a rule changed from a period table to 3 % pays 3 % only."""
         plan = self._make_plan(
+            activate=False,
             name="Former table",
             rule={
                 "name": "Was a table",
@@ -53,6 +54,7 @@ class TestSettlementMoney(SettlementCase):
         # the old setup stays behind: basis 'period' and its bracket row
         self.assertEqual(rule.bracket_basis, "period")
         self.assertEqual(len(rule.bracket_ids), 1)
+        plan.action_activate()
         self._sell(100_000.0, date="2026-03-15")
         march = self._settle("2026-03-31", plans=plan)
         self.assertEqual(len(march), 1)

@@ -1,5 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
 from odoo.tests import HttpCase, tagged
+
+from odoo.addons.sale_incentive.engine.periods import period_bounds
 
 from .common import IncentiveCase
 from .test_settlement import SettlementCase
@@ -45,3 +50,25 @@ class TestSettlementTour(SettlementCase, HttpCase):
         )
         self.assertEqual(settlement.state, "approved")
         self.assertEqual(settlement.approved_by_id, self.manager)
+
+
+@tagged("post_install", "-at_install")
+class TestPlanTour(SettlementCase, HttpCase):
+    def test_admin_drafts_simulates_and_activates_a_plan(self):
+        today = fields.Date.context_today(self.env.user)
+        last_quarter = period_bounds(today - relativedelta(months=3), "quarter")
+        self._sell(10_000.0, date=last_quarter[0] + relativedelta(days=14))
+        self.start_tour(
+            "/odoo/action-sale_incentive.action_sale_incentive_plan",
+            "sale_incentive_plan_simulate_tour",
+            login=self.incentive_admin.login,
+        )
+        plan = self.env["sale.incentive.plan"].search([("name", "=", "Tour 5%")])
+        self.assertEqual(plan.state, "active")
+        self.assertEqual(plan.activated_by_id, self.incentive_admin)
+        self.assertFalse(
+            self.env["sale.incentive.settlement"].search([("plan_id", "=", plan.id)])
+        )
+        # in force: it writes the commissions of what is invoiced from now on
+        invoice = self._sell(2_000.0, date=today)
+        self.assertMoney(self._lines(move_id=invoice.id, plan_id=plan.id).amount, 100.0)
