@@ -31,7 +31,10 @@ so far:
    (each multiplies a positive subtotal);
 7. manager overrides; 8. team pool shares; 9. champion and threshold awards;
 13. overdue penalty, or the suspension of the whole payout (a single
-   ``suspended`` component; the lines, carries and holdbacks stay open);
+   ``suspended`` component; the lines, carries, holdbacks and adjustments
+   stay open);
+14. ``adjustment``: the manual adjustments approved by a manager
+    (:class:`Adjustment`), one component each, with their reason;
 12. ``clawback``: the credit notes (:class:`LineGroup` of kind
     ``"clawback"``), one component;
 15. ``carry``: the negative totals of earlier settlements, one each;
@@ -40,7 +43,7 @@ so far:
     negative month (only the net total is carried);
 6. the pay band reached, paid in full.
 
-A forfeiture (``Policy.forfeit_percent`` set) runs 1, 2, 12 and 15, releases
+A forfeiture (``Policy.forfeit_percent`` set) runs 1, 2, 14, 12 and 15, releases
 every holdback given at face value (no coefficient), then adds one
 ``forfeit`` component so that exactly ``forfeit_percent`` % of the positive
 subtotal is paid.  A subtotal of zero or less gets no ``forfeit`` component:
@@ -154,6 +157,9 @@ MESSAGES = {
         "perf",
     ),
     "forfeit": ("reason", "percent", "owed", "paid", "amount"),
+    # ``note``: the manager's reason; ``reference``: the source document
+    "adjustment": ("note", "date", "amount"),
+    "adjustment_document": ("note", "date", "amount", "reference"),
 }
 
 TABLE_MODES = ("whole", "marginal")
@@ -230,6 +236,18 @@ class Holdback:
 
 
 @dataclass(frozen=True)
+class Adjustment:
+    """A manual adjustment approved by a manager: an amount, its reason, the
+    date it belongs to and, optionally, the name of its source document."""
+
+    adjustment_id: int
+    amount: float
+    note: str
+    date: str
+    reference: str = ""
+
+
+@dataclass(frozen=True)
 class Carry:
     """A negative total of an earlier settlement, deducted from this one."""
 
@@ -278,6 +296,7 @@ class Facts:
     champion_base: float | None = None
     holdbacks: list = field(default_factory=list)  # [Holdback], matured
     carries: list = field(default_factory=list)  # [Carry]
+    adjustments: list = field(default_factory=list)  # [Adjustment], approved
 
 
 @dataclass(frozen=True)
@@ -327,6 +346,7 @@ class Component:
     carry_from_id: int | None = None
     sources: tuple = ()  # keys of the LineGroup / PeriodTable it settles
     holdback_ids: tuple = ()  # Holdback.component_id it releases
+    adjustment_id: int | None = None  # Adjustment.adjustment_id it pays
 
 
 @dataclass
@@ -630,6 +650,18 @@ def _overdue(run):
     run.add("overdue", "overdue", penalty, params, base_amount=subtotal)
 
 
+def _adjustments(run):
+    """14. manual adjustments, one component each, before the clawbacks."""
+    for item in run.facts.adjustments:
+        amount = run.money(item.amount)
+        params = {"note": item.note, "date": _iso(item.date), "amount": amount}
+        message = "adjustment"
+        if item.reference:
+            message = "adjustment_document"
+            params["reference"] = item.reference
+        run.add("adjustment", message, amount, params, adjustment_id=item.adjustment_id)
+
+
 def _clawbacks(run):
     """12. clawbacks of credit notes."""
     _line_groups(run, "clawback")
@@ -832,6 +864,7 @@ PIPELINE = (
     _pools,
     _awards,
     _overdue,
+    _adjustments,
     _clawbacks,
     _carries,
     _spread,
@@ -842,6 +875,7 @@ PIPELINE = (
 FORFEIT_PIPELINE = (
     _commissions,
     _tables,
+    _adjustments,
     _clawbacks,
     _carries,
     _forfeit_releases,

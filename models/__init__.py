@@ -4,6 +4,7 @@ from . import product_template
 from . import sale_incentive_customer_tier
 from . import sale_incentive_period_mixin
 from . import sale_incentive_plan
+from . import sale_incentive_plan_coefficient
 from . import sale_incentive_target
 from . import sale_incentive_kpi
 from . import sale_incentive_kpi_value
@@ -22,3 +23,4 @@ from . import sale_incentive_settlement_facts
 from . import sale_incentive_settlement
 from . import sale_incentive_settlement_line
 from . import sale_incentive_pay_band
+from . import sale_incentive_adjustment

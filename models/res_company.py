@@ -69,6 +69,13 @@ class ResCompany(models.Model):
         "beneficiary (seed: 40%).",
     )
 
+    # Plans (issue #11)
+    incentive_plan_second_approval = fields.Boolean(
+        "Second Approver for Plans",
+        help="Activating a plan takes two incentive administrators: one asks, "
+        "another approves.",
+    )
+
     def _incentive_new_customer_since(self, date):
         """Earliest first-sale date that still makes a customer new on ``date``."""
         self.ensure_one()

@@ -69,3 +69,6 @@ class ResConfigSettings(models.TransientModel):
     incentive_dismissal_payout_percent = fields.Float(
         related="company_id.incentive_dismissal_payout_percent", readonly=False
     )
+    incentive_plan_second_approval = fields.Boolean(
+        related="company_id.incentive_plan_second_approval", readonly=False
+    )

@@ -33,6 +33,20 @@ class SaleIncentiveBracket(models.Model):
         help="Paid once when this bracket is reached (amount tables).",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["sale.incentive.rule"].browse(
+            {vals["rule_id"] for vals in vals_list if vals.get("rule_id")}
+        ).plan_id._check_rules_editable()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        plans = self.rule_id.plan_id
+        if vals.get("rule_id"):
+            plans |= self.rule_id.browse(vals["rule_id"]).plan_id
+        plans._check_rules_editable()
+        return super().write(vals)
+
     @api.constrains("rule_id", "amount_from", "amount_to", "rate", "fixed_amount")
     def _check_table(self):
         """The table is validated whatever writes its rows (API, import)."""
@@ -40,6 +54,8 @@ class SaleIncentiveBracket(models.Model):
 
     def unlink(self):
         rules = self.rule_id
+        # the rules of a plan in force are changed through a new version
+        rules.plan_id._check_rules_editable()
         res = super().unlink()
         self._check_tables(rules.exists())
         return res

@@ -5,11 +5,39 @@ from collections import defaultdict
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..engine import brackets as bracket_engine
 from ..engine import components, periods, scoring
 from ..engine import kpi as kpi_engine
+
+GROUP_ADMIN = "sale_incentive.group_sale_incentive_admin"
+PLAN_STATES = [
+    ("draft", "Draft"),
+    ("to_approve", "To Approve"),
+    ("active", "Active"),
+    ("closed", "Closed"),
+]
+# written by the state actions only (with sudo, after their checks)
+STATE_FIELDS = {"state", "activation_requested_by_id", "activated_by_id"}
+# what the commission lines of a plan in force were computed and grouped
+# with: changed through a new version, never in place
+VERSIONED_FIELDS = {"rule_ids", "base", "basis", "period"}
+
+
+def check_states(records, states):
+    """Refuse a workflow step on ``records`` whose ``state`` is not in
+    ``states`` (plans, adjustments)."""
+    labels = dict(records._fields["state"]._description_selection(records.env))
+    for record in records:
+        if record.state not in states:
+            raise UserError(
+                records.env._(
+                    "%(name)s is %(state)s: this step is not possible.",
+                    name=record.display_name,
+                    state=labels[record.state],
+                )
+            )
 
 
 class SaleIncentivePlan(models.Model):
@@ -23,6 +51,38 @@ class SaleIncentivePlan(models.Model):
 
     name = fields.Char(required=True, translate=True, tracking=True)
     sequence = fields.Integer(default=10)
+    state = fields.Selection(
+        PLAN_STATES,
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
+        help="Draft: edited and simulated, writes no commission. Active: writes "
+        "the commission lines of the documents of its validity; its rules change "
+        "through a new version. Closed: writes no new line; what it earned is "
+        "still settled.",
+    )
+    activation_requested_by_id = fields.Many2one(
+        "res.users",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="With a second approver (Settings), the administrator who asked "
+        "for the activation; another administrator approves it.",
+    )
+    activated_by_id = fields.Many2one(
+        "res.users", readonly=True, copy=False, tracking=True
+    )
+    coefficient_ids = fields.One2many(
+        "sale.incentive.plan.coefficient",
+        "plan_id",
+        "Finance Coefficients",
+        readonly=True,
+        help="Expense-ratio and profit coefficients per year, entered by the "
+        "accountants; they multiply the holdbacks of that year when released.",
+    )
     active = fields.Boolean(default=True, tracking=True)
     company_id = fields.Many2one(
         "res.company",
@@ -225,8 +285,10 @@ class SaleIncentivePlan(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _get_applicable_plans(self, company, date):
-        """Active plans of ``company`` whose validity covers ``date``."""
+        """Active plans of ``company`` whose validity covers ``date``: the
+        only plans that write commission lines."""
         domain = [
+            ("state", "=", "active"),
             ("company_id", "=", company.id),
             "|",
             ("date_from", "=", False),
@@ -302,22 +364,78 @@ class SaleIncentivePlan(models.Model):
         return action
 
     def action_new_version(self):
-        """Close this version yesterday and continue it in a copy from today."""
+        """Ask the date the new version takes effect (wizard)."""
         self.ensure_one()
-        start = fields.Date.context_today(self)
-        if self.date_from and self.date_from >= start:
-            raise ValidationError(
+        self._check_plan_admin()
+        if self.state != "active":
+            raise UserError(
                 self.env._(
-                    "This version starts today or later: edit it instead of "
-                    "creating a new version."
+                    "Plan '%(plan)s' is not in force: a draft is edited directly, "
+                    "only an active plan gets a new version.",
+                    plan=self.display_name,
+                )
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Version"),
+            "res_model": "sale.incentive.plan.version.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_plan_id": self.id},
+        }
+
+    def _create_version(self, date_from):
+        """Close this version the day before ``date_from`` and continue it in
+        a draft copy from that date; returns the copy."""
+        self.ensure_one()
+        self._check_plan_admin()
+        if self.state != "active":
+            raise UserError(
+                self.env._("Only an active plan gets a new version (it is a draft).")
+            )
+        if self.date_from and date_from <= self.date_from:
+            raise UserError(
+                self.env._(
+                    "The new version must start after the version in force "
+                    "starts (%(date)s).",
+                    date=self.date_from,
+                )
+            )
+        if self.date_to and date_from > self.date_to:
+            raise UserError(
+                self.env._(
+                    "This version ends on %(date)s: a new version starts on or "
+                    "before that day.",
+                    date=self.date_to,
+                )
+            )
+        earned = (
+            self.env["sale.incentive.line"]
+            .sudo()
+            .search_count(
+                [
+                    ("plan_id", "=", self.id),
+                    ("kind", "in", ("invoice", "refund")),
+                    ("date", ">=", date_from),
+                ]
+            )
+        )
+        if earned:
+            raise UserError(
+                self.env._(
+                    "%(count)s commission lines of documents dated on or after "
+                    "%(date)s were already earned under this version: choose a "
+                    "later date.",
+                    count=earned,
+                    date=date_from,
                 )
             )
         end = self.date_to
-        self.date_to = fields.Date.subtract(start, days=1)
+        self.date_to = date_from - datetime.timedelta(days=1)
         new = self.copy(
             {
                 "name": self.name,
-                "date_from": start,
+                "date_from": date_from,
                 "date_to": end,
                 "previous_version_id": self.id,
                 "user_ids": [fields.Command.set(self.user_ids.ids)],
@@ -326,14 +444,206 @@ class SaleIncentivePlan(models.Model):
             }
         )
         self.message_post(
-            body=self.env._("New version created from %(date)s.", date=start)
+            body=self.env._(
+                "Closed on %(end)s: a new version takes effect on %(date)s.",
+                end=self.date_to,
+                date=date_from,
+            )
         )
+        new.message_post(
+            body=self.env._(
+                "New version of %(plan)s (until %(end)s), taking effect on %(date)s; "
+                "it writes commissions once activated.",
+                plan=self.display_name,
+                end=self.date_to,
+                date=date_from,
+            )
+        )
+        return new
+
+    # ------------------------------------------------------------------
+    # States: draft -> (to approve) -> active -> closed
+    # ------------------------------------------------------------------
+    def _check_plan_admin(self):
+        """Plans change state by incentive administrators only (the group is
+        checked, never the context)."""
+        if not self.env.user.has_group(GROUP_ADMIN):
+            raise AccessError(
+                self.env._(
+                    "Only incentive administrators activate, approve, close or "
+                    "version plans."
+                )
+            )
+
+    def _check_rules_editable(self):
+        """The rules of a plan in force are not edited in place."""
+        locked = self.filtered(lambda plan: plan.state != "draft")
+        if locked:
+            raise UserError(
+                self.env._(
+                    "The rules of '%(plan)s' are in force: change them in a New "
+                    "Version, which takes effect on the date you choose.",
+                    plan=locked[0].display_name,
+                )
+            )
+
+    def action_activate(self):
+        """Put draft plans in force, or ask a second administrator to when
+        the company wants one (Settings)."""
+        self._check_plan_admin()
+        check_states(self, ("draft",))
+        second = self.filtered("company_id.incentive_plan_second_approval")
+        if second:
+            second.sudo().write(
+                {"state": "to_approve", "activation_requested_by_id": self.env.user.id}
+            )
+            for plan in second:
+                plan.message_post(
+                    body=self.env._(
+                        "Activation requested by %(user)s; another administrator "
+                        "approves it.",
+                        user=self.env.user.name,
+                    )
+                )
+        (self - second)._do_activate()
+        return True
+
+    def action_approve_activation(self):
+        """Second administrator: approve the activation another one asked."""
+        self._check_plan_admin()
+        check_states(self, ("to_approve",))
+        if any(plan.activation_requested_by_id == self.env.user for plan in self):
+            raise UserError(
+                self.env._(
+                    "You asked for this activation: another administrator approves it."
+                )
+            )
+        self._do_activate()
+        return True
+
+    def action_reset_draft(self):
+        """Withdraw an activation request."""
+        self._check_plan_admin()
+        check_states(self, ("to_approve",))
+        self.sudo().write({"state": "draft", "activation_requested_by_id": False})
+        return True
+
+    def action_close(self):
+        """Stop writing commission lines; what the plan earned is still settled."""
+        self._check_plan_admin()
+        check_states(self, ("active",))
+        self.sudo().write({"state": "closed"})
+        return True
+
+    def _do_activate(self):
+        self.sudo().write({"state": "active", "activated_by_id": self.env.user.id})
+        for plan in self:
+            moves = plan._accrue_posted_documents()
+            plan.message_post(
+                body=self.env._(
+                    "Activated by %(user)s; %(count)s posted invoice(s) and credit "
+                    "note(s) of its validity accrued.",
+                    user=self.env.user.name,
+                    count=len(moves),
+                )
+            )
+
+    def _get_posted_documents(self, date_from, date_to=None):
+        """Posted customer invoices and credit notes of the plan's company
+        dated within the dates."""
+        self.ensure_one()
+        domain = [
+            ("company_id", "=", self.company_id.id),
+            ("move_type", "in", ("out_invoice", "out_refund")),
+            ("state", "=", "posted"),
+            ("invoice_date", ">=", date_from),
+        ]
+        if date_to:
+            domain.append(("invoice_date", "<=", date_to))
+        return self.env["account.move"].sudo().search(domain, order="invoice_date, id")
+
+    def _accrue_documents(self, moves):
+        """Write this plan's lines of ``moves`` (invoices first, so that a
+        credit note finds the lines it reverses) and what their payments
+        earned; returns the lines written."""
+        self.ensure_one()
+        line_model = self.env["sale.incentive.line"].sudo()
+        invoices = moves.filtered(lambda m: m.move_type == "out_invoice")
+        lines = line_model._create_for_invoices(invoices, plans=self)
+        lines |= line_model._create_for_invoices(moves - invoices, plans=self)
+        if self.basis == "paid":
+            lines |= line_model._sync_payments(moves).filtered(
+                lambda line: line.plan_id == self
+            )
+        return lines
+
+    def _accrue_posted_documents(self):
+        """At activation: the documents of the plan's validity posted while
+        it was a draft (none when it has no start date: it writes from now on)."""
+        self.ensure_one()
+        if not self.date_from:
+            return self.env["account.move"]
+        moves = self._get_posted_documents(self.date_from, self.date_to)
+        self._accrue_documents(moves)
+        return moves
+
+    def action_simulate(self):
+        """What-if simulation of this plan on a past period (wizard)."""
+        self.ensure_one()
+        self.env["sale.incentive.simulation"]._check_can_simulate()
         return {
             "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": new.id,
+            "name": self.env._("Simulate"),
+            "res_model": "sale.incentive.simulation",
             "view_mode": "form",
+            "target": "new",
+            "context": {"default_plan_id": self.id},
         }
+
+    def _get_release_coefficients(self, year, yearly):
+        """(expense ratio, profit) coefficients releasing what this plan held
+        in ``year``: finance's row of that year (``yearly``, see
+        ``sale.incentive.plan.coefficient._get_yearly``), else the plan's."""
+        self.ensure_one()
+        return (
+            yearly.get((self.id, year))
+            or yearly.get((False, year))
+            or (self.holdback_expense_coefficient, self.holdback_profit_coefficient)
+        )
+
+    # ------------------------------------------------------------------
+    # Guards
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(
+            vals.get("state", "draft") != "draft"
+            or vals.keys() & (STATE_FIELDS - {"state"})
+            for vals in vals_list
+        ):
+            raise AccessError(
+                self.env._("A plan is created as a draft, then activated.")
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.keys() & STATE_FIELDS and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "A plan changes state through its actions (activate, approve, "
+                    "close), not by editing it."
+                )
+            )
+        if vals.keys() & VERSIONED_FIELDS:
+            self._check_rules_editable()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_in_force(self):
+        if any(plan.state != "draft" for plan in self):
+            raise UserError(
+                self.env._("Only draft plans are deleted; archive or close the others.")
+            )
 
     def action_recompute_unsettled(self):
         """Recompute this plan's unsettled lines with the current rules."""

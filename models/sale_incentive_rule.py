@@ -25,6 +25,9 @@ FORMULA_NAMES = {
     "abs": "abs()",
 }
 
+# what may still change on the rules of a plan in force (their label)
+RULE_LABEL_FIELDS = {"name"}
+
 # A formula is checked at save time with these sample values.
 FORMULA_SAMPLE = {
     "base": 1000.0,
@@ -224,13 +227,29 @@ class SaleIncentiveRule(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["sale.incentive.plan"].browse(
+            {vals["plan_id"] for vals in vals_list if vals.get("plan_id")}
+        )._check_rules_editable()
+        return super().create(vals_list)
+
     def write(self, vals):
+        if set(vals) - RULE_LABEL_FIELDS:
+            plans = self.plan_id
+            if vals.get("plan_id"):
+                plans |= plans.browse(vals["plan_id"])
+            plans._check_rules_editable()
         if "bracket_ids" not in vals:
             return super().write(vals)
         # rows edited together (e.g. one boundary moved on two rows) are
         # validated once, as a table, by _check_brackets below
         with self.env["sale.incentive.bracket"]._tables_in_edit(self):
             return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_in_force(self):
+        self.plan_id._check_rules_editable()
 
     @api.constrains("bracket_ids", "compute_type")
     def _check_brackets(self):

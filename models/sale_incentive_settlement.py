@@ -272,7 +272,8 @@ class SaleIncentiveSettlement(models.Model):
         return super().unlink()
 
     def _free_sources(self):
-        """Release the commission lines and holdbacks taken by ``self``."""
+        """Release the commission lines, holdbacks and adjustments taken by
+        ``self``."""
         if not self:
             return
         self.env.flush_all()
@@ -287,6 +288,7 @@ class SaleIncentiveSettlement(models.Model):
             ["settlement_id", "settlement_line_id"]
         )
         self.line_ids.released_ids.sudo().write({"released_by_id": False})
+        self.line_ids.adjustment_ids.sudo().write({"settlement_line_id": False})
 
     # ------------------------------------------------------------------
     # Settlement run: facts -> engine -> values -> create -> link

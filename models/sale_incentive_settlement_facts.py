@@ -104,6 +104,7 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
                 plan, date_to, partners, matured=not forfeit
             ),
             "carries": self._read_carries(plan, date_from, partners),
+            "adjustments": self._read_adjustments(plan, date_to, partners),
             "team": {}
             if forfeit
             else self._read_team_facts(plan, date_from, date_to, partners),
@@ -154,11 +155,13 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
             champion_base=extra.get("champion"),
             holdbacks=raw["holdbacks"].get(partner_id, []),
             carries=raw["carries"].get(partner_id, []),
+            adjustments=raw["adjustments"].get(partner_id, []),
         )
 
     @api.model
     def _get_beneficiary_users(self, plan, partner_ids, raw):
-        """{partner_id: user} paid: from the lines, a team, or earlier settlements."""
+        """{partner_id: user} paid: from the lines, a team, an adjustment, or
+        earlier settlements."""
         previous = dict(
             self.env["sale.incentive.settlement"]
             .sudo()
@@ -168,11 +171,25 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
                 ["user_id:max"],
             )
         )
+        adjusted = (
+            self.env["sale.incentive.adjustment"]
+            .sudo()
+            .browse(
+                [
+                    item.adjustment_id
+                    for items in raw["adjustments"].values()
+                    for item in items
+                ]
+            )
+        )
+        adjusted_users = {a.partner_id.id: a.user_id.id for a in adjusted if a.user_id}
         users = {}
         for partner_id in partner_ids:
-            user_id = raw["lines"].get(partner_id, {}).get("user") or raw["team"].get(
-                partner_id, {}
-            ).get("user")
+            user_id = (
+                raw["lines"].get(partner_id, {}).get("user")
+                or raw["team"].get(partner_id, {}).get("user")
+                or adjusted_users.get(partner_id)
+            )
             user = self.env["res.users"].browse(user_id or [])
             if not user:
                 user = user.browse(
@@ -309,7 +326,8 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
             where = SQL("%s AND s.partner_id = ANY(%s)", where, partners.ids)
         rows = self._lock(
             SQL(
-                "SELECT c.id, s.partner_id, -c.amount, s.plan_id, c.component "
+                "SELECT c.id, s.partner_id, -c.amount, s.plan_id, c.component, "
+                "EXTRACT(YEAR FROM s.date_to)::int "
                 "FROM sale_incentive_settlement_line c "
                 "JOIN sale_incentive_settlement s ON s.id = c.settlement_id "
                 "WHERE %s ORDER BY c.id FOR UPDATE OF c NOWAIT",
@@ -317,22 +335,49 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
             )
         )
         plans = self.env["sale.incentive.plan"].browse({row[3] for row in rows})
+        yearly = self.env["sale.incentive.plan.coefficient"]._get_yearly(
+            family, {row[5] for row in rows}
+        )
         result = defaultdict(list)
-        for component_id, partner_id, held, plan_id, kind in rows:
-            source = plans.browse(plan_id)
+        for component_id, partner_id, held, plan_id, kind, year in rows:
             result[partner_id].append(
                 components.Holdback(
                     component_id=component_id,
                     kind=kind,
                     held=held,
                     source_key=(plan_id,),
-                    # finance's release coefficients (the forfeiture ignores them)
-                    coefficients=(
-                        source.holdback_expense_coefficient,
-                        source.holdback_profit_coefficient,
+                    # finance's release coefficients of the year the amount
+                    # was held (the forfeiture ignores them)
+                    coefficients=plans.browse(plan_id)._get_release_coefficients(
+                        year, yearly
                     ),
                 )
             )
+        return result
+
+    @api.model
+    def _read_adjustments(self, plan, date_to, partners=None):
+        """{partner_id: [Adjustment]} approved, unpaid adjustments of ``plan``
+        dated up to ``date_to``, locked like any source."""
+        where = SQL(
+            "plan_id = %s AND approved_by_id IS NOT NULL AND cancelled IS NOT TRUE "
+            "AND settlement_line_id IS NULL AND date <= %s",
+            plan.id,
+            date_to,
+        )
+        if partners:
+            where = SQL("%s AND partner_id = ANY(%s)", where, partners.ids)
+        rows = self._lock(
+            SQL(
+                "SELECT id FROM sale_incentive_adjustment WHERE %s "
+                "ORDER BY date, id FOR UPDATE NOWAIT",
+                where,
+            )
+        )
+        result = defaultdict(list)
+        adjustments = self.env["sale.incentive.adjustment"].sudo()
+        for adjustment in adjustments.browse([row[0] for row in rows]):
+            result[adjustment.partner_id.id].append(adjustment._to_engine_adjustment())
         return result
 
     @api.model

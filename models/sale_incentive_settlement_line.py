@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_date, formatLang
 
@@ -16,6 +16,7 @@ COMPONENTS = [
     ("award", "Award"),
     ("band", "Pay band"),
     ("overdue", "Overdue penalty"),
+    ("adjustment", "Manual adjustment"),
     ("clawback", "Clawback"),
     ("carry", "Carried forward"),
     ("holdback", "Holdback"),
@@ -93,6 +94,13 @@ class SaleIncentiveSettlementLine(models.Model):
         index="btree_not_null",
         help="The settlement whose negative total this component carries.",
     )
+    adjustment_ids = fields.One2many(
+        "sale.incentive.adjustment",
+        "settlement_line_id",
+        "Adjustments",
+        readonly=True,
+        help="The manual adjustment this component pays.",
+    )
 
     @api.model
     def _prepare_component_vals(self, item, sequence):
@@ -107,6 +115,9 @@ class SaleIncentiveSettlementLine(models.Model):
             "release_date": item.release_date or False,
             "held_amount": item.held_amount,
             "carry_from_id": item.carry_from_id or False,
+            "adjustment_ids": [Command.link(item.adjustment_id)]
+            if item.adjustment_id
+            else [],
             "message": item.message,
             "message_params": item.params,
         }
@@ -237,6 +248,10 @@ class SaleIncentiveSettlementLine(models.Model):
             "forfeit": self.env._(
                 "Forfeiture (%(reason)s): %(percent)s%% of %(owed)s owed is paid, "
                 "%(amount)s is forfeited"
+            ),
+            "adjustment": self.env._("Manual adjustment of %(date)s: %(note)s"),
+            "adjustment_document": self.env._(
+                "Manual adjustment of %(date)s (%(reference)s): %(note)s"
             ),
         }
 

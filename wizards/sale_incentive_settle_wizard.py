@@ -37,6 +37,7 @@ class SaleIncentiveSettleWizard(models.TransientModel):
         return self.env["sale.incentive.plan"].search(
             [
                 ("company_id", "in", self.env.companies.ids),
+                ("state", "in", ("active", "closed")),
                 ("period", "=", period),
                 "|",
                 ("date_from", "=", False),
