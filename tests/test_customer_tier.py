@@ -90,7 +90,8 @@ class TestCustomerTier(IncentiveCase):
         self.assertEqual(self.small.partner_count, 1)
 
     def test_lines_keep_tier_in_force(self):
-        plan = self._make_plan(rate=3.0)
+        # rules are added to a draft, then the plan is activated
+        plan = self._make_plan(rate=3.0, activate=False)
         plan.rule_ids = [
             Command.create(
                 {
@@ -101,6 +102,7 @@ class TestCustomerTier(IncentiveCase):
                 }
             )
         ]
+        plan.action_activate()
         self.customer.incentive_tier_id = self.big
         invoice = self._invoice(self._order([(self.product, 2, 1000.0)]))
         line = self._lines(move_id=invoice.id)
