@@ -465,20 +465,27 @@ class SaleIncentiveSettlement(models.Model):
         rule, refund, bucket = self.env[
             "sale.incentive.settlement.facts"
         ]._group_columns(plan)
+        # the lines are matched once, hashed against the (few) keys, then
+        # updated by id
         self.env.cr.execute(
             SQL(
                 """UPDATE sale_incentive_line
-                      SET settlement_id = v.sid, settlement_line_id = v.cid
-                     FROM unnest(%s::int[], %s::int[], %s::bool[], %s::date[],
-                                 %s::int[], %s::int[])
-                          AS v(pid, rule, refund, bucket, sid, cid)
-                    WHERE %s AND sale_incentive_line.partner_id = v.pid
-                      AND %s = v.rule AND %s = v.refund AND %s = v.bucket""",
+                      SET settlement_id = m.sid, settlement_line_id = m.cid
+                     FROM (SELECT sale_incentive_line.id AS line_id, v.sid, v.cid
+                             FROM %s
+                             JOIN unnest(%s::int[], %s::int[], %s::bool[],
+                                         %s::date[], %s::int[], %s::int[])
+                                  AS v(pid, rule, refund, bucket, sid, cid)
+                               ON sale_incentive_line.partner_id = v.pid
+                              AND %s = v.rule AND %s = v.refund AND %s = v.bucket
+                            WHERE %s) AS m
+                    WHERE sale_incentive_line.id = m.line_id""",
+                query.from_clause,
                 *(list(column) for column in zip(*links, strict=True)),
-                query.where_clause,
                 rule,
                 refund,
                 bucket,
+                query.where_clause,
             )
         )
         if self.env.cr.rowcount != expected:
