@@ -415,6 +415,27 @@ class SaleIncentivePlan(models.Model):
             self, user, date_from, date_to
         )
 
+    def _get_kpi_actuals(self, users, date_from, date_to):
+        """{(kpi, user): actual} of the indicators of the scorecard.
+
+        Measured indicators are computed for all ``users`` at once, the others
+        come from approved values (0.0 when there is none).
+        """
+        self.ensure_one()
+        kpis = self.scorecard_line_ids.kpi_id
+        measured = kpis._measure(users, date_from, date_to, self.company_id)
+        approved = self.env["sale.incentive.kpi.value"]._get_approved(
+            kpis.filtered(lambda k: not k.is_measured), users, date_from, date_to
+        )
+        actuals = {}
+        for kpi in kpis:
+            for user in users:
+                if kpi in measured:
+                    actuals[kpi, user] = measured[kpi].get(user, 0.0)
+                else:
+                    actuals[kpi, user] = approved.get((kpi, user), 0.0)
+        return actuals
+
     def _get_kpi_details(self, users, date_from, date_to):
         """{user: ([(scorecard line, actual, score ratio)], weighted score)}.
 
@@ -422,20 +443,13 @@ class SaleIncentivePlan(models.Model):
         """
         self.ensure_one()
         lines = self.scorecard_line_ids
-        kpis = lines.kpi_id
-        measured = kpis._measure(users, date_from, date_to, self.company_id)
-        approved = self.env["sale.incentive.kpi.value"]._get_approved(
-            kpis.filtered(lambda k: not k.is_measured), users, date_from, date_to
-        )
+        actual_of = self._get_kpi_actuals(users, date_from, date_to)
         result = {}
         for user in users:
             items = []
             actuals = []
             for line in lines:
-                if line.kpi_id in measured:
-                    actual = measured[line.kpi_id].get(user, 0.0)
-                else:
-                    actual = approved.get((line.kpi_id, user), 0.0)
+                actual = actual_of[line.kpi_id, user]
                 actuals.append(actual)
                 items.append(
                     {
