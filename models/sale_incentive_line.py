@@ -64,9 +64,9 @@ class SaleIncentiveLine(models.Model):
         help="Earned lines are what settlements pay.",
     )
     date = fields.Date(required=True, readonly=True, index=True)
+    # not indexed: read only together with the plan, partner and rule
     period_date = fields.Date(
         readonly=True,
-        index=True,
         help="The date whose period the line counts in for period-cumulative "
         "tables: its own date, except a clawback, which counts in the period "
         "of the sale it reverses.",

@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import json
 
 from psycopg2 import errors as pg_errors
 
@@ -461,31 +462,36 @@ class SaleIncentiveSettlement(models.Model):
 
     @api.model
     def _write_links(self, plan, query, links, expected):
-        """One UPDATE linking the lines of each (beneficiary, group key)."""
+        """One UPDATE linking the lines of each (beneficiary, group key).
+
+        The keys map to their component through one JSON object looked up
+        per line: no join, so no plan depends on the table's statistics.
+        """
         rule, refund, bucket = self.env[
             "sale.incentive.settlement.facts"
         ]._group_columns(plan)
-        # the lines are matched once, hashed against the (few) keys, then
-        # updated by id
+        key = SQL(
+            "concat_ws('/', sale_incentive_line.partner_id, %s, %s::int, "
+            "to_char(%s, 'YYYY-MM-DD'))",
+            rule,
+            refund,
+            bucket,
+        )
+        mapping = json.dumps(
+            {
+                f"{pid}/{rule_id}/{int(is_refund)}/{day}": [sid, cid]
+                for pid, rule_id, is_refund, day, sid, cid in links
+            }
+        )
         self.env.cr.execute(
             SQL(
                 """UPDATE sale_incentive_line
-                      SET settlement_id = m.sid, settlement_line_id = m.cid
-                     FROM (SELECT sale_incentive_line.id AS line_id, v.sid, v.cid
-                             FROM %s
-                             JOIN unnest(%s::int[], %s::int[], %s::bool[],
-                                         %s::date[], %s::int[], %s::int[])
-                                  AS v(pid, rule, refund, bucket, sid, cid)
-                               ON sale_incentive_line.partner_id = v.pid
-                              AND %s = v.rule AND %s = v.refund AND %s = v.bucket
-                            WHERE %s) AS m
-                    WHERE sale_incentive_line.id = m.line_id""",
-                query.from_clause,
-                *(list(column) for column in zip(*links, strict=True)),
-                rule,
-                refund,
-                bucket,
-                query.where_clause,
+                      SET settlement_id = (%(map)s::jsonb -> %(key)s ->> 0)::int,
+                          settlement_line_id = (%(map)s::jsonb -> %(key)s ->> 1)::int
+                    WHERE %(where)s AND %(map)s::jsonb ? %(key)s""",
+                map=mapping,
+                key=key,
+                where=query.where_clause,
             )
         )
         if self.env.cr.rowcount != expected:
