@@ -9,9 +9,16 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     incentive_line_ids = fields.One2many(
-        "sale.incentive.line", "move_id", string="Commission Lines", readonly=True
+        "sale.incentive.line",
+        "move_id",
+        string="Commission Lines",
+        readonly=True,
+        groups="sale_incentive.group_sale_incentive_user",
     )
-    incentive_line_count = fields.Integer(compute="_compute_incentive_line_count")
+    incentive_line_count = fields.Integer(
+        compute="_compute_incentive_line_count",
+        groups="sale_incentive.group_sale_incentive_user",
+    )
 
     def _compute_incentive_line_count(self):
         counts = dict(

@@ -14,32 +14,37 @@ class ResCompany(models.Model):
         ],
         default="months",
         required=True,
+        groups="base.group_user",
     )
-    incentive_new_customer_months = fields.Integer(default=12)
-    incentive_new_customer_date = fields.Date()
+    incentive_new_customer_months = fields.Integer(default=12, groups="base.group_user")
+    incentive_new_customer_date = fields.Date(groups="base.group_user")
 
     # Settlements and payouts (issue #5)
     incentive_journal_id = fields.Many2one(
         "account.journal",
         "Commission Payout Journal",
         domain="[('type', '=', 'general')]",
+        groups="base.group_user",
     )
     incentive_expense_account_id = fields.Many2one(
         "account.account",
         "Commission Expense Account",
         domain="[('account_type', 'in', ('expense', 'expense_direct_cost'))]",
+        groups="base.group_user",
     )
     incentive_payable_account_id = fields.Many2one(
         "account.account",
         "Commission Payable Account",
         domain="[('account_type', '=', 'liability_payable')]",
         help="Must be a payable account: payments are registered on it.",
+        groups="base.group_user",
     )
     incentive_holdback_account_id = fields.Many2one(
         "account.account",
         "Commission Holdback Account",
         domain="[('account_type', 'in', "
         "('liability_current', 'liability_non_current'))]",
+        groups="base.group_user",
     )
     incentive_approval_steps = fields.Selection(
         [
@@ -49,23 +54,32 @@ class ResCompany(models.Model):
         ],
         default="2",
         required=True,
+        groups="base.group_user",
     )
     incentive_finance_user_id = fields.Many2one(
-        "res.users", "Finance Approver", help="Gets the validation activities."
+        "res.users",
+        "Finance Approver",
+        help="Gets the validation activities.",
+        groups="base.group_user",
     )
     incentive_executive_user_id = fields.Many2one(
-        "res.users", "Executive Approver", help="Gets the executive activities."
+        "res.users",
+        "Executive Approver",
+        help="Gets the executive activities.",
+        groups="base.group_user",
     )
     incentive_agent_vendor_bill = fields.Boolean(
         "Pay Agents by Vendor Bill",
         default=True,
         help="External agents get a vendor bill instead of a journal entry.",
+        groups="base.group_user",
     )
     incentive_dismissal_payout_percent = fields.Float(
         "Payout on Dismissal (%)",
         default=40.0,
         help="Part of the held amounts paid when the company dismisses a "
         "beneficiary (seed: 40%).",
+        groups="base.group_user",
     )
 
     def _incentive_new_customer_since(self, date):

@@ -197,11 +197,7 @@ class SaleIncentiveSettlement(models.Model):
             for key in vals
             if key != "note" and not key.startswith(("message_", "activity_"))
         }
-        if (
-            free
-            and not self.env.su
-            and not self.env.context.get("incentive_settlement_write")
-        ):
+        if free and not self.env.su:
             raise AccessError(
                 self.env._(
                     "Settlements change through their actions (submit, approve, "
@@ -236,8 +232,11 @@ class SaleIncentiveSettlement(models.Model):
         return super().unlink()
 
     def _write_workflow(self, vals):
-        """Write done by the workflow actions (direct edits are refused)."""
-        return self.with_context(incentive_settlement_write=True).write(vals)
+        """Write done by the workflow actions once they checked who may act
+        (direct edits are refused): on records the user may change, as
+        superuser."""
+        self.check_access("write")
+        return self.sudo().write(vals)
 
     def _free_lines(self):
         """Release the commission lines, holdbacks and carries of ``self``."""
@@ -1160,8 +1159,8 @@ class SaleIncentiveSettlement(models.Model):
             if settlement.user_id == user or settlement.partner_id == user.partner_id:
                 raise UserError(self.env._("You cannot approve your own settlement."))
 
-    def _check_group(self, xmlid):
-        if not self.env.user.has_group(xmlid):
+    def _check_group(self, *xmlids):
+        if not any(self.env.user.has_group(xmlid) for xmlid in xmlids):
             raise AccessError(
                 self.env._("You are not allowed to perform this approval step.")
             )
@@ -1179,6 +1178,10 @@ class SaleIncentiveSettlement(models.Model):
         self.activity_feedback([xmlid])
 
     def action_submit(self):
+        self._check_group(
+            "sale_incentive.group_sale_incentive_manager",
+            "sale_incentive.group_sale_incentive_accountant",
+        )
         self._check_state(("draft",))
         for settlement in self:
             settlement._write_workflow(
@@ -1220,7 +1223,7 @@ class SaleIncentiveSettlement(models.Model):
 
     def action_validate(self):
         """Finance confirmation."""
-        self._check_group("account.group_account_invoice")
+        self._check_group("sale_incentive.group_sale_incentive_accountant")
         self._check_state(("approved",))
         if any(s.approval_steps == "1" for s in self):
             raise UserError(self.env._("This company posts approved settlements."))
@@ -1251,6 +1254,10 @@ class SaleIncentiveSettlement(models.Model):
         return True
 
     def action_reset_draft(self):
+        self._check_group(
+            "sale_incentive.group_sale_incentive_manager",
+            "sale_incentive.group_sale_incentive_accountant",
+        )
         self._check_state(("submitted", "approved", "validated", "executive"))
         self._write_workflow({"workflow_state": "draft"})
         self.activity_unlink(
@@ -1400,7 +1407,7 @@ class SaleIncentiveSettlement(models.Model):
 
     def action_post(self):
         """Write the journal entry (or vendor bill) and close the settlement."""
-        self._check_group("account.group_account_invoice")
+        self._check_group("sale_incentive.group_sale_incentive_accountant")
         for settlement in self:
             settlement._check_state((settlement._final_approval_state(),))
         self._check_accounting_setup()
@@ -1416,6 +1423,7 @@ class SaleIncentiveSettlement(models.Model):
 
     def action_register_payment(self):
         """Odoo's register-payment wizard on the settlement's payable."""
+        self._check_group("sale_incentive.group_sale_incentive_accountant")
         lines = self.move_id.line_ids.filtered(
             lambda line: (
                 line.account_type == "liability_payable" and not line.reconciled
@@ -1427,6 +1435,10 @@ class SaleIncentiveSettlement(models.Model):
 
     def action_cancel(self):
         """Cancel: a posted entry is reversed and the lines are freed."""
+        self._check_group(
+            "sale_incentive.group_sale_incentive_manager",
+            "sale_incentive.group_sale_incentive_accountant",
+        )
         if any(s.state in ("paid", "cancel") for s in self):
             raise UserError(
                 self.env._(
@@ -1436,7 +1448,7 @@ class SaleIncentiveSettlement(models.Model):
             )
         posted = self.filtered(lambda s: s.state == "posted")
         if posted:
-            self._check_group("account.group_account_invoice")
+            self._check_group("sale_incentive.group_sale_incentive_accountant")
         used = posted.line_ids.filtered(
             lambda c: (
                 c.component in HELD

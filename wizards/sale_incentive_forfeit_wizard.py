@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import fields, models
+from odoo.exceptions import AccessError
 
 
 class SaleIncentiveForfeitWizard(models.TransientModel):
@@ -22,8 +23,16 @@ class SaleIncentiveForfeitWizard(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
-        settlements = self.env["sale.incentive.settlement"]._forfeit(
-            self.partner_id, self.reason, self.date, self.note
+        if not self.env.user.has_group("sale_incentive.group_sale_incentive_admin"):
+            raise AccessError(
+                self.env._("Only incentive administrators record a forfeiture.")
+            )
+        # a decision recorded as settlements, which nobody creates by hand
+        settlements = (
+            self.env["sale.incentive.settlement"]
+            .sudo()
+            ._forfeit(self.partner_id, self.reason, self.date, self.note)
+            .sudo(False)
         )
         return {
             "type": "ir.actions.act_window",
