@@ -8,6 +8,7 @@ by the ORM layer, the simulation wizard and the reports alike.
 from . import (
     brackets,
     coefficients,
+    components,
     holdback,
     money,
     periods,
@@ -20,6 +21,7 @@ from .money import round_money
 __all__ = [
     "brackets",
     "coefficients",
+    "components",
     "holdback",
     "money",
     "periods",

@@ -14,7 +14,8 @@ upper bound of a closed last bracket stays in that last bracket.
 
 Rates are percentages (``2.0`` means 2 %). ``fixed`` is an amount paid when the
 bracket is reached (amount tables, step bonuses). Negative amounts (refunds)
-are computed on their absolute value and returned negative.
+are computed on their absolute value and returned negative. Commissions are
+rounded to ``digits``, the currency's decimal places (a required keyword).
 """
 
 from dataclasses import dataclass
@@ -119,14 +120,14 @@ def bracket_for(amount, brackets, boundary="lower"):
     return reached
 
 
-def whole_amount(amount, brackets, boundary="lower"):
+def whole_amount(amount, brackets, boundary="lower", *, digits):
     """Whole-amount commission (全额累进): one rate on the whole amount.
 
     The rate of the bracket reached applies to the whole amount, plus that
     bracket's fixed amount. Nothing is earned below the first bracket, nor on a
     zero amount (even if the first bracket has a fixed amount).
 
-    :return: ``(commission, bracket)``; commission rounded to the cent and
+    :return: ``(commission, bracket)``; commission rounded to ``digits`` and
         negative for a negative amount; bracket is None when none is reached.
     """
     bracket = bracket_for(amount, brackets, boundary)
@@ -135,14 +136,15 @@ def whole_amount(amount, brackets, boundary="lower"):
         return 0.0, bracket
     base = abs(value)
     commission = quantize(
-        base * to_decimal(bracket.rate) / 100 + to_decimal(bracket.fixed)
+        base * to_decimal(bracket.rate) / 100 + to_decimal(bracket.fixed),
+        digits=digits,
     )
     if value < 0:
         commission = -commission
     return to_float(commission), bracket
 
 
-def marginal(amount, brackets, boundary="lower"):
+def marginal(amount, brackets, boundary="lower", *, digits):
     """Marginal commission (超额累进): each slice of the amount at its own rate.
 
     Slices are continuous: the part of the amount between a bracket's lower and
@@ -154,7 +156,7 @@ def marginal(amount, brackets, boundary="lower"):
 
     :return: ``(commission, slices)`` where slices is a list of
         ``(bracket, slice_amount, slice_commission)``; each slice is rounded to
-        the cent and the commission is their exact sum. All values are negative
+        ``digits`` and the commission is their exact sum. All values are negative
         for a negative amount.
     """
     brackets = list(brackets)
@@ -171,12 +173,17 @@ def marginal(amount, brackets, boundary="lower"):
         top = base if bracket is reached else min(base, to_decimal(bracket.upper))
         width = max(top - lower, 0)
         commission = quantize(
-            width * to_decimal(bracket.rate) / 100 + to_decimal(bracket.fixed)
+            width * to_decimal(bracket.rate) / 100 + to_decimal(bracket.fixed),
+            digits=digits,
         )
         if width or bracket.fixed:
             total += commission
             slices.append(
-                (bracket, to_float(sign * quantize(width)), to_float(sign * commission))
+                (
+                    bracket,
+                    to_float(sign * quantize(width, digits=digits)),
+                    to_float(sign * commission),
+                )
             )
         if bracket is reached:
             break

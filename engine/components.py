@@ -13,12 +13,49 @@ every component; a component's amount is what it adds to the total.  The
 components of one result always add up to ``Result.total``.
 
 Explanations are not text: each component carries a ``message`` key and
-``params`` (JSON-safe: numbers, ISO dates, names) that the ORM layer renders
-in the reader's language.  Money parameters are listed in
+``params`` (JSON-safe: numbers, ISO dates, names, lists of numbers, ``None``)
+that the ORM layer renders in the reader's language.  :data:`MESSAGES` lists
+every key with its parameters; money parameters are listed in
 :data:`MONEY_PARAMS`, so the renderer formats them with the currency.
+
+The pipeline of a regular settlement, in this order (the numbers are those
+of the plan form and the seeds); the *subtotal* is the sum of the components
+so far:
+
+1. ``commission``: the line commissions (:class:`LineGroup` of kind
+   ``"commission"``), one component;
+2. ``bracket``: one per :class:`PeriodTable`, each period on its own total
+   (a true-up when part of the period was already paid);
+3. target gate (nothing is paid unless the target is passed);
+4. achievement coefficient; 5. KPI score; 4b. new-product coefficient
+   (each multiplies a positive subtotal);
+7. manager overrides; 8. team pool shares; 9. champion and threshold awards;
+13. overdue penalty, or the suspension of the whole payout (a single
+   ``suspended`` component; the lines, carries and holdbacks stay open);
+12. ``clawback``: the credit notes (:class:`LineGroup` of kind
+    ``"clawback"``), one component;
+15. ``carry``: the negative totals of earlier settlements, one each;
+10. service-period spreading and holdback, only of a positive subtotal;
+11. releases of the matured :class:`Holdback` -- ALWAYS, even after a
+    negative month (only the net total is carried);
+6. the pay band reached, paid in full.
+
+A forfeiture (``Policy.forfeit_percent`` set) runs 1, 2, 12 and 15, releases
+every holdback given at face value (no coefficient), then adds one
+``forfeit`` component so that exactly ``forfeit_percent`` % of the positive
+subtotal is paid.  A subtotal of zero or less gets no ``forfeit`` component:
+nothing is paid and a negative total stays on the record as the amount the
+leaver owes (carried like any negative total), never written off nor turned
+into a payment.
 """
 
 from dataclasses import dataclass, field
+from decimal import Decimal
+
+from . import brackets as bracket_engine
+from . import coefficients, holdback, kpi
+from .money import multiply, percent_of, round_money, to_decimal, to_float
+from .settlement import net_total
 
 # parameters of explanations that are money (formatted with the currency)
 MONEY_PARAMS = frozenset(
@@ -40,8 +77,90 @@ MONEY_PARAMS = frozenset(
         "period_total",
         "paid_before",
         "subtotal",
+        "table_amount",
+        "line_amount",
+        "measure",
+        "owed",
+        "paid",
     }
 )
+
+# explanation key -> the names of its params (the renderer's contract).
+# Not money: counts, ``percent`` (a percentage: 20 = 20 %), ``ratio``,
+# ``coefficient``, ``factor``, ``score``, ``cap``, ``floor`` (ratios: 1.2 =
+# x1.2), ``coefficients`` (list of ratios), ``share_percent``,
+# ``target_percent``, ``achievement``, ``lower_percent``, ``upper_percent``
+# (percentages), ``index``/``months``, dates (ISO strings), names, and
+# ``gate`` ("above": actual must exceed the target, "reach": reach it),
+# ``mode`` ("whole"/"marginal"), ``measure_kind`` ("sales"/"team_sales"),
+# ``reason`` (the forfeit reason key). ``upper``/``upper_percent`` are None
+# for an open-ended band.
+_TABLE_PARAMS = (
+    "rule",
+    "date_from",
+    "date_to",
+    "mode",
+    "settled_base",
+    "base",
+    "period_total",
+    "table_amount",
+    "paid_before",
+    "line_amount",
+    "count",
+)
+MESSAGES = {
+    "commission": ("count", "date_to", "amount", "base"),
+    "bracket": _TABLE_PARAMS,
+    "bracket_true_up": _TABLE_PARAMS,
+    "gate_passed": ("gate", "actual", "target", "subtotal"),
+    "gate_failed": ("gate", "actual", "target", "subtotal"),
+    "coefficient": (
+        "actual",
+        "target",
+        "ratio",
+        "coefficient",
+        "cap",
+        "floor",
+        "subtotal",
+    ),
+    "kpi": ("score", "subtotal"),
+    "new_products": (
+        "new",
+        "actual",
+        "share_percent",
+        "target_percent",
+        "coefficient",
+        "cap",
+        "subtotal",
+    ),
+    "override": ("team", "percent", "base"),
+    "pool": ("team", "pool", "base", "total"),
+    "champion": ("base", "amount"),
+    "threshold_award": ("actual", "threshold", "amount"),
+    "overdue": ("count", "percent", "subtotal"),
+    "suspended": ("count", "suspend_after", "subtotal"),
+    "clawback": ("count", "date_to", "amount", "base"),
+    "carry": ("name", "amount"),
+    "deferred": ("index", "months", "subtotal", "amount", "date"),
+    "holdback": ("percent", "subtotal", "held", "date"),
+    "release_deferred": ("held", "count"),
+    "release_holdback": ("held", "count", "coefficients", "factor", "amount"),
+    "band": ("measure_kind", "measure", "lower", "upper", "base_pay", "perf"),
+    "band_achievement": (
+        "achievement",
+        "lower_percent",
+        "upper_percent",
+        "base_pay",
+        "perf",
+    ),
+    "forfeit": ("reason", "percent", "owed", "paid", "amount"),
+}
+
+TABLE_MODES = ("whole", "marginal")
+TARGET_GATES = ("none", "above", "reach")
+BAND_MEASURES = ("sales", "team_sales", "achievement")
+GROUP_KINDS = ("commission", "clawback")
+HOLDBACK_KINDS = ("holdback", "deferred")
 
 
 @dataclass(frozen=True)
@@ -75,8 +194,8 @@ class PeriodTable:
     first settlement of the period when ``settled_base`` is 0, a true-up
     otherwise (``true_up`` is then True).
 
-    ``brackets`` is a tuple of :class:`.brackets.Bracket` rows; ``mode`` is ``"whole"`` or ``"marginal"``; ``boundary``
-    ``"lower"`` or ``"upper"``.
+    ``brackets`` is a tuple of :class:`.brackets.Bracket` rows; ``mode`` is
+    ``"whole"`` or ``"marginal"``; ``boundary`` ``"lower"`` or ``"upper"``.
     """
 
     key: tuple
@@ -185,7 +304,7 @@ class Policy:
     holdback_percent: float = 0.0
     holdback_release_date: str = ""
     bands: tuple = ()  # (PayBand, ...) sorted by amount_from
-    band_measure: str = "own_sales"  # own_sales / team_sales / achievement
+    band_measure: str = "sales"  # sales / team_sales / achievement
     band_boundary: str = "lower"
     # forfeiture: pay this % of everything owed (None: a regular settlement)
     forfeit_percent: float | None = None
@@ -217,6 +336,580 @@ class Result:
     total: float
 
 
+# ----------------------------------------------------------------------
+# Helpers
+# ----------------------------------------------------------------------
+def _iso(value):
+    """An ISO date string (``datetime.date`` or already a string)."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value or ""
+
+
+def _product(factors):
+    """Exact product of ratios, as a float (1.0 for none)."""
+    result = Decimal(1)
+    for factor in factors:
+        result *= to_decimal(factor)
+    return to_float(result)
+
+
+@dataclass
+class _Run:
+    """The components built so far for one beneficiary."""
+
+    facts: Facts
+    policy: Policy
+    components: list = field(default_factory=list)
+    suspended: bool = False
+
+    def money(self, value):
+        return round_money(value, digits=self.policy.digits)
+
+    def sum(self, values):
+        """Exact sum of ``values``, rounded once."""
+        return net_total(values, digits=self.policy.digits)
+
+    @property
+    def subtotal(self):
+        return self.sum(component.amount for component in self.components)
+
+    def add(self, component, message, amount, params, **values):
+        item = Component(
+            component=component,
+            amount=self.money(amount),
+            message=message,
+            params=params,
+            **values,
+        )
+        self.components.append(item)
+        return item
+
+
+# ----------------------------------------------------------------------
+# Steps, in pipeline order
+# ----------------------------------------------------------------------
+def _line_groups(run, kind):
+    """One component for all the line groups of ``kind``."""
+    groups = [group for group in run.facts.groups if group.kind == kind]
+    if not groups:
+        return
+    amount = run.sum(group.amount for group in groups)
+    base = run.sum(group.base for group in groups)
+    params = {
+        "count": sum(group.count for group in groups),
+        "date_to": _iso(run.policy.date_to),
+        "amount": amount,
+        "base": base,
+    }
+    run.add(
+        kind,
+        kind,
+        amount,
+        params,
+        base_amount=base,
+        sources=tuple(group.key for group in groups),
+    )
+
+
+def _commissions(run):
+    """1. line commissions."""
+    _line_groups(run, "commission")
+
+
+def _table_amount(table, amount, digits):
+    """The table's commission on a period total."""
+    compute = (
+        bracket_engine.whole_amount
+        if table.mode == "whole"
+        else bracket_engine.marginal
+    )
+    return compute(amount, table.brackets, table.boundary, digits=digits)[0]
+
+
+def _add_table(run, table):
+    """One period table: what its period earns minus what was paid for it."""
+    digits = run.policy.digits
+    settled = run.money(table.settled_base)
+    period_total = run.sum((table.settled_base, table.new_base))
+    paid_before = _table_amount(table, settled, digits)
+    table_amount = _table_amount(table, period_total, digits)
+    line_amount = run.money(table.line_amount)
+    params = {
+        "rule": table.rule_name,
+        "date_from": _iso(table.date_from),
+        "date_to": _iso(table.date_to),
+        "mode": table.mode,
+        "settled_base": settled,
+        "base": run.money(table.new_base),
+        "period_total": period_total,
+        "table_amount": table_amount,
+        "paid_before": paid_before,
+        "line_amount": line_amount,
+        "count": table.count,
+    }
+    run.add(
+        "bracket",
+        "bracket_true_up" if table.true_up else "bracket",
+        run.sum((table_amount, -paid_before, line_amount)),
+        params,
+        base_amount=params["base"],
+        rule_id=table.rule_id,
+        sources=(table.key,),
+    )
+
+
+def _tables(run):
+    """2. period-cumulative tables, each period on its own total."""
+    for table in run.facts.tables:
+        _add_table(run, table)
+
+
+def _gate(run):
+    """3. target gate: below the target, the subtotal is taken back."""
+    policy, facts = run.policy, run.facts
+    if policy.target_gate == "none":
+        return
+    passed = coefficients.gate_passed(
+        facts.actual, facts.target, strict=policy.target_gate == "above"
+    )
+    subtotal = run.subtotal
+    params = {
+        "gate": policy.target_gate,
+        "actual": run.money(facts.actual),
+        "target": run.money(facts.target),
+        "subtotal": subtotal,
+    }
+    run.add(
+        "gate",
+        "gate_passed" if passed else "gate_failed",
+        0.0 if passed or subtotal <= 0 else -subtotal,
+        params,
+        base_amount=params["actual"],
+    )
+
+
+def _scale(run, component, message, factor, params):
+    """Multiply the positive subtotal by ``factor`` (adds the difference)."""
+    subtotal = run.subtotal
+    params = dict(params, subtotal=subtotal)
+    run.add(
+        component,
+        message,
+        multiply(subtotal, factor, digits=run.policy.digits) - subtotal,
+        params,
+        base_amount=subtotal,
+        factor=factor,
+    )
+
+
+def _achievement(run):
+    """4. achievement coefficient: actual / target, capped."""
+    policy, facts = run.policy, run.facts
+    if not policy.use_achievement_coefficient or run.subtotal <= 0:
+        return
+    coefficient = coefficients.achievement_coefficient(
+        facts.actual,
+        facts.target,
+        cap=policy.achievement_cap or None,
+        floor=policy.achievement_floor or None,
+    )
+    params = {
+        "actual": run.money(facts.actual),
+        "target": run.money(facts.target),
+        "ratio": coefficients.ratio(facts.actual, facts.target),
+        "coefficient": coefficient,
+        "cap": policy.achievement_cap,
+        "floor": policy.achievement_floor,
+    }
+    _scale(run, "coefficient", "coefficient", coefficient, params)
+
+
+def _kpi(run):
+    """5. KPI score: the weighted score of the scorecard."""
+    score = run.facts.kpi_score
+    if not run.policy.use_kpi_score or score is None or run.subtotal <= 0:
+        return
+    _scale(run, "kpi", "kpi", score, {"score": score})
+
+
+def _new_products(run):
+    """4b. new-product coefficient: new-product share / target share."""
+    policy, facts = run.policy, run.facts
+    if not policy.new_product_target_ratio or run.subtotal <= 0:
+        return
+    share = kpi.percent(facts.new_product_sales, facts.actual)
+    coefficient = coefficients.achievement_coefficient(
+        share, policy.new_product_target_ratio, cap=policy.new_product_cap or None
+    )
+    params = {
+        "new": run.money(facts.new_product_sales),
+        "actual": run.money(facts.actual),
+        "share_percent": share,
+        "target_percent": policy.new_product_target_ratio,
+        "coefficient": coefficient,
+        "cap": policy.new_product_cap,
+    }
+    _scale(run, "coefficient", "new_products", coefficient, params)
+
+
+def _overrides(run):
+    """7. manager override: a percent of each led team's sales."""
+    percent = run.policy.override_percent
+    if not percent:
+        return
+    for override in run.facts.overrides:
+        base = run.money(override.team_base)
+        params = {"team": override.team_name, "percent": percent, "base": base}
+        run.add(
+            "override",
+            "override",
+            percent_of(base, percent, digits=run.policy.digits),
+            params,
+            base_amount=base,
+            factor=to_float(to_decimal(percent) / 100),
+        )
+
+
+def _pools(run):
+    """8. team pool: the beneficiary's piece, split by the ORM."""
+    for share in run.facts.pools:
+        params = {
+            "team": share.team_name,
+            "pool": run.money(share.pool),
+            "base": run.money(share.base),
+            "total": run.money(share.team_base),
+        }
+        run.add("pool", "pool", share.amount, params, base_amount=params["base"])
+
+
+def _awards(run):
+    """9. champion of the period and threshold award."""
+    policy, facts = run.policy, run.facts
+    if policy.champion_award and facts.champion_base is not None:
+        base = run.money(facts.champion_base)
+        amount = run.money(policy.champion_award)
+        params = {"base": base, "amount": amount}
+        run.add("award", "champion", amount, params, base_amount=base)
+    threshold = run.money(policy.threshold_award_base)
+    actual = run.money(facts.actual)
+    if policy.threshold_award_amount and threshold and actual >= threshold:
+        amount = run.money(policy.threshold_award_amount)
+        params = {"actual": actual, "threshold": threshold, "amount": amount}
+        run.add("award", "threshold_award", amount, params, base_amount=actual)
+
+
+def _overdue(run):
+    """13. overdue receivables: a penalty, or the whole payout suspended."""
+    policy, count = run.policy, run.facts.overdue_count
+    if not policy.overdue_penalty_percent or not count:
+        return
+    subtotal = run.subtotal
+    penalty, suspended = holdback.overdue_penalty(
+        max(subtotal, 0.0),
+        count,
+        policy.overdue_penalty_percent,
+        policy.overdue_suspend_after or None,
+        digits=policy.digits,
+    )
+    if suspended:
+        run.components.clear()
+        run.suspended = True
+        params = {
+            "count": count,
+            "suspend_after": policy.overdue_suspend_after,
+            "subtotal": subtotal,
+        }
+        run.add("suspended", "suspended", 0.0, params, base_amount=subtotal)
+        return
+    params = {
+        "count": count,
+        "percent": policy.overdue_penalty_percent,
+        "subtotal": subtotal,
+    }
+    run.add("overdue", "overdue", penalty, params, base_amount=subtotal)
+
+
+def _clawbacks(run):
+    """12. clawbacks of credit notes."""
+    _line_groups(run, "clawback")
+
+
+def _carries(run):
+    """15. negative totals of earlier settlements."""
+    for carry in run.facts.carries:
+        amount = run.money(carry.amount)
+        run.add(
+            "carry",
+            "carry",
+            amount,
+            {"name": carry.name, "amount": amount},
+            carry_from_id=carry.settlement_id,
+        )
+
+
+def _spread(run):
+    """10. service period: month 1 is paid now, the others deferred."""
+    policy = run.policy
+    months, subtotal = policy.service_months, run.subtotal
+    if months <= 1 or subtotal <= 0:
+        return
+    parts = holdback.spread_service(subtotal, months, digits=policy.digits)
+    dates = policy.service_release_dates
+    for index, (part, day) in enumerate(zip(parts[1:], dates, strict=True), 2):
+        params = {
+            "index": index,
+            "months": months,
+            "subtotal": subtotal,
+            "amount": part,
+            "date": _iso(day),
+        }
+        run.add(
+            "deferred",
+            "deferred",
+            -part,
+            params,
+            base_amount=subtotal,
+            factor=1 / months,
+            release_date=_iso(day),
+        )
+
+
+def _holdback(run):
+    """10. holdback: a percent of the positive subtotal is held."""
+    policy, subtotal = run.policy, run.subtotal
+    if not policy.holdback_percent or subtotal <= 0:
+        return
+    _now, held = holdback.holdback_split(
+        subtotal, policy.holdback_percent, digits=policy.digits
+    )
+    day = _iso(policy.holdback_release_date)
+    params = {
+        "percent": policy.holdback_percent,
+        "subtotal": subtotal,
+        "held": held,
+        "date": day,
+    }
+    run.add(
+        "holdback",
+        "holdback",
+        -held,
+        params,
+        base_amount=subtotal,
+        factor=to_float(to_decimal(policy.holdback_percent) / 100),
+        release_date=day,
+    )
+
+
+def _add_release(run, kind, factors, items):
+    """One release of held amounts of one kind and coefficients."""
+    held = run.sum(item.held for item in items)
+    factor = _product(factors)
+    amount = multiply(held, *factors, digits=run.policy.digits)
+    if kind == "deferred":
+        message, params = "release_deferred", {"held": held, "count": len(items)}
+    else:
+        message = "release_holdback"
+        params = {
+            "held": held,
+            "count": len(items),
+            "coefficients": list(factors),
+            "factor": factor,
+            "amount": amount,
+        }
+    run.add(
+        "release",
+        message,
+        amount,
+        params,
+        base_amount=held,
+        held_amount=held,
+        factor=factor,
+        holdback_ids=tuple(item.component_id for item in items),
+    )
+
+
+def _release_groups(run, use_coefficients):
+    """Releases grouped by kind and coefficients, in the order given."""
+    groups = {}
+    for item in run.facts.holdbacks:
+        factors = ()
+        if item.kind == "holdback" and use_coefficients:
+            factors = tuple(item.coefficients)
+        groups.setdefault((item.kind, factors), []).append(item)
+    for (kind, factors), items in groups.items():
+        _add_release(run, kind, factors, items)
+
+
+def _releases(run):
+    """11. matured holdbacks (x their coefficients) and deferred parts."""
+    _release_groups(run, use_coefficients=True)
+
+
+def _band_measure(facts, policy):
+    if policy.band_measure == "team_sales":
+        return facts.team_sales
+    if policy.band_measure == "achievement":
+        return kpi.percent(facts.actual, facts.target)
+    return facts.actual
+
+
+def _band_params(run, band, measure):
+    if run.policy.band_measure == "achievement":
+        return "band_achievement", {
+            "achievement": measure,
+            "lower_percent": band.amount_from,
+            "upper_percent": band.amount_to or None,
+        }
+    upper = run.money(band.amount_to) if band.amount_to else None
+    return "band", {
+        "measure_kind": run.policy.band_measure,
+        "measure": run.money(measure),
+        "lower": run.money(band.amount_from),
+        "upper": upper,
+    }
+
+
+def _band(run):
+    """6. pay band: base and performance pay of the band reached."""
+    policy = run.policy
+    if not policy.bands:
+        return
+    measure = _band_measure(run.facts, policy)
+    table = [
+        bracket_engine.Bracket(band.amount_from, band.amount_to or None, 0.0)
+        for band in policy.bands
+    ]
+    reached = bracket_engine.bracket_for(measure, table, policy.band_boundary)
+    if reached is None:
+        return
+    band = policy.bands[table.index(reached)]
+    message, params = _band_params(run, band, measure)
+    params.update(
+        base_pay=run.money(band.base_pay), perf=run.money(band.performance_pay)
+    )
+    amount = run.sum((band.base_pay, band.performance_pay))
+    run.add("band", message, amount, params, base_amount=measure)
+
+
+def _forfeit_releases(run):
+    """Forfeiture: every holdback given is released at face value."""
+    _release_groups(run, use_coefficients=False)
+
+
+def _forfeit(run):
+    """Forfeiture: pay exactly ``forfeit_percent`` % of a positive subtotal."""
+    policy, subtotal = run.policy, run.subtotal
+    if subtotal <= 0:
+        return
+    paid = percent_of(subtotal, policy.forfeit_percent, digits=policy.digits)
+    forfeited = run.sum((paid, -subtotal))
+    params = {
+        "reason": policy.forfeit_reason,
+        "percent": policy.forfeit_percent,
+        "owed": subtotal,
+        "paid": paid,
+        "amount": forfeited,
+    }
+    run.add(
+        "forfeit",
+        "forfeit",
+        forfeited,
+        params,
+        base_amount=subtotal,
+        factor=to_float(to_decimal(policy.forfeit_percent) / 100),
+    )
+
+
+PIPELINE = (
+    _commissions,
+    _tables,
+    _gate,
+    _achievement,
+    _kpi,
+    _new_products,
+    _overrides,
+    _pools,
+    _awards,
+    _overdue,
+    _clawbacks,
+    _carries,
+    _spread,
+    _holdback,
+    _releases,
+    _band,
+)
+FORFEIT_PIPELINE = (
+    _commissions,
+    _tables,
+    _clawbacks,
+    _carries,
+    _forfeit_releases,
+    _forfeit,
+)
+
+
+# ----------------------------------------------------------------------
+# Entry point
+# ----------------------------------------------------------------------
+def _check_facts(facts):
+    """The problems of ``facts`` (unknown kinds and modes)."""
+    problems = [
+        f"unknown line group kind {group.kind!r}"
+        for group in facts.groups
+        if group.kind not in GROUP_KINDS
+    ]
+    problems += [
+        f"unknown holdback kind {item.kind!r}"
+        for item in facts.holdbacks
+        if item.kind not in HOLDBACK_KINDS
+    ]
+    problems += [
+        f"unknown table mode {table.mode!r}"
+        for table in facts.tables
+        if table.mode not in TABLE_MODES
+    ]
+    return problems
+
+
+def _check_policy(policy):
+    """The problems of ``policy``; release dates only matter when it holds."""
+    problems = []
+    if policy.forfeit_percent is not None:
+        if not 0 <= policy.forfeit_percent <= 100:
+            problems.append("the forfeit percent must be between 0 and 100")
+        return problems
+    if policy.target_gate not in TARGET_GATES:
+        problems.append(f"unknown target gate {policy.target_gate!r}")
+    if policy.bands and policy.band_measure not in BAND_MEASURES:
+        problems.append(f"unknown band measure {policy.band_measure!r}")
+    if policy.service_months > 1 and (
+        len(policy.service_release_dates) != policy.service_months - 1
+    ):
+        problems.append("service_release_dates: one date per month after the first")
+    if policy.holdback_percent and not policy.holdback_release_date:
+        problems.append("a holdback needs holdback_release_date")
+    return problems
+
+
 def settle(facts, policy):
-    """Run the pipeline for one beneficiary; return a :class:`Result`."""
-    raise NotImplementedError
+    """Run the pipeline for one beneficiary; return a :class:`Result`.
+
+    :raise ValueError: when the facts or the policy break the contract
+        (unknown kinds or modes, missing release dates, a forfeit percent
+        outside ``[0, 100]``).
+    """
+    problems = _check_facts(facts) + _check_policy(policy)
+    if problems:
+        raise ValueError("; ".join(problems))
+    run = _Run(facts, policy)
+    steps = PIPELINE if policy.forfeit_percent is None else FORFEIT_PIPELINE
+    for step in steps:
+        step(run)
+        if run.suspended:
+            break
+    return Result(
+        components=run.components,
+        suspended=run.suspended,
+        total=run.sum(component.amount for component in run.components),
+    )

@@ -4,6 +4,9 @@ Floats are accepted everywhere for convenience, but every monetary result is
 computed with :class:`decimal.Decimal` from the shortest ``repr`` of the inputs
 and rounded half-up (away from zero), so that ``2.675`` rounds to ``2.68`` and
 ``-2.675`` to ``-2.68`` (refunds mirror invoices to the cent).
+
+``digits`` (the currency's decimal places) is always given by the caller, as a
+keyword: there is no default, a currency may have 0, 2 or 3 decimals.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -22,7 +25,7 @@ def to_decimal(value):
     return Decimal(str(value))
 
 
-def quantize(value, digits=2):
+def quantize(value, *, digits):
     """Round a ``Decimal`` half-up to ``digits`` decimals and return a Decimal."""
     step = Decimal(1).scaleb(-digits)
     return to_decimal(value).quantize(step, rounding=ROUND_HALF_UP)
@@ -33,28 +36,29 @@ def to_float(value):
     return float(value) + 0.0
 
 
-def round_money(amount, digits=2):
+def round_money(amount, *, digits):
     """Round ``amount`` half-up (away from zero) to ``digits`` decimals.
 
     :param amount: int, float, str or Decimal.
     :param digits: number of decimals (the currency's precision).
-    :return: float, free of binary artefacts (``round_money(2.675) == 2.68``).
+    :return: float, free of binary artefacts
+        (``round_money(2.675, digits=2) == 2.68``).
     """
-    return to_float(quantize(amount, digits))
+    return to_float(quantize(amount, digits=digits))
 
 
-def multiply(amount, *factors, digits=2):
+def multiply(amount, *factors, digits):
     """Return ``amount`` multiplied by all ``factors``, rounded once at the end.
 
     The product is computed exactly in Decimal, so that e.g.
-    ``multiply(2000, 0.9, 1.1) == 1980.0`` without float noise.
+    ``multiply(2000, 0.9, 1.1, digits=2) == 1980.0`` without float noise.
     """
     result = to_decimal(amount)
     for factor in factors:
         result *= to_decimal(factor)
-    return round_money(result, digits)
+    return round_money(result, digits=digits)
 
 
-def percent_of(amount, percent, digits=2):
-    """Return ``percent`` % of ``amount`` (``percent_of(200, 2.5) == 5.0``)."""
-    return round_money(to_decimal(amount) * to_decimal(percent) / 100, digits)
+def percent_of(amount, percent, *, digits):
+    """``percent`` % of ``amount``: ``percent_of(200, 2.5, digits=2) == 5.0``."""
+    return round_money(to_decimal(amount) * to_decimal(percent) / 100, digits=digits)

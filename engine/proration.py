@@ -1,43 +1,51 @@
-"""Earn commissions as invoices are paid (basis "paid").
+"""Earn a share of a commission from exact amounts.
 
-A commission line keeps its full amount; what is earned is the amount times
-the paid ratio of the invoice, rounded. Each payment (or unreconciliation)
-earns the difference between the new and the previous rounded prorata, so the
-increments always add up to the cent.
+Used for the paid basis (what successive payments of an invoice earn) and for
+credit notes (what a credit note claws back of the line it reverses). Shares
+are never stored rounded: each result is computed in :class:`decimal.Decimal`
+from the amounts themselves and rounded once, and a share that reaches the
+whole gives the whole amount exactly, so that the parts always add up to it.
 """
 
-from .money import round_money, to_decimal, to_float
+from decimal import Decimal
+
+from .money import quantize, to_decimal, to_float
 
 
-def paid_ratio(paid, total):
-    """Return ``paid / total`` clamped to ``[0, 1]``.
+def prorate(amount, part, whole, *, digits):
+    """Return ``amount * part / whole`` rounded half-up to ``digits`` decimals.
 
-    Sign-aware: a refund of -100 with -40 paid is 0.4; a paid amount of the
-    opposite sign gives 0.0. A zero total (nothing due) counts as fully paid,
-    1.0, which earns nothing anyway since the commission of zero is zero.
+    The share ``part / whole`` is clamped to ``[0, 1]`` (sign-aware: a part of
+    the opposite sign of ``whole`` is 0) and a share of 1 gives ``amount``
+    itself; a zero ``whole`` counts as wholly covered.
     """
-    total = to_decimal(total or 0)
-    paid = to_decimal(paid or 0)
-    if not total:
-        return 1.0
-    value = paid / total
-    return to_float(min(max(value, to_decimal(0)), to_decimal(1)))
+    amount = to_decimal(amount)
+    part, whole = to_decimal(part), to_decimal(whole)
+    if not whole or part / whole >= 1:
+        return to_float(quantize(amount, digits=digits))
+    if part / whole <= 0:
+        return 0.0
+    return to_float(quantize(amount * part / whole, digits=digits))
 
 
-def prorate(amount, ratio, digits=2):
-    """Return ``amount * ratio`` rounded half-up to ``digits`` decimals."""
-    return round_money(to_decimal(amount) * to_decimal(ratio), digits)
+def earned_increments(amount, total, payments, *, digits):
+    """Return what each of successive ``payments`` of ``total`` earns of ``amount``.
 
+    After payments ``p1 .. pk`` (in their order) the earned total is
+    ``prorate(amount, p1 + .. + pk, total)``: exact, rounded once, and the
+    whole ``amount`` once the total is paid. Each payment earns the difference
+    between the earned totals after and before it, so the increments add up
+    exactly to what is earned, and to ``amount`` when fully paid.
 
-def earned_increment(amount, previous_ratio, new_ratio, digits=2):
-    """Return what becomes earned when the paid ratio moves between two values.
-
-    ``prorate(amount, new_ratio) - prorate(amount, previous_ratio)``: both are
-    rounded first, so successive increments add up exactly to
-    ``prorate(amount, last_ratio)``. Negative when the ratio decreases (an
-    unreconciled payment takes back what it had earned).
+    ``earned_increments(100, 300, [100, 100, 100], digits=2) ==
+    [33.33, 33.34, 33.33]``.
     """
-    earned = to_decimal(prorate(amount, new_ratio, digits)) - to_decimal(
-        prorate(amount, previous_ratio, digits)
-    )
-    return round_money(earned, digits)
+    increments = []
+    paid = Decimal(0)
+    previous = Decimal(0)
+    for payment in payments:
+        paid += to_decimal(payment)
+        earned = to_decimal(prorate(amount, paid, total, digits=digits))
+        increments.append(to_float(earned - previous))
+        previous = earned
+    return increments

@@ -6,13 +6,13 @@ All amounts are money (rounded half-up to ``digits``); no Odoo import.
 from .money import round_money, to_decimal, to_float
 
 
-def net_total(amounts, digits=2):
+def net_total(amounts, *, digits):
     """Return the exact sum of component ``amounts``, rounded once."""
     total = sum((to_decimal(amount) for amount in amounts), to_decimal(0))
-    return round_money(total, digits)
+    return round_money(total, digits=digits)
 
 
-def posting_amounts(expense, held, released_from, released, digits=2):
+def posting_amounts(expense, held, released_from, released, *, digits):
     """Split a settlement into journal amounts.
 
     :param expense: sum of the components that are neither holdbacks nor
@@ -30,10 +30,10 @@ def posting_amounts(expense, held, released_from, released, digits=2):
     gives an expense of -20 (a gain), a holdback debit of 2,000 and a payable
     of 1,980.
     """
-    expense = to_decimal(round_money(expense, digits))
-    held = to_decimal(round_money(held, digits))
-    released_from = to_decimal(round_money(released_from, digits))
-    released = to_decimal(round_money(released, digits))
+    expense = to_decimal(round_money(expense, digits=digits))
+    held = to_decimal(round_money(held, digits=digits))
+    released_from = to_decimal(round_money(released_from, digits=digits))
+    released = to_decimal(round_money(released, digits=digits))
     payable = expense - held + released
     return {
         "expense": to_float(expense - released_from + released),

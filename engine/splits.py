@@ -1,7 +1,8 @@
-"""Split an amount between beneficiaries, cent-exact.
+"""Split an amount between beneficiaries, exact to the currency's unit.
 
-Each part is first rounded down (toward zero) to the cent, then the remaining
-cents go one by one to the parts with the largest remainders; ties go to the
+Each part is first rounded down (toward zero) to the smallest unit of the
+currency (``digits`` decimals: a cent, a yen, a fils), then the remaining
+units go one by one to the parts with the largest remainders; ties go to the
 earlier share, so the result is deterministic and the parts always add up to
 the rounded amount.
 """
@@ -13,15 +14,15 @@ from .money import quantize, to_decimal, to_float
 SHARE_TOLERANCE = 0.001
 
 
-def split_amount(amount, shares, digits=2):
-    """Split ``amount`` proportionally to ``shares``, exact to the cent.
+def split_amount(amount, shares, *, digits):
+    """Split ``amount`` proportionally to ``shares``, exact to ``digits``.
 
     Shares are percents meant to add up to 100 (see :func:`validate_shares`);
     they are used relative to their total, so the parts always sum to
-    ``round_money(amount, digits)``. A negative amount gives negative parts
-    mirroring the positive split.
+    ``round_money(amount, digits=digits)``. A negative amount gives negative
+    parts mirroring the positive split.
 
-    ``split_amount(100, [1, 1, 1]) == [33.34, 33.33, 33.33]``.
+    ``split_amount(100, [1, 1, 1], digits=2) == [33.34, 33.33, 33.33]``.
 
     :raise ValueError: when a share is negative or they add up to zero.
     """
@@ -31,7 +32,7 @@ def split_amount(amount, shares, digits=2):
     total_share = sum(shares, Decimal(0))
     if not total_share:
         raise ValueError("Shares must add up to more than zero.")
-    total = quantize(amount, digits)
+    total = quantize(amount, digits=digits)
     sign = -1 if total < 0 else 1
     unit = Decimal(1).scaleb(-digits)
     units = abs(total) / unit  # an integral Decimal

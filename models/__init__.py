@@ -15,8 +15,10 @@ from . import sale_incentive_share
 from . import sale_order
 from . import sale_order_line
 from . import account_move
+from . import account_move_line
 from . import account_partial_reconcile
 from . import res_config_settings
+from . import sale_incentive_settlement_facts
 from . import sale_incentive_settlement
 from . import sale_incentive_settlement_line
 from . import sale_incentive_pay_band

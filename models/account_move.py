@@ -1,8 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from collections import defaultdict
+
 from odoo import fields, models
 from odoo.exceptions import UserError
-
-from ..engine import proration
 
 
 class AccountMove(models.Model):
@@ -18,6 +18,15 @@ class AccountMove(models.Model):
     incentive_line_count = fields.Integer(
         compute="_compute_incentive_line_count",
         groups="sale_incentive.group_sale_incentive_user",
+    )
+    incentive_settlement_id = fields.Many2one(
+        "sale.incentive.settlement",
+        "Commission Settlement",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        groups="sale_incentive.group_sale_incentive_user",
+        help="The settlement this entry (or vendor bill) pays out.",
     )
 
     def _compute_incentive_line_count(self):
@@ -50,38 +59,92 @@ class AccountMove(models.Model):
                 partner.sudo().incentive_first_sale_date = date
 
     def button_draft(self):
+        """Refused when any commission line of the moves (accrued, clawback or
+        earned by payment, of any plan) is settled: they are locked by their
+        settlement; a credit note corrects them."""
         lines = (
             self.env["sale.incentive.line"].sudo().search([("move_id", "in", self.ids)])
         )
-        if lines._is_settled():
+        settled = lines._is_settled()
+        if settled:
             raise UserError(
                 self.env._(
                     "Commissions of %(moves)s are already settled: issue a credit "
                     "note instead of resetting the invoice to draft.",
-                    moves=", ".join(lines._is_settled().move_id.mapped("name")),
+                    moves=", ".join(settled.move_id.mapped("name")),
                 )
             )
         lines.unlink()
         return super().button_draft()
 
-    def _get_incentive_paid_ratio(self):
-        """(ratio paid by payments, date of the latest payment) of an invoice.
+    def _get_incentive_payments(self):
+        """[(payment entry, its date, amount paid)] of an invoice, the amounts
+        in the invoice's currency, in the order payments count: by (date, id).
 
         Credit notes reconciled with the invoice do not count as payments: the
         credit note's own clawback lines handle them.
         """
         self.ensure_one()
-        total = abs(self.amount_total)
-        paid = 0.0
-        last = False
+        paid = defaultdict(float)
         for _partial, amount, counterpart in self._get_reconciled_invoices_partials()[
             0
         ]:
-            if counterpart.move_id.is_invoice(include_receipts=True):
-                continue
-            paid += amount
-            last = max(last, counterpart.date) if last else counterpart.date
-        return proration.paid_ratio(paid, total), last
+            if not counterpart.move_id.is_invoice(include_receipts=True):
+                paid[counterpart.move_id] += amount
+        return sorted(
+            (
+                (entry, entry.date, self.currency_id.round(amount))
+                for entry, amount in paid.items()
+            ),
+            key=lambda payment: (payment[1], payment[0].id),
+        )
+
+    def _get_incentive_reversed_lines(self):
+        """{credit note line: invoice line it reverses} of a reversal
+        (``reversed_entry_id``).
+
+        Each invoice line is reversed once: lines are paired on the closest
+        key first (product, order lines, price, quantity, discount, label),
+        then on fewer fields (a partial credit note changes the quantity),
+        and among equals in the documents' order.
+        """
+        self.ensure_one()
+
+        def product_lines(move):
+            return move.invoice_line_ids.filtered(
+                lambda l: l.display_type == "product"
+            ).sorted(lambda l: (l.sequence, l.id))
+
+        keys = (
+            lambda l: (
+                l.product_id.id,
+                frozenset(l.sale_line_ids.ids),
+                l.price_unit,
+                l.quantity,
+                l.discount,
+                l.name,
+            ),
+            lambda l: (
+                l.product_id.id,
+                frozenset(l.sale_line_ids.ids),
+                l.price_unit,
+                l.discount,
+                l.name,
+            ),
+            lambda l: (l.product_id.id, frozenset(l.sale_line_ids.ids)),
+            lambda l: l.product_id.id,
+        )
+        left = list(product_lines(self.reversed_entry_id))
+        found = {}
+        for key in keys:
+            for line in product_lines(self):
+                if line in found:
+                    continue
+                match = next((o for o in left if key(o) == key(line)), None)
+                if match:
+                    found[line] = match
+                    left.remove(match)
+        return found
 
     def action_view_incentive_lines(self):
         self.ensure_one()

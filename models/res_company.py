@@ -2,6 +2,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 
 class ResCompany(models.Model):
@@ -14,37 +15,32 @@ class ResCompany(models.Model):
         ],
         default="months",
         required=True,
-        groups="base.group_user",
     )
-    incentive_new_customer_months = fields.Integer(default=12, groups="base.group_user")
-    incentive_new_customer_date = fields.Date(groups="base.group_user")
+    incentive_new_customer_months = fields.Integer(default=12)
+    incentive_new_customer_date = fields.Date()
 
     # Settlements and payouts (issue #5)
     incentive_journal_id = fields.Many2one(
         "account.journal",
         "Commission Payout Journal",
         domain="[('type', '=', 'general')]",
-        groups="base.group_user",
     )
     incentive_expense_account_id = fields.Many2one(
         "account.account",
         "Commission Expense Account",
         domain="[('account_type', 'in', ('expense', 'expense_direct_cost'))]",
-        groups="base.group_user",
     )
     incentive_payable_account_id = fields.Many2one(
         "account.account",
         "Commission Payable Account",
         domain="[('account_type', '=', 'liability_payable')]",
         help="Must be a payable account: payments are registered on it.",
-        groups="base.group_user",
     )
     incentive_holdback_account_id = fields.Many2one(
         "account.account",
         "Commission Holdback Account",
         domain="[('account_type', 'in', "
         "('liability_current', 'liability_non_current'))]",
-        groups="base.group_user",
     )
     incentive_approval_steps = fields.Selection(
         [
@@ -54,32 +50,23 @@ class ResCompany(models.Model):
         ],
         default="2",
         required=True,
-        groups="base.group_user",
     )
     incentive_finance_user_id = fields.Many2one(
-        "res.users",
-        "Finance Approver",
-        help="Gets the validation activities.",
-        groups="base.group_user",
+        "res.users", "Finance Approver", help="Gets the validation activities."
     )
     incentive_executive_user_id = fields.Many2one(
-        "res.users",
-        "Executive Approver",
-        help="Gets the executive activities.",
-        groups="base.group_user",
+        "res.users", "Executive Approver", help="Gets the executive activities."
     )
     incentive_agent_vendor_bill = fields.Boolean(
         "Pay Agents by Vendor Bill",
         default=True,
         help="External agents get a vendor bill instead of a journal entry.",
-        groups="base.group_user",
     )
     incentive_dismissal_payout_percent = fields.Float(
         "Payout on Dismissal (%)",
         default=40.0,
         help="Part of the held amounts paid when the company dismisses a "
         "beneficiary (seed: 40%).",
-        groups="base.group_user",
     )
 
     def _incentive_new_customer_since(self, date):
@@ -91,3 +78,26 @@ class ResCompany(models.Model):
         ):
             return self.incentive_new_customer_date
         return date - relativedelta(months=self.incentive_new_customer_months or 0)
+
+    def _check_incentive_accounting(self):
+        """Refuse to post commissions before the payout accounts are set."""
+        for company in self:
+            missing = [
+                company._fields[name].string
+                for name in (
+                    "incentive_journal_id",
+                    "incentive_expense_account_id",
+                    "incentive_payable_account_id",
+                    "incentive_holdback_account_id",
+                )
+                if not company[name]
+            ]
+            if missing:
+                raise UserError(
+                    self.env._(
+                        "Configure the commission accounting of %(company)s "
+                        "first (Sales > Configuration > Settings): %(missing)s.",
+                        company=company.name,
+                        missing=", ".join(missing),
+                    )
+                )

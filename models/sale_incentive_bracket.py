@@ -1,7 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import fields, models
+from contextlib import contextmanager
+
+from odoo import api, fields, models
 
 from ..engine.brackets import Bracket
+
+# ids of the rules whose table is being written as a whole (by the rule's own
+# write, which validates the table once at its end), per transaction
+TABLES_IN_EDIT = "sale_incentive.bracket_tables_in_edit"
 
 
 class SaleIncentiveBracket(models.Model):
@@ -27,6 +33,34 @@ class SaleIncentiveBracket(models.Model):
         currency_field="currency_id",
         help="Paid once when this bracket is reached (amount tables).",
     )
+
+    @api.constrains("rule_id", "amount_from", "amount_to", "rate", "fixed_amount")
+    def _check_table(self):
+        """The table is validated whatever writes its rows (API, import)."""
+        self._check_tables(self.rule_id)
+
+    def unlink(self):
+        rules = self.rule_id
+        res = super().unlink()
+        self._check_tables(rules.exists())
+        return res
+
+    def _check_tables(self, rules):
+        editing = self.env.cr.cache.get(TABLES_IN_EDIT, set())
+        rules.filtered(lambda rule: rule.id not in editing)._check_brackets()
+
+    @contextmanager
+    def _tables_in_edit(self, rules):
+        """Rows of the tables of ``rules`` change together (the rule's own
+        write, whose ``_check_brackets`` validates each table once, at its end):
+        a row is not checked against a half-edited table meanwhile."""
+        editing = self.env.cr.cache.setdefault(TABLES_IN_EDIT, set())
+        added = set(rules.ids) - editing
+        editing |= added
+        try:
+            yield
+        finally:
+            editing -= added
 
     def _to_engine(self):
         self.ensure_one()

@@ -3,7 +3,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_is_zero
+from odoo.tools import SQL, float_compare
 
 from ..engine import proration, splits
 from ..engine.periods import period_bounds
@@ -64,6 +64,13 @@ class SaleIncentiveLine(models.Model):
         help="Earned lines are what settlements pay.",
     )
     date = fields.Date(required=True, readonly=True, index=True)
+    period_date = fields.Date(
+        readonly=True,
+        index=True,
+        help="The date whose period the line counts in for period-cumulative "
+        "tables: its own date, except a clawback, which counts in the period "
+        "of the sale it reverses.",
+    )
     user_id = fields.Many2one(
         "res.users", "Salesperson", readonly=True, index=True, ondelete="restrict"
     )
@@ -94,6 +101,15 @@ class SaleIncentiveLine(models.Model):
     move_line_id = fields.Many2one(
         "account.move.line", readonly=True, index="btree_not_null", ondelete="cascade"
     )
+    payment_move_id = fields.Many2one(
+        "account.move",
+        "Payment Entry",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="For a line earned by payment, the payment (or other entry) "
+        "reconciled with the invoice that earned it.",
+    )
     origin_line_id = fields.Many2one(
         "sale.incentive.line",
         readonly=True,
@@ -111,17 +127,6 @@ class SaleIncentiveLine(models.Model):
     )
     rate = fields.Float("Rate (%)", readonly=True, digits=(16, 4))
     amount = fields.Monetary(readonly=True)
-    paid_ratio = fields.Float(
-        readonly=True,
-        digits=(16, 6),
-        help="Paid basis: the part of this accrued line already earned.",
-    )
-    amount_settled = fields.Monetary(
-        readonly=True,
-        copy=False,
-        help="What a settlement (draft included) has taken of this line: the "
-        "whole amount or nothing.",
-    )
     settlement_id = fields.Many2one(
         "sale.incentive.settlement",
         readonly=True,
@@ -142,38 +147,13 @@ class SaleIncentiveLine(models.Model):
     )
     explanation = fields.Char(readonly=True)
 
-    _sql_constraints = [
-        (
-            "amount_settled_within_amount",
-            "CHECK(abs(amount_settled) <= abs(amount))",
-            "A commission line cannot be settled beyond its amount.",
-        )
-    ]
-
     # ------------------------------------------------------------------
     # Guards: lines are written by the engine only
     # ------------------------------------------------------------------
-    @api.constrains("amount_settled", "amount")
-    def _check_amount_settled(self):
-        for line in self:
-            if (
-                line.currency_id.compare_amounts(
-                    abs(line.amount_settled), abs(line.amount)
-                )
-                > 0
-            ):
-                raise UserError(
-                    self.env._("A commission line cannot be settled beyond its amount.")
-                )
-
     def _is_settled(self):
-        return self.filtered(
-            lambda line: (
-                not float_is_zero(
-                    line.amount_settled, precision_rounding=line.currency_id.rounding
-                )
-            )
-        )
+        """The lines taken by a settlement (draft included): settled is the
+        link to the settlement, nothing else."""
+        return self.filtered("settlement_id")
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_settled(self):
@@ -186,76 +166,40 @@ class SaleIncentiveLine(models.Model):
             )
 
     # ------------------------------------------------------------------
-    # Building the values a rule looks at
+    # One definition of each fact
     # ------------------------------------------------------------------
     @api.model
-    def _get_source_from_invoice_line(self, aml):
-        """Plain dict describing an invoice line for the engine (hook)."""
-        move = aml.move_id
-        sign = -1 if move.move_type == "out_refund" else 1
-        order = aml.sale_line_ids.order_id[:1]
-        company = move.company_id
-        revenue = -aml.balance  # company currency, at the invoice's rate
-        quantity = aml.quantity * sign
-        cost = self._get_cost(aml.product_id, company) * quantity
-        return {
-            "company": company,
-            "date": move.invoice_date or move.date,
-            "sign": sign,
-            "product": aml.product_id,
-            "quantity": quantity,
-            "revenue": revenue,
-            "cost": cost,
-            "price_unit": abs(revenue / quantity) if quantity else 0.0,
-            "customer": move.commercial_partner_id,
-            "order": order,
-            "sale_line": aml.sale_line_ids[:1],
-            "move": move,
-            "move_line": aml,
-            "team": order.team_id or move.team_id,
-            "shares": self._get_beneficiary_shares(order, move),
-        }
+    def _get_earned_domain(
+        self, plans, date_from=None, date_to=None, partners=None, settled=None
+    ):
+        """THE earned lines of ``plans``, dated within the optional bounds.
+
+        Settlements, forecasts of period tables, targets, KPIs, team figures
+        and forfeiture all read "what is earned" through this domain (SQL is
+        built from it with ``_search``).  ``settled``: True for the lines a
+        settlement took, False for those still to settle, None for both.
+        """
+        domain = [("plan_id", "in", plans.ids), ("is_earned", "=", True)]
+        if date_from:
+            domain.append(("date", ">=", date_from))
+        if date_to:
+            domain.append(("date", "<=", date_to))
+        if partners is not None:
+            domain.append(("partner_id", "in", partners.ids))
+        if settled is not None:
+            domain.append(("settlement_id", "!=" if settled else "=", False))
+        return domain
 
     @api.model
-    def _get_source_from_order_line(self, sol):
-        order = sol.order_id
-        company = order.company_id
-        date = order.date_order.date()
-        revenue = order.currency_id._convert(
-            sol.price_subtotal, company.currency_id, company, date
+    def _credited_base_sql(self):
+        """SQL of the base credited to the line's beneficiary (base × share)."""
+        return SQL(
+            "(sale_incentive_line.base_amount * sale_incentive_line.share / 100.0)"
         )
-        quantity = sol.product_uom_qty
-        return {
-            "company": company,
-            "date": date,
-            "sign": 1,
-            "product": sol.product_id,
-            "quantity": quantity,
-            "revenue": revenue,
-            "cost": self._get_cost(sol.product_id, company) * quantity,
-            "price_unit": revenue / quantity if quantity else 0.0,
-            "customer": order.partner_id.commercial_partner_id,
-            "order": order,
-            "sale_line": sol,
-            "move": self.env["account.move"],
-            "move_line": self.env["account.move.line"],
-            "team": order.team_id,
-            "shares": self._get_beneficiary_shares(order, self.env["account.move"]),
-        }
 
-    @api.model
-    def _get_cost(self, product, company):
-        """Unit cost of the goods sold (hook; the product's cost by default)."""
-        return product.with_company(company).standard_price if product else 0.0
-
-    @api.model
-    def _get_beneficiary_shares(self, order, move):
-        """[(user, partner, share %)] for an order (its split) or an invoice."""
-        if order:
-            return order._get_incentive_shares()
-        user = move.invoice_user_id
-        return [(user, user.partner_id, 100.0)] if user else []
-
+    # ------------------------------------------------------------------
+    # Building the values a rule looks at
+    # ------------------------------------------------------------------
     @api.model
     def _is_new_customer(self, customer, date, company=None):
         """Whether ``customer`` counts as new on ``date`` for ``company`` (hook)."""
@@ -305,7 +249,7 @@ class SaleIncentiveLine(models.Model):
             "order_base": source.get("order_bases", {}).get(plan.base, base),
             "is_new_customer": is_new,
             "tier": tier,
-            "format": lambda amount: f"{amount:,.2f}",
+            "format": lambda amount: self._format_amount(amount, currency),
         }
         values["formula_values"] = {
             "base": base,
@@ -334,7 +278,7 @@ class SaleIncentiveLine(models.Model):
         bases = defaultdict(lambda: defaultdict(float))
         for sol in orders.order_line.filtered(lambda l: not l.display_type):
             qty[(sol.order_id.id, sol.product_id.id)] += sol.product_uom_qty
-            src = self._get_source_from_order_line(sol)
+            src = sol._prepare_incentive_source()
             margin = src["revenue"] - src["cost"]
             bases[sol.order_id.id]["revenue"] += src["revenue"]
             bases[sol.order_id.id]["margin"] += margin
@@ -405,6 +349,7 @@ class SaleIncentiveLine(models.Model):
             "rule_id": result["rule"].id,
             "bracket_id": result["bracket_id"],
             "date": source["date"],
+            "period_date": source["date"],
             "user_id": user.id,
             "partner_id": partner.id,
             "team_id": source["team"].id,
@@ -457,7 +402,7 @@ class SaleIncentiveLine(models.Model):
                 amounts = splits.split_amount(
                     result["amount"],
                     all_shares,
-                    source["company"].currency_id.decimal_places,
+                    digits=source["company"].currency_id.decimal_places,
                 )
                 for beneficiary, amount in zip(source["shares"], amounts, strict=True):
                     if beneficiary not in beneficiaries:
@@ -498,20 +443,21 @@ class SaleIncentiveLine(models.Model):
                 rule._compute_period_amount(earned + extra)[0]
                 - rule._compute_period_amount(earned)[0]
             )
+            currency = rule.currency_id
             amounts = splits.split_amount(
                 gain,
                 [v["base_amount"] * v["share"] for v in group]
                 if extra
                 else [1] * len(group),
-                rule.currency_id.decimal_places,
+                digits=currency.decimal_places,
             )
             for vals, amount in zip(group, amounts, strict=True):
                 vals["amount"] = amount
                 vals["explanation"] += self.env._(
                     " — closing it adds %(gain)s to the period result (%(earned)s "
                     "earned so far)",
-                    gain=format(gain, ",.2f"),
-                    earned=format(earned, ",.2f"),
+                    gain=self._format_amount(gain, currency),
+                    earned=self._format_amount(earned, currency),
                 )
 
     # ------------------------------------------------------------------
@@ -554,7 +500,7 @@ class SaleIncentiveLine(models.Model):
             for aml in move.invoice_line_ids.filtered(
                 lambda l: l.display_type == "product"
             ):
-                source = self._get_source_from_invoice_line(aml)
+                source = aml._prepare_incentive_source()
                 if move.move_type == "out_refund":
                     refund_sources.append(source)
                 else:
@@ -566,43 +512,42 @@ class SaleIncentiveLine(models.Model):
 
     @api.model
     def _find_origin_lines(self, refund_sources):
-        """Accrued lines a credit note line reverses, by source index."""
-        moves = (
-            self.env["account.move"]
-            .browse({s["move"].reversed_entry_id.id for s in refund_sources} - {False})
-            .exists()
-        )
-        sale_lines = self.env["sale.order.line"].browse(
-            {s["sale_line"].id for s in refund_sources if s["sale_line"]}
+        """{source index: (accrued lines, invoice line)} a credit note line
+        reverses.
+
+        A reversal (``reversed_entry_id``) reverses the invoice line its credit
+        note pairs it with; a return invoiced as a refund from an order, the
+        latest invoice line of its order line.
+        """
+        pairs = {}
+        for move in {s["move"] for s in refund_sources if s["move"].reversed_entry_id}:
+            pairs.update(move._get_incentive_reversed_lines())
+        reversed_amls = self.env["account.move.line"].union(*pairs.values())
+        sale_lines = self.env["sale.order.line"].union(
+            *(
+                s["sale_line"]
+                for s in refund_sources
+                if s["sale_line"] and not s["move"].reversed_entry_id
+            )
         )
         candidates = self.search(
             [
                 ("kind", "=", "invoice"),
                 "|",
-                ("move_id", "in", moves.ids),
+                ("move_line_id", "in", reversed_amls.ids),
                 ("sale_line_id", "in", sale_lines.ids),
             ]
         )
+        by_aml = candidates.grouped("move_line_id")
+        by_sale_line = candidates.grouped("sale_line_id")
         found = {}
         for index, source in enumerate(refund_sources):
-            origin_move = source["move"].reversed_entry_id
-            lines = candidates.filtered(
-                lambda c, s=source, o=origin_move: (
-                    (not o or c.move_id == o)
-                    and (
-                        c.sale_line_id == s["sale_line"]
-                        if s["sale_line"]
-                        else c.product_id == s["product"]
-                    )
-                )
-            )
-            if lines:
-                # the reversed invoice's first matching line; for a return
-                # invoiced as a refund, the latest invoice line of the order line
-                amls = lines.move_line_id.sorted("id")
-                aml = amls[0] if origin_move else amls[-1]
-                lines = lines.filtered(lambda c, a=aml: c.move_line_id == a)
-            found[index] = lines
+            if source["move"].reversed_entry_id:
+                aml = pairs.get(source["move_line"])
+            else:
+                invoiced = by_sale_line.get(source["sale_line"], self).move_line_id
+                aml = invoiced.sorted("id")[-1:]
+            found[index] = (by_aml.get(aml, self) if aml else self, aml)
         return found
 
     @api.model
@@ -612,65 +557,69 @@ class SaleIncentiveLine(models.Model):
         vals_list = []
         plain = []
         for index, source in enumerate(refund_sources):
-            lines = origins.get(index)
+            lines, origin_aml = origins[index]
             if not lines:
                 plain.append(source)
                 continue
-            currency = source["company"].currency_id
+            # the share credited, measured in the invoice's currency (a rate
+            # change since the invoice does not matter)
+            if origin_aml.currency_id == source["currency"]:
+                part = abs(source["amount_currency"])
+                whole = abs(origin_aml.amount_currency)
+            else:
+                part, whole = abs(source["revenue"]), abs(origin_aml.balance)
             for origin in lines:
                 if (source["move"].id, origin.plan_id.id) in skip or (
                     plans is not None and origin.plan_id not in plans
                 ):
                     continue
-                base = origin.base_amount
-                refund_revenue = source["revenue"]
-                origin_revenue = -origin.move_line_id.balance
-                if float_compare(
-                    abs(refund_revenue),
-                    abs(origin_revenue),
-                    precision_rounding=currency.rounding,
-                ) == 0 or float_is_zero(
-                    origin_revenue, precision_rounding=currency.rounding
-                ):
-                    ratio = 1.0
-                else:
-                    ratio = abs(refund_revenue / origin_revenue)
-                amount = -currency.round(origin.amount * ratio)
                 vals_list.append(
-                    {
-                        "company_id": origin.company_id.id,
-                        "plan_id": origin.plan_id.id,
-                        "rule_id": origin.rule_id.id,
-                        "bracket_id": origin.bracket_id.id,
-                        "kind": "refund",
-                        "is_earned": origin.plan_id.basis == "invoiced",
-                        "date": source["date"],
-                        "user_id": origin.user_id.id,
-                        "partner_id": origin.partner_id.id,
-                        "team_id": origin.team_id.id,
-                        "customer_id": origin.customer_id.id,
-                        "tier_id": origin.tier_id.id,
-                        "product_id": origin.product_id.id,
-                        "order_id": origin.order_id.id,
-                        "sale_line_id": origin.sale_line_id.id,
-                        "move_id": source["move"].id,
-                        "move_line_id": source["move_line"].id,
-                        "origin_line_id": origin.id,
-                        "quantity": -abs(source["quantity"]),
-                        "base_amount": -abs(base * ratio),
-                        "share": origin.share,
-                        "rate": origin.rate,
-                        "amount": amount,
-                        "explanation": self.env._(
-                            "Clawback of %(origin)s: %(ratio)s of %(amount)s",
-                            origin=origin.move_id.name,
-                            ratio=format(ratio, ".2%"),
-                            amount=format(origin.amount, ",.2f"),
-                        ),
-                    }
+                    self._prepare_clawback_line_vals(source, origin, part, whole)
                 )
         vals_list += self._prepare_lines_for_sources(plain, "refund", plans, skip)
         return vals_list
+
+    @api.model
+    def _prepare_clawback_line_vals(self, source, origin, part, whole):
+        """Values of the clawback of ``part`` / ``whole`` of ``origin`` (hook):
+        the origin's own commission prorated, so a full credit note nets 0."""
+        currency = origin.currency_id
+        digits = currency.decimal_places
+        share = min(part / whole, 1.0) if whole else 1.0
+        return {
+            "company_id": origin.company_id.id,
+            "plan_id": origin.plan_id.id,
+            "rule_id": origin.rule_id.id,
+            "bracket_id": origin.bracket_id.id,
+            "kind": "refund",
+            "is_earned": origin.plan_id.basis == "invoiced",
+            "date": source["date"],
+            "period_date": origin.period_date or origin.date,
+            "user_id": origin.user_id.id,
+            "partner_id": origin.partner_id.id,
+            "team_id": origin.team_id.id,
+            "customer_id": origin.customer_id.id,
+            "tier_id": origin.tier_id.id,
+            "product_id": origin.product_id.id,
+            "order_id": origin.order_id.id,
+            "sale_line_id": origin.sale_line_id.id,
+            "move_id": source["move"].id,
+            "move_line_id": source["move_line"].id,
+            "origin_line_id": origin.id,
+            "quantity": -abs(source["quantity"]),
+            "base_amount": -proration.prorate(
+                abs(origin.base_amount), part, whole, digits=digits
+            ),
+            "share": origin.share,
+            "rate": origin.rate,
+            "amount": -proration.prorate(origin.amount, part, whole, digits=digits),
+            "explanation": self.env._(
+                "Clawback of %(origin)s: %(ratio)s of %(amount)s",
+                origin=origin.move_id.name,
+                ratio=format(share, ".2%"),
+                amount=self._format_amount(origin.amount, currency),
+            ),
+        }
 
     @api.model
     def _refresh_forecast(self, orders):
@@ -680,7 +629,7 @@ class SaleIncentiveLine(models.Model):
         ).unlink()
         confirmed = orders.filtered(lambda o: o.state == "sale")
         sources = [
-            self._get_source_from_order_line(sol)
+            sol._prepare_incentive_source()
             for sol in confirmed.order_line
             if not sol.display_type and sol.product_id
         ]
@@ -691,7 +640,14 @@ class SaleIncentiveLine(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _sync_payments(self, moves):
-        """Earn (or un-earn) accrued lines of ``moves`` as payments reconcile."""
+        """Earn (or un-earn) the accrued lines of ``moves`` as payments reconcile.
+
+        Per accrued line and per payment entry, what that payment earns
+        (``proration.earned_increments``: exact, the last payment earns the
+        remainder) is compared with the payment lines already written for it,
+        and the difference is written at that payment's date. An undone
+        payment earns nothing any more: its lines are reversed at their date.
+        """
         accrued = self.search(
             [
                 ("move_id", "in", moves.ids),
@@ -701,52 +657,108 @@ class SaleIncentiveLine(models.Model):
         )
         if not accrued:
             return self
+        written = defaultdict(dict)
+        for line, entry, date, amount, base in self._read_group(
+            [("origin_line_id", "in", accrued.ids), ("kind", "=", "payment")],
+            ["origin_line_id", "payment_move_id", "date:day"],
+            ["amount:sum", "base_amount:sum"],
+        ):
+            written[line][(entry, date)] = (amount, base)
         vals_list = []
-        for move, move_lines in accrued.grouped("move_id").items():
-            ratio, pay_date = move._get_incentive_paid_ratio()
-            changed = move_lines.filtered(
-                lambda l, r=ratio: float_compare(r, l.paid_ratio, precision_digits=6)
-            )
-            for line in changed:
-                currency = line.currency_id
-                increment = proration.earned_increment(
-                    line.amount, line.paid_ratio, ratio
-                )
-                increment = currency.round(increment)
-                if not currency.is_zero(increment):
+        for move, lines in accrued.grouped("move_id").items():
+            payments = move._get_incentive_payments()
+            for line in lines:
+                target = self._get_earned_by_payment(line, move, payments)
+                done = written[line]
+                for key in sorted(
+                    target.keys() | done.keys(), key=lambda k: (k[1], k[0].id)
+                ):
+                    new_amount, new_base, paid = target.get(key, (0.0, 0.0, None))
+                    old_amount, old_base = done.get(key, (0.0, 0.0))
+                    amount = line.currency_id.round(new_amount - old_amount)
+                    base = line.currency_id.round(new_base - old_base)
+                    if line.currency_id.is_zero(amount) and line.currency_id.is_zero(
+                        base
+                    ):
+                        continue
                     vals_list.append(
-                        {
-                            "company_id": line.company_id.id,
-                            "plan_id": line.plan_id.id,
-                            "rule_id": line.rule_id.id,
-                            "kind": "payment",
-                            "is_earned": True,
-                            "date": pay_date or fields.Date.context_today(self),
-                            "user_id": line.user_id.id,
-                            "partner_id": line.partner_id.id,
-                            "team_id": line.team_id.id,
-                            "customer_id": line.customer_id.id,
-                            "tier_id": line.tier_id.id,
-                            "product_id": line.product_id.id,
-                            "order_id": line.order_id.id,
-                            "sale_line_id": line.sale_line_id.id,
-                            "move_id": line.move_id.id,
-                            "origin_line_id": line.id,
-                            "base_amount": line.base_amount * (ratio - line.paid_ratio),
-                            "share": line.share,
-                            "rate": line.rate,
-                            "amount": increment,
-                            "explanation": self.env._(
-                                "%(ratio)s of %(name)s paid: %(amount)s",
-                                ratio=format(ratio, ".2%"),
-                                name=line.move_id.name,
-                                amount=format(increment, ",.2f"),
-                            ),
-                        }
+                        self._prepare_payment_line_vals(line, *key, amount, base, paid)
                     )
-            # after the increments, which read the previous ratio
-            changed.sudo().write({"paid_ratio": ratio})
         return self.sudo().create(vals_list)
+
+    @api.model
+    def _get_earned_by_payment(self, line, move, payments):
+        """{(payment entry, date): (amount, base, share paid so far)} that the
+        payments of ``move`` earn of the accrued ``line``."""
+        digits = line.currency_id.decimal_places
+        paid = [amount for _entry, _date, amount in payments]
+        total = move.amount_total
+        amounts = proration.earned_increments(line.amount, total, paid, digits=digits)
+        bases = proration.earned_increments(
+            line.base_amount, total, paid, digits=digits
+        )
+        target = {}
+        so_far = 0.0
+        for (entry, date, amount_paid), amount, base in zip(
+            payments, amounts, bases, strict=True
+        ):
+            so_far += amount_paid
+            share = min(so_far / total, 1.0) if total else 1.0
+            target[(entry, date)] = (amount, base, share)
+        return target
+
+    @api.model
+    def _prepare_payment_line_vals(self, line, entry, date, amount, base, paid):
+        """Values of what the payment ``entry`` earns (or, undone, takes back)
+        of the accrued ``line`` (hook); ``paid``: share of the invoice paid
+        after it, ``None`` when undone."""
+        currency = line.currency_id
+        if paid is None:
+            explanation = self.env._(
+                "Payment %(payment)s of %(name)s undone: %(amount)s",
+                payment=entry.name or "",
+                name=line.move_id.name,
+                amount=self._format_amount(amount, currency),
+            )
+        else:
+            explanation = self.env._(
+                "%(ratio)s of %(name)s paid (%(payment)s): %(amount)s",
+                ratio=format(paid, ".2%"),
+                name=line.move_id.name,
+                payment=entry.name,
+                amount=self._format_amount(amount, currency),
+            )
+        return {
+            "company_id": line.company_id.id,
+            "plan_id": line.plan_id.id,
+            "rule_id": line.rule_id.id,
+            "bracket_id": line.bracket_id.id,
+            "kind": "payment",
+            "is_earned": True,
+            "date": date,
+            "period_date": date,
+            "user_id": line.user_id.id,
+            "partner_id": line.partner_id.id,
+            "team_id": line.team_id.id,
+            "customer_id": line.customer_id.id,
+            "tier_id": line.tier_id.id,
+            "product_id": line.product_id.id,
+            "order_id": line.order_id.id,
+            "sale_line_id": line.sale_line_id.id,
+            "move_id": line.move_id.id,
+            "origin_line_id": line.id,
+            "payment_move_id": entry.id,
+            "base_amount": base,
+            "share": line.share,
+            "rate": line.rate,
+            "amount": amount,
+            "explanation": explanation,
+        }
+
+    @api.model
+    def _format_amount(self, amount, currency):
+        """``amount`` as shown in explanations, in the digits of ``currency``."""
+        return format(amount, f",.{currency.decimal_places}f")
 
     # ------------------------------------------------------------------
     # Recompute

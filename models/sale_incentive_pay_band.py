@@ -2,6 +2,7 @@
 from odoo import fields, models
 
 from ..engine.brackets import Bracket
+from ..engine.components import PayBand
 
 
 class SaleIncentivePayBand(models.Model):
@@ -33,4 +34,14 @@ class SaleIncentivePayBand(models.Model):
             upper=self.amount_to or None,
             rate=0.0,
             fixed=self.base_pay + self.performance_pay,
+        )
+
+    def _to_policy_band(self):
+        """The band as :class:`..engine.components.PayBand` (``Policy.bands``)."""
+        self.ensure_one()
+        return PayBand(
+            amount_from=self.amount_from,
+            amount_to=self.amount_to,
+            base_pay=self.base_pay,
+            performance_pay=self.performance_pay,
         )

@@ -1,10 +1,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import datetime
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from ..engine import brackets as bracket_engine
+from ..engine import components, periods, scoring
 from ..engine import kpi as kpi_engine
-from ..engine import scoring
 
 # what an incentive accountant may change on a plan
 FINANCE_FIELDS = {"holdback_expense_coefficient", "holdback_profit_coefficient"}
@@ -260,20 +265,18 @@ class SaleIncentivePlan(models.Model):
         return self.rule_ids._filtered_period()
 
     def _get_period_bases(self, date_from, date_to, partners=None):
-        """{(rule, beneficiary partner): earned base} over a period, in one query."""
-        rules = self._get_period_rules()
-        domain = [
-            ("rule_id", "in", rules.ids),
-            ("is_earned", "=", True),
-            ("date", ">=", date_from),
-            ("date", "<=", date_to),
-        ]
-        if partners is not None:
-            domain.append(("partner_id", "in", partners.ids))
-        groups = self.env["sale.incentive.line"]._read_group(
-            domain, ["rule_id", "partner_id"], ["base_amount:sum"]
+        """{(rule, beneficiary partner): credited base} earned over a period."""
+        lines = self.env["sale.incentive.line"]
+        domain = lines._get_earned_domain(
+            self, date_from=date_from, date_to=date_to, partners=partners
+        ) + [("rule_id", "in", self._get_period_rules().ids)]
+        groups = lines._read_group(
+            domain, ["rule_id", "partner_id", "share"], ["base_amount:sum"]
         )
-        return {(rule, partner): base for rule, partner, base in groups}
+        bases = defaultdict(float)
+        for rule, partner, share, base in groups:
+            bases[(rule, partner)] += base * share / 100.0
+        return bases
 
     def _get_period_bracket_results(self, date_from, date_to, partners=None):
         """Period-cumulative bracket results of these plans.
@@ -375,6 +378,59 @@ class SaleIncentivePlan(models.Model):
             "tag": "display_notification",
             "params": {"message": message, "type": "success", "sticky": False},
         }
+
+    # ------------------------------------------------------------------
+    # Settlement policy, as the engine reads it
+    # ------------------------------------------------------------------
+    def _get_settlement_policy(self, date_to, forfeit=None):
+        """The plan's settlement policy as engine values (hook).
+
+        ``forfeit``: (reason, percent paid) for a forfeiture decision.
+        """
+        self.ensure_one()
+        plan = self
+        month_start = periods.period_bounds(date_to, "month")[0]
+        months = plan.service_months if plan.service_months > 1 else 0
+        return components.Policy(
+            digits=plan.currency_id.decimal_places,
+            date_to=str(date_to),
+            target_gate=plan.target_gate,
+            use_achievement_coefficient=plan.use_achievement_coefficient,
+            achievement_cap=plan.achievement_cap,
+            achievement_floor=plan.achievement_floor,
+            use_kpi_score=plan.use_kpi_score,
+            new_product_target_ratio=plan.new_product_target_ratio
+            if plan.new_product_ids
+            else 0.0,
+            new_product_cap=plan.new_product_cap,
+            override_percent=plan.override_percent,
+            champion_award=plan.champion_award,
+            threshold_award_amount=plan.threshold_award_amount,
+            threshold_award_base=plan.threshold_award_base,
+            overdue_penalty_percent=plan.overdue_penalty_percent,
+            overdue_suspend_after=plan.overdue_suspend_after,
+            service_months=months,
+            service_release_dates=tuple(
+                str(month_start + relativedelta(months=index))
+                for index in range(1, months)
+            ),
+            holdback_percent=plan.holdback_percent,
+            holdback_release_date=str(self._holdback_release_date(date_to)),
+            bands=tuple(
+                band._to_policy_band()
+                for band in plan.pay_band_ids.sorted(lambda b: (b.amount_from, b.id))
+            ),
+            band_measure=plan.band_measure,
+            band_boundary=plan.band_boundary,
+            forfeit_percent=forfeit[1] if forfeit else None,
+            forfeit_reason=forfeit[0] if forfeit else "",
+        )
+
+    def _holdback_release_date(self, date_to):
+        plan = self
+        if plan.holdback_release == "months":
+            return date_to + relativedelta(months=plan.holdback_release_months)
+        return datetime.date(date_to.year + 1, 1, 1)
 
     # ------------------------------------------------------------------
     # Targets and KPI scorecard (called by the settlement)

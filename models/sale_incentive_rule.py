@@ -224,6 +224,14 @@ class SaleIncentiveRule(models.Model):
                     )
                 )
 
+    def write(self, vals):
+        if "bracket_ids" not in vals:
+            return super().write(vals)
+        # rows edited together (e.g. one boundary moved on two rows) are
+        # validated once, as a table, by _check_brackets below
+        with self.env["sale.incentive.bracket"]._tables_in_edit(self):
+            return super().write(vals)
+
     @api.constrains("bracket_ids", "compute_type")
     def _check_brackets(self):
         for rule in self.filtered(lambda r: r.compute_type == "bracket"):
@@ -255,6 +263,18 @@ class SaleIncentiveRule(models.Model):
             bracket._to_engine()
             for bracket in self.bracket_ids.sorted(lambda b: (b.amount_from, b.id))
         ]
+
+    def _get_period_table_values(self):
+        """The rule's part of an ``engine.components.PeriodTable``: its table,
+        mode and boundary (the settlement adds the period and its bases)."""
+        self.ensure_one()
+        return {
+            "rule_id": self.id,
+            "rule_name": self.name,
+            "brackets": tuple(self._get_engine_brackets()),
+            "mode": self.bracket_mode,
+            "boundary": self.bracket_boundary,
+        }
 
     # ------------------------------------------------------------------
     # Matching
@@ -358,13 +378,14 @@ class SaleIncentiveRule(models.Model):
         """
         self.ensure_one()
         table = self._get_engine_brackets()
+        digits = self.currency_id.decimal_places
         if self.bracket_mode == "whole":
             amount, reached = bracket_engine.whole_amount(
-                total, table, self.bracket_boundary
+                total, table, self.bracket_boundary, digits=digits
             )
         else:
             amount, _slices = bracket_engine.marginal(
-                total, table, self.bracket_boundary
+                total, table, self.bracket_boundary, digits=digits
             )
             reached = bracket_engine.bracket_for(
                 abs(total), table, self.bracket_boundary
@@ -377,8 +398,8 @@ class SaleIncentiveRule(models.Model):
             "%(mode)s bracket on the period total %(total)s → %(amount)s "
             "(rule '%(rule)s')",
             mode=mode,
-            total=format(total, ",.2f"),
-            amount=format(amount, ",.2f"),
+            total=format(total, f",.{digits}f"),
+            amount=format(amount, f",.{digits}f"),
             rule=self.name,
         )
         return self.currency_id.round(amount), bracket, explanation
@@ -395,6 +416,7 @@ class SaleIncentiveRule(models.Model):
                 ),
             }
         table = self._get_engine_brackets()
+        digits = self.currency_id.decimal_places
         amount = values["base"]
         share = 1.0
         if self.bracket_basis == "order":
@@ -402,11 +424,11 @@ class SaleIncentiveRule(models.Model):
             share = values["base"] / amount if amount else 0.0
         if self.bracket_mode == "whole":
             total, reached = bracket_engine.whole_amount(
-                amount, table, self.bracket_boundary
+                amount, table, self.bracket_boundary, digits=digits
             )
         else:
             total, _slices = bracket_engine.marginal(
-                amount, table, self.bracket_boundary
+                amount, table, self.bracket_boundary, digits=digits
             )
             reached = bracket_engine.bracket_for(amount, table, self.bracket_boundary)
         bracket = self.env["sale.incentive.bracket"]

@@ -1,6 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import format_date, formatLang
+
+from ..engine import components
 
 COMPONENTS = [
     ("commission", "Line commissions"),
@@ -21,6 +24,16 @@ COMPONENTS = [
     ("forfeit", "Forfeiture"),
     ("suspended", "Suspended"),
 ]
+
+
+DATE_PARAMS = frozenset({"date", "date_from", "date_to"})
+
+
+class _Params(dict):
+    """Explanation parameters; a missing one shows as "?" instead of failing."""
+
+    def __missing__(self, key):
+        return "?"
 
 
 class SaleIncentiveSettlementLine(models.Model):
@@ -45,7 +58,11 @@ class SaleIncentiveSettlementLine(models.Model):
     state = fields.Selection(related="settlement_id.state")
     sequence = fields.Integer(readonly=True)
     component = fields.Selection(COMPONENTS, required=True, readonly=True)
-    name = fields.Char("Explanation", required=True, readonly=True)
+    name = fields.Char("Explanation", compute="_compute_name")
+    message = fields.Char(
+        readonly=True, help="Key of the explanation, rendered in the reader's language."
+    )
+    message_params = fields.Json(readonly=True)
     base_amount = fields.Monetary("Base", readonly=True)
     factor = fields.Float(readonly=True, digits=(16, 6))
     amount = fields.Monetary(readonly=True)
@@ -76,6 +93,150 @@ class SaleIncentiveSettlementLine(models.Model):
         index="btree_not_null",
         help="The settlement whose negative total this component carries.",
     )
+
+    @api.model
+    def _prepare_component_vals(self, item, sequence):
+        """Values of one component from an ``engine.components.Component``."""
+        return {
+            "sequence": sequence,
+            "component": item.component,
+            "amount": item.amount,
+            "base_amount": item.base_amount,
+            "factor": item.factor,
+            "rule_id": item.rule_id or False,
+            "release_date": item.release_date or False,
+            "held_amount": item.held_amount,
+            "carry_from_id": item.carry_from_id or False,
+            "message": item.message,
+            "message_params": item.params,
+        }
+
+    @api.depends_context("lang")
+    @api.depends("message", "message_params")
+    def _compute_name(self):
+        templates = self._get_explanation_templates()
+        for line in self:
+            template = templates.get(line.message)
+            if template is None:
+                line.name = line.message or ""
+                continue
+            line.name = template % line._format_params(line.message_params or {})
+
+    def _format_params(self, params):
+        """The explanation's parameters as text in the reader's language:
+        money with the currency's digits, dates in the user's format."""
+        currency = self.currency_id
+        values = _Params()
+        for key, value in params.items():
+            if key in components.MONEY_PARAMS and isinstance(value, int | float):
+                values[key] = formatLang(self.env, value, currency_obj=currency)
+            elif key in DATE_PARAMS and value:
+                values[key] = format_date(self.env, value)
+            elif isinstance(value, list):
+                values[key] = " × ".join(format(v, "g") for v in value)
+            elif isinstance(value, float):
+                values[key] = format(value, "g")
+            else:
+                values[key] = value
+        if "lower" in params or "lower_percent" in params:
+            lower = values.get("lower", values.get("lower_percent"))
+            upper = values.get("upper", values.get("upper_percent"))
+            values["range"] = (
+                self.env._("%(lower)s and above", lower=lower)
+                if upper is None
+                else f"{lower} - {upper}"
+            )
+        if "reason" in params:
+            reasons = dict(
+                self.env["sale.incentive.settlement"]
+                ._fields["forfeit_reason"]
+                ._description_selection(self.env)
+            )
+            values["reason"] = reasons.get(params["reason"], params["reason"])
+        return values
+
+    @api.model
+    def _get_explanation_templates(self):
+        """{message key: translated template}, one per key of
+        ``engine.components.MESSAGES``."""
+        _ = self.env._
+        return {
+            "commission": _(
+                "Commissions of %(count)s lines earned up to %(date_to)s on a "
+                "base of %(base)s"
+            ),
+            "clawback": _(
+                "Clawbacks of %(count)s credit note lines up to %(date_to)s on a "
+                "base of %(base)s"
+            ),
+            "bracket": _(
+                "%(rule)s: period %(date_from)s - %(date_to)s, total "
+                "%(period_total)s gives %(table_amount)s"
+            ),
+            "bracket_true_up": _(
+                "%(rule)s: true-up of the period %(date_from)s - %(date_to)s: "
+                "total %(period_total)s gives %(table_amount)s, %(paid_before)s "
+                "was paid on %(settled_base)s"
+            ),
+            "gate_passed": _(
+                "Target gate: actual %(actual)s vs target %(target)s: passed"
+            ),
+            "gate_failed": _(
+                "Target gate: actual %(actual)s vs target %(target)s: not "
+                "passed, nothing is paid"
+            ),
+            "coefficient": _(
+                "Achievement %(actual)s / %(target)s = %(ratio)s: coefficient "
+                "x%(coefficient)s (cap %(cap)s) on %(subtotal)s"
+            ),
+            "kpi": _("KPI score x%(score)s on %(subtotal)s"),
+            "new_products": _(
+                "New products %(new)s of %(actual)s = %(share_percent)s%% vs "
+                "target %(target_percent)s%%: coefficient x%(coefficient)s "
+                "(cap %(cap)s)"
+            ),
+            "override": _("Override %(percent)s%% of team %(team)s's sales %(base)s"),
+            "pool": _(
+                "Share of team %(team)s's pool %(pool)s: own sales %(base)s of "
+                "%(total)s"
+            ),
+            "champion": _("Champion of the period with sales of %(base)s"),
+            "threshold_award": _(
+                "Threshold award: sales %(actual)s reached %(threshold)s"
+            ),
+            "overdue": _(
+                "Overdue receivables: %(count)s invoice periods x -%(percent)s%% "
+                "of %(subtotal)s"
+            ),
+            "suspended": _(
+                "Payout suspended: %(count)s overdue invoice periods; the "
+                "commissions stay open until collected."
+            ),
+            "carry": _("Negative balance carried from %(name)s"),
+            "deferred": _(
+                "Service period: 1/%(months)s of %(subtotal)s earned in month "
+                "%(index)s (%(date)s)"
+            ),
+            "holdback": _("%(percent)s%% of %(subtotal)s held until %(date)s"),
+            "release_deferred": _(
+                "Service-period commission earned this month: %(held)s"
+            ),
+            "release_holdback": _(
+                "Release of %(held)s held x coefficients %(coefficients)s"
+            ),
+            "band": _(
+                "Pay band %(range)s reached with %(measure)s: base %(base_pay)s "
+                "+ performance %(perf)s"
+            ),
+            "band_achievement": _(
+                "Pay band %(range)s%% reached with an achievement of "
+                "%(achievement)s%%: base %(base_pay)s + performance %(perf)s"
+            ),
+            "forfeit": _(
+                "Forfeiture (%(reason)s): %(percent)s%% of %(owed)s owed is paid, "
+                "%(amount)s is forfeited"
+            ),
+        }
 
     def _compute_incentive_line_count(self):
         counts = dict(

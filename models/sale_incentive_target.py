@@ -145,12 +145,9 @@ class SaleIncentiveTarget(models.Model):
             self.env["sale.incentive.line"]
             .sudo()
             ._read_group(
-                [
-                    ("plan_id", "in", plans.ids),
-                    ("is_earned", "=", True),
-                    ("date", ">=", date_from),
-                    ("date", "<=", date_to),
-                ],
+                self.env["sale.incentive.line"]._get_earned_domain(
+                    plans, date_from=date_from, date_to=date_to
+                ),
                 ["plan_id", "user_id", "team_id", "share", "date:day"],
                 ["base_amount:sum"],
             )

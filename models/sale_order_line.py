@@ -29,6 +29,42 @@ class SaleOrderLine(models.Model):
         related="company_id.currency_id", string="Company Currency"
     )
 
+    def _prepare_incentive_source(self):
+        """This line described for the commission engine, as a plain dict (the
+        way ``_prepare_base_line_for_taxes_computation`` describes it for taxes).
+
+        Amounts in company currency at the order date; ``amount_currency`` in
+        the order's currency.
+        """
+        self.ensure_one()
+        order = self.order_id
+        company = order.company_id
+        date = order.date_order.date()
+        revenue = order.currency_id._convert(
+            self.price_subtotal, company.currency_id, company, date
+        )
+        quantity = self.product_uom_qty
+        unit_cost = self.product_id.with_company(company).standard_price
+        return {
+            "company": company,
+            "date": date,
+            "sign": 1,
+            "product": self.product_id,
+            "quantity": quantity,
+            "revenue": revenue,
+            "amount_currency": self.price_subtotal,
+            "currency": order.currency_id,
+            "cost": unit_cost * quantity,
+            "price_unit": revenue / quantity if quantity else 0.0,
+            "customer": order.partner_id.commercial_partner_id,
+            "order": order,
+            "sale_line": self,
+            "move": self.env["account.move"],
+            "move_line": self.env["account.move.line"],
+            "team": order.team_id,
+            "shares": order._get_incentive_shares(),
+        }
+
     def write(self, vals):
         res = super().write(vals)
         if not self.env.context.get("incentive_skip_forecast") and {

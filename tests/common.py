@@ -1,12 +1,35 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import Command, fields
+from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.tests import Form
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 
+def delete_committed_plan(registry, plan_id, partner_id):
+    """Delete what a concurrency test committed: the plan, its settlements and
+    commission lines, and the beneficiary."""
+    with registry.cursor() as cr:
+        cr.execute(
+            "DELETE FROM sale_incentive_settlement WHERE plan_id = %s", [plan_id]
+        )
+        cr.execute("DELETE FROM sale_incentive_line WHERE plan_id = %s", [plan_id])
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        env["sale.incentive.plan"].browse(plan_id).unlink()
+        env["res.partner"].browse(partner_id).unlink()
+
+
 class IncentiveCase(AccountTestInvoicingCommon):
     """Company with a chart of accounts, two reps, a manager, a customer, a product."""
+
+    # ISO code of the test company's currency; None: the chart's (USD)
+    company_currency_code = None
+
+    @classmethod
+    def setup_independent_company(cls, **kwargs):
+        if cls.company_currency_code:
+            currency = cls._enable_currency(cls.company_currency_code)
+            kwargs.setdefault("currency_id", currency.id)
+        return super().setup_independent_company(**kwargs)
 
     @classmethod
     def setUpClass(cls):
@@ -109,6 +132,21 @@ class IncentiveCase(AccountTestInvoicingCommon):
         vals.update(values)
         return cls.env["sale.incentive.plan"].create(vals)
 
+    @classmethod
+    def _period_table(cls, name="Period ladder"):
+        """Rule values: a marginal period-cumulative table, 2 % up to 500,000
+        and 3 % above."""
+        return {
+            "name": name,
+            "compute_type": "bracket",
+            "bracket_basis": "period",
+            "bracket_mode": "marginal",
+            "bracket_ids": [
+                Command.create({"amount_from": 0, "amount_to": 500_000, "rate": 2.0}),
+                Command.create({"amount_from": 500_000, "amount_to": 0, "rate": 3.0}),
+            ],
+        }
+
     def _order(self, lines, user=None, partner=None, confirm=True, **values):
         """lines: [(product, qty, price_unit)]."""
         vals = {
@@ -136,6 +174,31 @@ class IncentiveCase(AccountTestInvoicingCommon):
     def _invoice(self, order, date="2026-03-15", post=True):
         invoice = order._create_invoices()
         invoice.invoice_date = date
+        if post:
+            invoice.action_post()
+        return invoice
+
+    def _direct_invoice(self, lines, user=None, date="2026-03-15", post=True):
+        """Customer invoice without sale order; lines: [(product, qty, price_unit)]."""
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_user_id": (user or self.rep).id,
+                "invoice_date": date,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "quantity": qty,
+                            "price_unit": price,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                    for product, qty, price in lines
+                ],
+            }
+        )
         if post:
             invoice.action_post()
         return invoice
@@ -169,6 +232,19 @@ class IncentiveCase(AccountTestInvoicingCommon):
         if amount is not None:
             form.amount = amount  # partial: the invoice stays open
         return form.save()._create_payments()
+
+    def _forfeit(self, reason, partner=None, date="2026-06-30"):
+        """Forfeiture decision through the wizard; returns its settlements."""
+        wizard = self.env["sale.incentive.forfeit.wizard"].create(
+            {
+                "partner_id": (partner or self.rep.partner_id).id,
+                "reason": reason,
+                "date": date,
+                "note": "Left the company",
+            }
+        )
+        action = wizard.action_confirm()
+        return self.env["sale.incentive.settlement"].search(action["domain"])
 
     def _lines(self, **domain):
         dom = [(key, "=", value) for key, value in domain.items()]

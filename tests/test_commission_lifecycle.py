@@ -160,10 +160,15 @@ class TestCommissionLifecycle(IncentiveCase):
 
     def test_editing_a_plan_needs_an_explicit_recompute(self):
         plan = self._make_plan()
-        settled_inv = self._invoice(self._order([(self.product, 10, 1000.0)]))
+        settled_inv = self._invoice(
+            self._order([(self.product, 10, 1000.0)]), date="2026-02-15"
+        )
         open_inv = self._invoice(self._order([(self.product, 20, 1000.0)]))
         settled = self._lines(move_id=settled_inv.id)
-        settled.sudo().amount_settled = settled.amount
+        self.env["sale.incentive.settle.wizard"].create(
+            {"date": "2026-02-28", "plan_ids": [Command.set(plan.ids)]}
+        ).action_settle()
+        self.assertTrue(settled.settlement_id)
         plan.rule_ids.rate = 5.0
         self.assertMoney(self._lines(move_id=open_inv.id).amount, 600.0)
         plan.action_recompute_unsettled()

@@ -13,8 +13,9 @@ from odoo.addons.sale_incentive.engine import (
     scoring,
     splits,
 )
+from odoo.addons.sale_incentive.engine import settlement as settlement_engine
 from odoo.addons.sale_incentive.engine.brackets import Bracket
-from odoo.addons.sale_incentive.engine.money import round_money
+from odoo.addons.sale_incentive.engine.money import multiply, percent_of, round_money
 
 # 大客户销售提成: 0-50万 2%, 50-100万 3%, 100-200万 4%, 200-300万 5%, 300万以上 6%
 KEY_ACCOUNT_TABLE = [
@@ -47,11 +48,69 @@ KEY_REP_TABLE = [
 @tagged("post_install", "-at_install")
 class TestMoney(BaseCase):
     def test_round_money_half_up(self):
-        self.assertEqual(round_money(2.675), 2.68)
-        self.assertEqual(round_money(-2.675), -2.68)
-        self.assertEqual(round_money(1.005), 1.01)
-        self.assertEqual(round_money(0.1 + 0.2), 0.3)
+        self.assertEqual(round_money(2.675, digits=2), 2.68)
+        self.assertEqual(round_money(-2.675, digits=2), -2.68)
+        self.assertEqual(round_money(1.005, digits=2), 1.01)
+        self.assertEqual(round_money(0.1 + 0.2, digits=2), 0.3)
         self.assertEqual(round_money(1234.5, digits=0), 1235.0)
+
+
+@tagged("post_install", "-at_install")
+class TestCurrencyDigits(BaseCase):
+    """Bug 14: digits always come from the currency, never a default of 2."""
+
+    def test_digits_are_required(self):
+        calls = [
+            lambda: round_money(1.5),
+            lambda: multiply(2_000, 0.9),
+            lambda: percent_of(1_001, 20),
+            lambda: brackets.whole_amount(100, KEY_ACCOUNT_TABLE),
+            lambda: brackets.marginal(100, KEY_ACCOUNT_TABLE),
+            lambda: splits.split_amount(100, [50, 50]),
+            lambda: proration.prorate(100, 1, 2),
+            lambda: proration.earned_increments(100, 2, [1, 1]),
+            lambda: holdback.holdback_split(1_001, 20),
+            lambda: holdback.release_amount(2_000, 0.9),
+            lambda: holdback.overdue_penalty(1_000, 1),
+            lambda: holdback.spread_service(100, 3),
+            lambda: settlement_engine.net_total([1.0, 2.0]),
+            lambda: settlement_engine.posting_amounts(1.0, 0.0, 0.0, 0.0),
+        ]
+        for call in calls:
+            with self.assertRaises(TypeError):
+                call()
+
+    def test_zero_decimals(self):
+        self.assertEqual(holdback.holdback_split(1_001, 20, digits=0), (801.0, 200.0))
+        self.assertEqual(splits.split_amount(100, [1, 1, 1], digits=0), [34, 33, 33])
+        self.assertEqual(
+            brackets.whole_amount(12_345, KEY_ACCOUNT_TABLE, digits=0)[0], 247.0
+        )
+        self.assertEqual(holdback.release_amount(201, 0.9, 1.1, digits=0), 199.0)
+        self.assertEqual(
+            proration.earned_increments(1_001, 2, [1, 1], digits=0), [501.0, 500.0]
+        )
+        self.assertEqual(holdback.overdue_penalty(1_005, 1, digits=0), (-101.0, False))
+
+    def test_three_decimals(self):
+        self.assertEqual(
+            holdback.holdback_split(123.457, 20, digits=3), (98.766, 24.691)
+        )
+        self.assertEqual(
+            splits.split_amount(1.0, [1, 1, 1], digits=3), [0.334, 0.333, 0.333]
+        )
+        self.assertEqual(
+            holdback.spread_service(100, 3, digits=3), [33.334, 33.333, 33.333]
+        )
+        commission, slices = brackets.marginal(
+            500_123.4567, KEY_ACCOUNT_TABLE, digits=3
+        )
+        # 10,000 + 123.4567 x 3 % = 3.703701 → 3.704
+        self.assertEqual(commission, 10_003.704)
+        self.assertEqual(slices[1][1:], (123.457, 3.704))
+        self.assertEqual(proration.prorate(10.001, 1, 3, digits=3), 3.334)
+        amounts = settlement_engine.posting_amounts(10.0005, 2.0001, 0, 0, digits=3)
+        self.assertEqual(amounts["payable"], 8.001)
 
 
 @tagged("post_install", "-at_install")
@@ -154,10 +213,10 @@ class TestBracketFor(BaseCase):
 @tagged("post_install", "-at_install")
 class TestWholeAmount(BaseCase):
     def test_key_account_per_order(self):
-        first, bracket = brackets.whole_amount(1_200_000, KEY_ACCOUNT_TABLE)
+        first, bracket = brackets.whole_amount(1_200_000, KEY_ACCOUNT_TABLE, digits=2)
         self.assertEqual(first, 48_000.00)
         self.assertEqual(bracket.rate, 4.0)
-        second, bracket = brackets.whole_amount(800_000, KEY_ACCOUNT_TABLE)
+        second, bracket = brackets.whole_amount(800_000, KEY_ACCOUNT_TABLE, digits=2)
         self.assertEqual(second, 24_000.00)
         self.assertEqual(bracket.rate, 3.0)
         self.assertEqual(first + second, 72_000.00)
@@ -170,7 +229,9 @@ class TestWholeAmount(BaseCase):
             500_000: 30_000.00,
         }
         for amount, commission in expected.items():
-            result, _bracket = brackets.whole_amount(amount, SERVICE_LADDER, "lower")
+            result, _bracket = brackets.whole_amount(
+                amount, SERVICE_LADDER, "lower", digits=2
+            )
             self.assertEqual(result, commission, amount)
 
     def test_key_rep_upper_included(self):
@@ -181,41 +242,49 @@ class TestWholeAmount(BaseCase):
             900_000: 13_500.00,
         }
         for amount, commission in expected.items():
-            result, _bracket = brackets.whole_amount(amount, KEY_REP_TABLE, "upper")
+            result, _bracket = brackets.whole_amount(
+                amount, KEY_REP_TABLE, "upper", digits=2
+            )
             self.assertEqual(result, commission, amount)
 
     def test_below_first_bracket_earns_nothing(self):
         table = [Bracket(100_000, None, 1.5, fixed=500)]
-        self.assertEqual(brackets.whole_amount(50_000, table), (0.0, None))
+        self.assertEqual(brackets.whole_amount(50_000, table, digits=2), (0.0, None))
 
     def test_fixed_amount_table(self):
         table = [Bracket(10_000, 20_000, 0.0, 300), Bracket(20_000, None, 0.0, 500)]
-        self.assertEqual(brackets.whole_amount(15_000, table)[0], 300.00)
-        self.assertEqual(brackets.whole_amount(20_000, table)[0], 500.00)
-        self.assertEqual(brackets.whole_amount(-20_000, table)[0], -500.00)
+        self.assertEqual(brackets.whole_amount(15_000, table, digits=2)[0], 300.00)
+        self.assertEqual(brackets.whole_amount(20_000, table, digits=2)[0], 500.00)
+        self.assertEqual(brackets.whole_amount(-20_000, table, digits=2)[0], -500.00)
 
     def test_zero_amount_earns_nothing(self):
         table = [Bracket(0, 100, 0.0, 50), Bracket(100, None, 1.0)]
-        self.assertEqual(brackets.whole_amount(0, table), (0.0, table[0]))
-        self.assertEqual(brackets.marginal(0, table), (0.0, []))
-        self.assertEqual(brackets.whole_amount(0.01, table)[0], 50.00)
+        self.assertEqual(brackets.whole_amount(0, table, digits=2), (0.0, table[0]))
+        self.assertEqual(brackets.marginal(0, table, digits=2), (0.0, []))
+        self.assertEqual(brackets.whole_amount(0.01, table, digits=2)[0], 50.00)
 
     def test_refund_is_negative(self):
-        commission, bracket = brackets.whole_amount(-1_200_000, KEY_ACCOUNT_TABLE)
+        commission, bracket = brackets.whole_amount(
+            -1_200_000, KEY_ACCOUNT_TABLE, digits=2
+        )
         self.assertEqual(commission, -48_000.00)
         self.assertEqual(bracket.rate, 4.0)
 
     def test_rounding_to_the_cent(self):
-        commission, _bracket = brackets.whole_amount(333.33, [Bracket(0, None, 1.5)])
+        commission, _bracket = brackets.whole_amount(
+            333.33, [Bracket(0, None, 1.5)], digits=2
+        )
         self.assertEqual(commission, 5.00)  # 4.99995
-        commission, _bracket = brackets.whole_amount(-333.33, [Bracket(0, None, 1.5)])
+        commission, _bracket = brackets.whole_amount(
+            -333.33, [Bracket(0, None, 1.5)], digits=2
+        )
         self.assertEqual(commission, -5.00)
 
 
 @tagged("post_install", "-at_install")
 class TestMarginal(BaseCase):
     def test_key_account_quarter_total(self):
-        commission, slices = brackets.marginal(2_000_000, KEY_ACCOUNT_TABLE)
+        commission, slices = brackets.marginal(2_000_000, KEY_ACCOUNT_TABLE, digits=2)
         self.assertEqual(commission, 65_000.00)
         self.assertEqual(
             [(s[0].rate, s[1], s[2]) for s in slices],
@@ -227,33 +296,35 @@ class TestMarginal(BaseCase):
         )
 
     def test_open_ended_slice(self):
-        commission, slices = brackets.marginal(3_500_000, KEY_ACCOUNT_TABLE)
+        commission, slices = brackets.marginal(3_500_000, KEY_ACCOUNT_TABLE, digits=2)
         # 10,000 + 15,000 + 40,000 + 50,000 + 500,000 x 6 %
         self.assertEqual(commission, 145_000.00)
         self.assertEqual(slices[-1][1:], (500_000.00, 30_000.00))
 
     def test_refund_is_negative(self):
-        commission, slices = brackets.marginal(-2_000_000, KEY_ACCOUNT_TABLE)
+        commission, slices = brackets.marginal(-2_000_000, KEY_ACCOUNT_TABLE, digits=2)
         self.assertEqual(commission, -65_000.00)
         self.assertEqual(sum(s[2] for s in slices), -65_000.00)
         self.assertEqual(slices[0][1], -500_000.00)
 
     def test_starts_at_first_lower(self):
         table = [Bracket(100_000, 200_000, 1.0), Bracket(200_000, None, 2.0)]
-        commission, slices = brackets.marginal(250_000, table)
+        commission, slices = brackets.marginal(250_000, table, digits=2)
         self.assertEqual(commission, 2_000.00)  # 1,000 + 1,000
-        self.assertEqual(brackets.marginal(90_000, table), (0.0, []))
+        self.assertEqual(brackets.marginal(90_000, table, digits=2), (0.0, []))
         self.assertEqual(len(slices), 2)
 
     def test_fixed_paid_per_bracket_reached(self):
         table = [Bracket(0, 100, 0.0, 10), Bracket(100, None, 0.0, 20)]
-        self.assertEqual(brackets.marginal(100, table, "lower")[0], 30.00)
-        self.assertEqual(brackets.marginal(100, table, "upper")[0], 10.00)
+        self.assertEqual(brackets.marginal(100, table, "lower", digits=2)[0], 30.00)
+        self.assertEqual(brackets.marginal(100, table, "upper", digits=2)[0], 10.00)
 
     def test_slices_sum_to_commission(self):
-        commission, slices = brackets.marginal(1_234_567.89, KEY_ACCOUNT_TABLE)
-        self.assertEqual(round_money(sum(s[2] for s in slices)), commission)
-        self.assertEqual(round_money(sum(s[1] for s in slices)), 1_234_567.89)
+        commission, slices = brackets.marginal(
+            1_234_567.89, KEY_ACCOUNT_TABLE, digits=2
+        )
+        self.assertEqual(round_money(sum(s[2] for s in slices), digits=2), commission)
+        self.assertEqual(round_money(sum(s[1] for s in slices), digits=2), 1_234_567.89)
         self.assertEqual(commission, 34_382.72)  # 10,000 + 15,000 + 9,382.7156
 
 
@@ -335,36 +406,38 @@ class TestScoring(BaseCase):
 @tagged("post_install", "-at_install")
 class TestSplits(BaseCase):
     def test_given_shares(self):
-        parts = splits.split_amount(100.00, [33.33, 33.33, 33.34])
+        parts = splits.split_amount(100.00, [33.33, 33.33, 33.34], digits=2)
         self.assertEqual(parts, [33.33, 33.33, 33.34])
-        self.assertEqual(round_money(sum(parts)), 100.00)
+        self.assertEqual(round_money(sum(parts), digits=2), 100.00)
 
     def test_equal_thirds(self):
-        parts = splits.split_amount(100.00, [100 / 3] * 3)
+        parts = splits.split_amount(100.00, [100 / 3] * 3, digits=2)
         self.assertEqual(parts, [33.34, 33.33, 33.33])
-        self.assertEqual(round_money(sum(parts)), 100.00)
+        self.assertEqual(round_money(sum(parts), digits=2), 100.00)
 
     def test_one_cent(self):
-        self.assertEqual(splits.split_amount(0.01, [50, 50]), [0.01, 0.0])
+        self.assertEqual(splits.split_amount(0.01, [50, 50], digits=2), [0.01, 0.0])
 
     def test_largest_remainder(self):
         # 7 cents x 15/25/60 % = 1.05, 1.75, 4.2: floors 1+1+4, the 7th cent
         # goes to the largest remainder (0.75)
-        self.assertEqual(splits.split_amount(0.07, [15, 25, 60]), [0.01, 0.02, 0.04])
+        self.assertEqual(
+            splits.split_amount(0.07, [15, 25, 60], digits=2), [0.01, 0.02, 0.04]
+        )
 
     def test_negative_amount(self):
-        parts = splits.split_amount(-100.00, [100 / 3] * 3)
+        parts = splits.split_amount(-100.00, [100 / 3] * 3, digits=2)
         self.assertEqual(parts, [-33.34, -33.33, -33.33])
 
     def test_amount_rounded_first(self):
-        parts = splits.split_amount(10.005, [50, 50])
+        parts = splits.split_amount(10.005, [50, 50], digits=2)
         self.assertEqual(parts, [5.01, 5.0])
 
     def test_bad_shares_raise(self):
         with self.assertRaises(ValueError):
-            splits.split_amount(100, [120, -20])
+            splits.split_amount(100, [120, -20], digits=2)
         with self.assertRaises(ValueError):
-            splits.split_amount(100, [0, 0])
+            splits.split_amount(100, [0, 0], digits=2)
 
     def test_validate_shares(self):
         self.assertEqual(splits.validate_shares([60, 40]), [])
@@ -378,68 +451,76 @@ class TestSplits(BaseCase):
 
 @tagged("post_install", "-at_install")
 class TestProration(BaseCase):
-    def test_paid_ratio(self):
-        self.assertEqual(proration.paid_ratio(40, 100), 0.4)
-        self.assertEqual(proration.paid_ratio(-40, -100), 0.4)
-        self.assertEqual(proration.paid_ratio(150, 100), 1.0)
-        self.assertEqual(proration.paid_ratio(-10, 100), 0.0)
-        self.assertEqual(proration.paid_ratio(0, 0), 1.0)
+    def test_prorate_is_exact_and_clamped(self):
+        self.assertEqual(proration.prorate(333.33, 40, 100, digits=2), 133.33)
+        self.assertEqual(proration.prorate(-333.33, -40, -100, digits=2), -133.33)
+        self.assertEqual(proration.prorate(60_000, 666_666.67, 2e6, digits=2), 20_000)
+        self.assertEqual(proration.prorate(100, 150, 100, digits=2), 100.0)
+        self.assertEqual(proration.prorate(100, -10, 100, digits=2), 0.0)
+        self.assertEqual(proration.prorate(100, 0, 0, digits=2), 100.0)
+        self.assertEqual(proration.prorate(67, 1, 2, digits=0), 34.0)
+        self.assertEqual(proration.prorate(3.335, 1, 2, digits=3), 1.668)
 
-    def test_prorate(self):
-        self.assertEqual(proration.prorate(333.33, 0.4), 133.33)
-        self.assertEqual(proration.prorate(-333.33, 0.4), -133.33)
-
-    def test_successive_payments_add_up(self):
-        amount = 333.33
-        first = proration.earned_increment(amount, 0.0, 0.4)
-        second = proration.earned_increment(amount, 0.4, 1.0)
-        self.assertEqual(first, 133.33)
-        self.assertEqual(second, 200.00)
-        self.assertEqual(round_money(first + second), amount)
-
-    def test_thirds_add_up(self):
-        amount = 100.00
-        steps = [0.0, 1 / 3, 2 / 3, 1.0]
-        increments = [
-            proration.earned_increment(amount, steps[i], steps[i + 1]) for i in range(3)
-        ]
-        self.assertEqual(increments, [33.33, 33.34, 33.33])
-        self.assertEqual(round_money(sum(increments)), amount)
-
-    def test_unreconcile(self):
-        self.assertEqual(proration.earned_increment(333.33, 0.4, 0.0), -133.33)
+    def test_increments_add_up_to_the_amount(self):
+        thirds = proration.earned_increments(100, 300, [100, 100, 100], digits=2)
+        self.assertEqual(thirds, [33.33, 33.34, 33.33])
+        # the last payment earns the remainder, not a rounded ratio's share
+        self.assertEqual(
+            proration.earned_increments(
+                60_000, 2_000_000, [666_666.67, 1_333_333.33], digits=2
+            ),
+            [20_000.0, 40_000.0],
+        )
+        self.assertEqual(
+            proration.earned_increments(67, 2, [1, 1], digits=0), [34.0, 33.0]
+        )
+        # partly paid: what is paid so far, rounded once
+        self.assertEqual(
+            proration.earned_increments(333.33, 100, [40], digits=2), [133.33]
+        )
 
 
 @tagged("post_install", "-at_install")
 class TestHoldback(BaseCase):
     def test_split(self):
-        self.assertEqual(holdback.holdback_split(10_000, 20), (8_000.00, 2_000.00))
-        self.assertEqual(holdback.holdback_split(100.01, 20), (80.01, 20.00))
-        self.assertEqual(holdback.holdback_split(-10_000, 20), (-8_000.00, -2_000.00))
-        with self.assertRaises(ValueError):
-            holdback.holdback_split(100, 120)
-
-    def test_release(self):
-        self.assertEqual(holdback.release_amount(2_000, 0.9, 1.1), 1_980.00)
-        self.assertEqual(holdback.release_amount(2_000), 2_000.00)
-
-    def test_overdue_penalty(self):
-        self.assertEqual(holdback.overdue_penalty(5_000, 0), (0.0, False))
-        self.assertEqual(holdback.overdue_penalty(5_000, 1), (-500.00, False))
-        self.assertEqual(holdback.overdue_penalty(5_000, 2), (-1_000.00, False))
-        self.assertEqual(holdback.overdue_penalty(5_000, 3), (-1_500.00, True))
-        self.assertEqual(holdback.overdue_penalty(5_000, 12)[0], -5_000.00)
         self.assertEqual(
-            holdback.overdue_penalty(5_000, 5, suspend_after=None), (-2_500.00, False)
+            holdback.holdback_split(10_000, 20, digits=2), (8_000.00, 2_000.00)
+        )
+        self.assertEqual(holdback.holdback_split(100.01, 20, digits=2), (80.01, 20.00))
+        self.assertEqual(
+            holdback.holdback_split(-10_000, 20, digits=2), (-8_000.00, -2_000.00)
         )
         with self.assertRaises(ValueError):
-            holdback.overdue_penalty(5_000, -1)
+            holdback.holdback_split(100, 120, digits=2)
+
+    def test_release(self):
+        self.assertEqual(holdback.release_amount(2_000, 0.9, 1.1, digits=2), 1_980.00)
+        self.assertEqual(holdback.release_amount(2_000, digits=2), 2_000.00)
+
+    def test_overdue_penalty(self):
+        self.assertEqual(holdback.overdue_penalty(5_000, 0, digits=2), (0.0, False))
+        self.assertEqual(holdback.overdue_penalty(5_000, 1, digits=2), (-500.00, False))
+        self.assertEqual(
+            holdback.overdue_penalty(5_000, 2, digits=2), (-1_000.00, False)
+        )
+        self.assertEqual(
+            holdback.overdue_penalty(5_000, 3, digits=2), (-1_500.00, True)
+        )
+        self.assertEqual(holdback.overdue_penalty(5_000, 12, digits=2)[0], -5_000.00)
+        self.assertEqual(
+            holdback.overdue_penalty(5_000, 5, suspend_after=None, digits=2),
+            (-2_500.00, False),
+        )
+        with self.assertRaises(ValueError):
+            holdback.overdue_penalty(5_000, -1, digits=2)
 
     def test_spread_service(self):
-        self.assertEqual(holdback.spread_service(3_000, 3), [1_000.00] * 3)
-        self.assertEqual(holdback.spread_service(100, 3), [33.34, 33.33, 33.33])
+        self.assertEqual(holdback.spread_service(3_000, 3, digits=2), [1_000.00] * 3)
+        self.assertEqual(
+            holdback.spread_service(100, 3, digits=2), [33.34, 33.33, 33.33]
+        )
         with self.assertRaises(ValueError):
-            holdback.spread_service(100, 0)
+            holdback.spread_service(100, 0, digits=2)
 
 
 @tagged("post_install", "-at_install")

@@ -107,7 +107,6 @@ class TestSettlement(SettlementCase):
         self.assertEqual(
             line.settlement_line_id, self._component(settlement, "commission")
         )
-        self.assertMoney(line.amount_settled, 10_000.0)
 
         self._close(settlement)
         self.assertEqual(settlement.state, "posted")
@@ -279,7 +278,6 @@ class TestSettlement(SettlementCase):
         )
         line = self._lines(move_id=invoice.id)
         self.assertFalse(line.settlement_id)
-        self.assertMoney(line.amount_settled, 0.0)
         again = self._settle("2026-03-31")
         self.assertMoney(self._component(again, "commission").amount, 1_000.0)
 
@@ -470,17 +468,6 @@ class TestSettlementLeaving(SettlementCase):
         super().setUpClass()
         cls.plan = cls._make_plan(rate=10.0, name="Holdback", holdback_percent=20)
 
-    def _forfeit(self, reason):
-        wizard = self.env["sale.incentive.forfeit.wizard"].create(
-            {
-                "partner_id": self.rep.partner_id.id,
-                "reason": reason,
-                "date": "2026-06-30",
-                "note": "Left the company",
-            }
-        )
-        return self.Settlement.search(wizard.action_confirm()["domain"])
-
     def _held(self):
         self._sell(100_000.0)
         march = self._close(self._settle("2026-03-31"))
@@ -492,9 +479,13 @@ class TestSettlementLeaving(SettlementCase):
         decision = self._forfeit("resigned")
         self.assertEqual(decision.forfeit_reason, "resigned")
         self.assertMoney(decision.amount_total, 0.0)
+        # the held 2,000 is released into the decision and forfeited there
         self.assertEqual(
-            self._component(march, "holdback").released_by_id, decision.line_ids
+            self._component(march, "holdback").released_by_id,
+            self._component(decision, "release"),
         )
+        self.assertMoney(self._component(decision, "release").amount, 2_000.0)
+        self.assertMoney(self._component(decision, "forfeit").amount, -2_000.0)
         self._close(decision)
         lines = decision.move_id.line_ids
         self.assertMoney(

@@ -11,7 +11,7 @@ from odoo.addons.sale_incentive.engine import settlement as engine
 @tagged("post_install", "-at_install")
 class TestSettlementEngine(BaseCase):
     def test_posting_amounts_of_a_holdback(self):
-        amounts = engine.posting_amounts(10_000, 2_000, 0, 0)
+        amounts = engine.posting_amounts(10_000, 2_000, 0, 0, digits=2)
         self.assertEqual(
             amounts,
             {
@@ -23,9 +23,9 @@ class TestSettlementEngine(BaseCase):
         )
 
     def test_posting_amounts_of_a_release_balance(self):
-        released = holdback.release_amount(2_000, 0.9, 1.1)
+        released = holdback.release_amount(2_000, 0.9, 1.1, digits=2)
         self.assertEqual(released, 1_980.0)
-        amounts = engine.posting_amounts(0, 0, 2_000, released)
+        amounts = engine.posting_amounts(0, 0, 2_000, released, digits=2)
         self.assertEqual(amounts["expense"], -20.0)
         self.assertEqual(amounts["payable"], 1_980.0)
         debit = amounts["expense"] + amounts["holdback_debit"]
@@ -33,7 +33,7 @@ class TestSettlementEngine(BaseCase):
         self.assertEqual(debit, credit)
 
     def test_posting_amounts_are_exact_to_the_cent(self):
-        amounts = engine.posting_amounts(0.1 + 0.2, 0.1, 0, 0)
+        amounts = engine.posting_amounts(0.1 + 0.2, 0.1, 0, 0, digits=2)
         self.assertEqual(amounts["payable"], 0.2)
 
     def test_months_overdue(self):
@@ -45,5 +45,5 @@ class TestSettlementEngine(BaseCase):
         self.assertEqual(engine.months_overdue(None, day(2026, 3, 31)), 0)
 
     def test_net_total(self):
-        self.assertEqual(engine.net_total([0.1, 0.2, -0.3]), 0.0)
-        self.assertEqual(engine.net_total([8_000, 1_980.005]), 9_980.01)
+        self.assertEqual(engine.net_total([0.1, 0.2, -0.3], digits=2), 0.0)
+        self.assertEqual(engine.net_total([8_000, 1_980.005], digits=2), 9_980.01)

@@ -94,7 +94,7 @@ def setup(env, lines, reps):
     env.cr.execute(
         """INSERT INTO sale_incentive_line
                (company_id, plan_id, kind, is_earned, date, partner_id, base_amount,
-                amount, amount_settled, share, rate, explanation,
+                amount, period_date, share, rate, explanation,
                 create_uid, write_uid, create_date, write_date)
            SELECT %(company)s, %(plan)s,
                   CASE WHEN g %% 20 = 0 THEN 'refund' ELSE 'invoice' END, true,
@@ -102,7 +102,7 @@ def setup(env, lines, reps):
                   (%(partners)s::int[])[1 + g %% %(reps)s],
                   CASE WHEN g %% 20 = 0 THEN -1000 ELSE 1000 END + g %% 7,
                   CASE WHEN g %% 20 = 0 THEN -30 ELSE 30 END + (g %% 7) * 0.03,
-                  0, 100, 3, 'bench', 1, 1, now(), now()
+                  DATE '2026-03-01' + (g %% 31), 100, 3, 'bench', 1, 1, now(), now()
              FROM generate_series(1, %(lines)s) AS g""",
         {
             "company": company.id,
@@ -146,7 +146,8 @@ def main():
             lambda: settlement_model._run_settlement(plan, day),
         )
         cr.execute(
-            "SELECT count(*), count(DISTINCT settlement_id), SUM(amount_settled) "
+            "SELECT count(*), count(DISTINCT settlement_id), "
+            "SUM(amount) FILTER (WHERE settlement_id IS NOT NULL) "
             "FROM sale_incentive_line WHERE plan_id = %s",
             [plan.id],
         )

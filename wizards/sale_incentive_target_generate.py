@@ -90,7 +90,7 @@ class SaleIncentiveTargetGenerate(models.TransientModel):
             if self.basis == "fixed":
                 amount = self.fixed_amount
             elif user in prev_amounts:
-                amount = round_money(prev_amounts[user] * factor, digits)
+                amount = round_money(prev_amounts[user] * factor, digits=digits)
             else:
                 continue
             vals_list.append(

@@ -1,0 +1,558 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from collections import defaultdict
+
+from psycopg2 import errors as pg_errors
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..engine import components, periods, splits
+from ..engine.money import percent_of
+from ..engine.settlement import months_overdue
+
+NO_BUCKET = "1900-01-01"
+
+
+class SaleIncentiveSettlementFacts(models.AbstractModel):
+    """What a settlement period holds per beneficiary, read in batch.
+
+    The settlement run, the forfeiture (and the simulation) read their facts
+    here: a few grouped queries per plan and period, never one per line or
+    per beneficiary.  The lines a settlement takes are "the unsettled earned
+    lines" of ``sale.incentive.line._get_earned_domain``; the same SQL
+    expressions (:meth:`_group_columns`) group them for the engine and link
+    them to the component that settles them.
+    """
+
+    _name = "sale.incentive.settlement.facts"
+    _description = "Sales Incentive Settlement Facts"
+
+    # ------------------------------------------------------------------
+    # Locks
+    # ------------------------------------------------------------------
+    @api.model
+    def _lock(self, query):
+        """Lock rows (NOWAIT): another run holding them raises a UserError."""
+        try:
+            self.env.cr.execute(query, log_exceptions=False)
+        except (pg_errors.LockNotAvailable, pg_errors.SerializationFailure) as exc:
+            raise UserError(
+                self.env._(
+                    "Another settlement is running on the same commission lines; "
+                    "try again once it is finished."
+                )
+            ) from exc
+        return self.env.cr.fetchall()
+
+    # ------------------------------------------------------------------
+    # Everything a period holds, per beneficiary
+    # ------------------------------------------------------------------
+    @api.model
+    def _claim_plan(self, plan):
+        """One run of a plan at a time: lock its row and touch it, so that a
+        concurrent run fails at once, and a run whose snapshot predates a
+        committed one fails on the concurrent update instead of settling
+        from stale data (the unique index stays the last guarantee)."""
+        self._lock(
+            SQL(
+                "SELECT id FROM sale_incentive_plan WHERE id = %s "
+                "FOR NO KEY UPDATE NOWAIT",
+                plan.id,
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE sale_incentive_plan SET write_date = write_date WHERE id = %s",
+                plan.id,
+            )
+        )
+
+    @api.model
+    def _lock_unsettled(self, plan, date_to, partners=None):
+        """Lock the lines the run takes; return their query."""
+        # raw SQL below: pending ORM changes (payment states...) go first
+        self.env.flush_all()
+        query = self._unsettled_query(plan, date_to, partners)
+        self._lock(
+            SQL(
+                "SELECT count(*) FROM (SELECT sale_incentive_line.id FROM %s "
+                "WHERE %s FOR UPDATE NOWAIT) AS locked",
+                query.from_clause,
+                query.where_clause,
+            )
+        )
+        return query
+
+    @api.model
+    def _gather(self, plan, date_from, date_to, partners=None, forfeit=None):
+        """{partner: (engine Facts, user)} of every beneficiary of the period."""
+        raw = self._read_facts(plan, date_from, date_to, partners, forfeit)
+        if not raw:
+            return {}
+        return {
+            partner: (self._build_facts(plan, raw, partner.id, user), user)
+            for partner, user in raw["users"].items()
+        }
+
+    @api.model
+    def _read_facts(self, plan, date_from, date_to, partners=None, forfeit=None):
+        """Everything the period holds, read in batch (a few queries)."""
+        raw = {
+            "lines": self._read_groups(plan, date_from, date_to, partners),
+            "holdbacks": self._read_matured_holdbacks(
+                plan, date_to, partners, matured=not forfeit
+            ),
+            "carries": self._read_carries(plan, date_from, partners),
+            "team": {}
+            if forfeit
+            else self._read_team_facts(plan, date_from, date_to, partners),
+        }
+        partner_ids = set().union(*raw.values())
+        if not partner_ids:
+            return {}
+        users = self._get_beneficiary_users(plan, partner_ids, raw)
+        records = self.env["res.users"].union(*users.values())
+        raw["users"] = {
+            self.env["res.partner"].browse(partner_id): users[partner_id]
+            for partner_id in sorted(partner_ids)
+        }
+        raw["settled"] = self._read_settled_table_bases(plan, raw["lines"])
+        raw["targets"], raw["scores"], raw["overdue"] = {}, {}, {}
+        if not forfeit:
+            raw["targets"] = self._read_targets(plan, records, date_from, date_to)
+            raw["scores"] = self._read_kpi_scores(plan, records, date_from, date_to)
+            raw["overdue"] = self._read_overdue_counts(plan, date_to, list(partner_ids))
+        return raw
+
+    @api.model
+    def _build_facts(self, plan, raw, partner_id, user):
+        """The engine facts of one beneficiary."""
+        groups = raw["lines"].get(partner_id, {}).get("groups", [])
+        extra = raw["team"].get(partner_id, {})
+        return components.Facts(
+            groups=[
+                components.LineGroup(
+                    key=group["key"],
+                    kind="clawback" if group["key"][1] else "commission",
+                    amount=group["amount"],
+                    base=group["base"],
+                    count=group["count"],
+                )
+                for group in groups
+                if not group["key"][0]
+            ],
+            tables=table_facts(plan, groups, raw["settled"], partner_id),
+            actual=plan.currency_id.round(sum(g["base_in_period"] for g in groups)),
+            new_product_sales=sum(g["base_new"] for g in groups),
+            target=raw["targets"].get(user.id, plan.target_amount),
+            kpi_score=raw["scores"].get(user.id),
+            overdue_count=raw["overdue"].get(partner_id, 0),
+            team_sales=extra.get("team_sales", 0.0),
+            overrides=extra.get("overrides", []),
+            pools=extra.get("pools", []),
+            champion_base=extra.get("champion"),
+            holdbacks=raw["holdbacks"].get(partner_id, []),
+            carries=raw["carries"].get(partner_id, []),
+        )
+
+    @api.model
+    def _get_beneficiary_users(self, plan, partner_ids, raw):
+        """{partner_id: user} paid: from the lines, a team, or earlier settlements."""
+        previous = dict(
+            self.env["sale.incentive.settlement"]
+            .sudo()
+            ._read_group(
+                [("plan_id", "=", plan.id), ("partner_id", "in", list(partner_ids))],
+                ["partner_id"],
+                ["user_id:max"],
+            )
+        )
+        users = {}
+        for partner_id in partner_ids:
+            user_id = raw["lines"].get(partner_id, {}).get("user") or raw["team"].get(
+                partner_id, {}
+            ).get("user")
+            user = self.env["res.users"].browse(user_id or [])
+            if not user:
+                user = user.browse(
+                    previous.get(self.env["res.partner"].browse(partner_id)) or []
+                )
+            users[partner_id] = user
+        return users
+
+    # ------------------------------------------------------------------
+    # The unsettled earned lines, grouped as the engine settles them
+    # ------------------------------------------------------------------
+    @api.model
+    def _unsettled_query(self, plan, date_to, partners=None):
+        """Query of the lines a settlement of ``plan`` up to ``date_to`` takes."""
+        lines = self.env["sale.incentive.line"].sudo()
+        domain = lines._get_earned_domain(
+            plan, date_to=date_to, partners=partners, settled=False
+        )
+        return lines._search(domain)
+
+    @api.model
+    def _group_columns(self, plan):
+        """SQL of the (rule, refund, period) key a line is settled under.
+
+        Lines of a period-cumulative table (:meth:`_get_period_rules`) are
+        keyed by rule and by the period of their ``period_date``; all other
+        lines by whether they are a clawback.
+        """
+        table = SQL.identifier("sale_incentive_line")
+        rules = plan._get_period_rules()
+        rule = SQL(
+            "(CASE WHEN %s = ANY(%s) THEN %s ELSE 0 END)",
+            SQL("%s.rule_id", table),
+            rules.ids or [0],
+            SQL("%s.rule_id", table),
+        )
+        refund = SQL("(%s = 0 AND %s.kind = 'refund')", rule, table)
+        bucket = SQL(
+            "(CASE WHEN %s = 0 THEN DATE %s "
+            "ELSE date_trunc(%s, %s.period_date)::date END)",
+            rule,
+            NO_BUCKET,
+            plan.period,
+            table,
+        )
+        return rule, refund, bucket
+
+    @api.model
+    def _read_groups(self, plan, date_from, date_to, partners=None):
+        """{partner_id: {"user": id, "groups": [row dict]}} of unsettled lines."""
+        query = self._unsettled_query(plan, date_to, partners)
+        rule, refund, bucket = self._group_columns(plan)
+        base = self.env["sale.incentive.line"]._credited_base_sql()
+        in_period = SQL("sale_incentive_line.date >= %s", date_from)
+        new = SQL(
+            "%s AND sale_incentive_line.product_id = ANY(%s)",
+            in_period,
+            plan.new_product_ids.ids or [0],
+        )
+        self.env.cr.execute(
+            SQL(
+                """SELECT sale_incentive_line.partner_id,
+                          MAX(sale_incentive_line.user_id), %(rule)s, %(refund)s,
+                          %(bucket)s, SUM(sale_incentive_line.amount), SUM(%(base)s),
+                          SUM(%(base)s) FILTER (WHERE %(in_period)s),
+                          SUM(%(base)s) FILTER (WHERE %(new)s), COUNT(*)
+                     FROM %(from)s WHERE %(where)s
+                 GROUP BY sale_incentive_line.partner_id, 3, 4, 5""",
+                rule=rule,
+                refund=refund,
+                bucket=bucket,
+                base=base,
+                in_period=in_period,
+                new=new,
+                **{"from": query.from_clause, "where": query.where_clause},
+            )
+        )
+        data = defaultdict(lambda: {"user": 0, "groups": []})
+        for (
+            partner_id,
+            user_id,
+            rule_id,
+            is_refund,
+            day,
+            *sums,
+        ) in self.env.cr.fetchall():
+            entry = data[partner_id]
+            entry["user"] = entry["user"] or user_id or 0
+            group = dict(
+                zip(
+                    ("amount", "base", "base_in_period", "base_new"), sums, strict=False
+                )
+            )
+            group = {key: value or 0.0 for key, value in group.items()}
+            group.update(key=(rule_id, is_refund, str(day)), count=sums[-1])
+            entry["groups"].append(group)
+        return data
+
+    @api.model
+    def _read_settled_table_bases(self, plan, lines_data):
+        """{(partner_id, rule_id, bucket): base} already settled per period,
+        for the periods the unsettled lines of ``lines_data`` belong to."""
+        rules = plan._get_period_rules()
+        buckets = [
+            group["key"][2]
+            for entry in lines_data.values()
+            for group in entry["groups"]
+            if group["key"][0]
+        ]
+        if not rules or not buckets:
+            return {}
+        lines = self.env["sale.incentive.line"].sudo()
+        domain = lines._get_earned_domain(plan, settled=True) + [
+            ("rule_id", "in", rules.ids),
+            ("partner_id", "in", list(lines_data)),
+            ("period_date", ">=", min(buckets)),
+        ]
+        query = lines._search(domain)
+        rule, _refund, bucket = self._group_columns(plan)
+        self.env.cr.execute(
+            SQL(
+                """SELECT sale_incentive_line.partner_id, %s, %s, SUM(%s)
+                     FROM %s WHERE %s GROUP BY 1, 2, 3""",
+                rule,
+                bucket,
+                lines._credited_base_sql(),
+                query.from_clause,
+                query.where_clause,
+            )
+        )
+        return {
+            (partner_id, rule_id, str(day)): base or 0.0
+            for partner_id, rule_id, day, base in self.env.cr.fetchall()
+        }
+
+    # ------------------------------------------------------------------
+    # Other facts
+    # ------------------------------------------------------------------
+    @api.model
+    def _read_matured_holdbacks(self, plan, date_to, partners=None, matured=True):
+        """{partner_id: [Holdback]} held or deferred amounts to release, locked."""
+        family = plan._get_version_family()
+        where = SQL(
+            "c.component IN ('holdback', 'deferred') AND c.released_by_id IS NULL "
+            "AND s.plan_id = ANY(%s) AND s.workflow_state = 'posted'",
+            family.ids,
+        )
+        if matured:
+            where = SQL("%s AND c.release_date <= %s", where, date_to)
+        if partners:
+            where = SQL("%s AND s.partner_id = ANY(%s)", where, partners.ids)
+        rows = self._lock(
+            SQL(
+                "SELECT c.id, s.partner_id, -c.amount, s.plan_id, c.component "
+                "FROM sale_incentive_settlement_line c "
+                "JOIN sale_incentive_settlement s ON s.id = c.settlement_id "
+                "WHERE %s ORDER BY c.id FOR UPDATE OF c NOWAIT",
+                where,
+            )
+        )
+        plans = self.env["sale.incentive.plan"].browse({row[3] for row in rows})
+        result = defaultdict(list)
+        for component_id, partner_id, held, plan_id, kind in rows:
+            source = plans.browse(plan_id)
+            coefs = ()
+            if kind == "holdback" and matured:
+                coefs = (
+                    source.holdback_expense_coefficient,
+                    source.holdback_profit_coefficient,
+                )
+            result[partner_id].append(
+                components.Holdback(
+                    component_id=component_id,
+                    kind=kind,
+                    held=held,
+                    source_key=(plan_id,),
+                    coefficients=coefs,
+                )
+            )
+        return result
+
+    @api.model
+    def _read_carries(self, plan, date_from, partners=None):
+        """{partner_id: [Carry]} negative totals not carried yet, locked.
+
+        The carried settlements are locked like any source, so two runs
+        cannot carry the same balance twice.
+        """
+        settlements = self.env["sale.incentive.settlement"].sudo()
+        domain = [
+            ("plan_id", "in", plan._get_version_family().ids),
+            ("workflow_state", "=", "posted"),
+            ("amount_total", "<", 0.0),
+            ("date_to", "<", date_from),
+        ]
+        if partners:
+            domain.append(("partner_id", "in", partners.ids))
+        negatives = settlements.search(domain)
+        negatives -= (
+            self.env["sale.incentive.settlement.line"]
+            .sudo()
+            .search(
+                [
+                    ("carry_from_id", "in", negatives.ids),
+                    ("settlement_id.workflow_state", "!=", "cancel"),
+                ]
+            )
+            .carry_from_id
+        )
+        if not negatives:
+            return {}
+        self._lock(
+            SQL(
+                "SELECT id FROM sale_incentive_settlement WHERE id = ANY(%s) "
+                "FOR UPDATE NOWAIT",
+                negatives.ids,
+            )
+        )
+        result = defaultdict(list)
+        for settlement in negatives:
+            result[settlement.partner_id.id].append(
+                components.Carry(
+                    settlement_id=settlement.id,
+                    name=settlement.display_name,
+                    amount=settlement.amount_total,
+                )
+            )
+        return result
+
+    @api.model
+    def _read_overdue_counts(self, plan, date_to, partner_ids):
+        """{partner_id: overdue invoice periods} of the invoices behind lines."""
+        if not plan.overdue_penalty_percent or not partner_ids:
+            return {}
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT l.partner_id, m.id, m.invoice_date_due
+                     FROM sale_incentive_line l
+                     JOIN account_move m ON m.id = l.move_id
+                    WHERE l.plan_id = %s AND l.kind = 'invoice'
+                      AND l.partner_id = ANY(%s)
+                      AND m.state = 'posted' AND m.move_type = 'out_invoice'
+                      AND m.payment_state NOT IN ('paid', 'in_payment', 'reversed')
+                      AND m.invoice_date_due < %s""",
+                plan.id,
+                partner_ids,
+                date_to,
+            )
+        )
+        counts = defaultdict(int)
+        for partner_id, _move_id, due in self.env.cr.fetchall():
+            counts[partner_id] += months_overdue(due, date_to)
+        return counts
+
+    @api.model
+    def _read_team_facts(self, plan, date_from, date_to, partners=None):
+        """{partner_id: {team_sales, overrides, pools, champion}} of the period."""
+        team_bands = plan.pay_band_ids and plan.band_measure == "team_sales"
+        if not (
+            plan.override_percent
+            or plan.pool_percent
+            or plan.champion_award
+            or team_bands
+        ):
+            return {}
+        lines = self.env["sale.incentive.line"].sudo()
+        query = lines._search(
+            lines._get_earned_domain(plan, date_from=date_from, date_to=date_to)
+        )
+        self.env.cr.execute(
+            SQL(
+                """SELECT sale_incentive_line.team_id, sale_incentive_line.partner_id,
+                          SUM(%s)
+                     FROM %s WHERE %s GROUP BY 1, 2 ORDER BY 1, 2""",
+                lines._credited_base_sql(),
+                query.from_clause,
+                query.where_clause,
+            )
+        )
+        teams = defaultdict(list)
+        totals = defaultdict(float)
+        for team_id, partner_id, base in self.env.cr.fetchall():
+            teams[team_id].append((partner_id, base or 0.0))
+            totals[partner_id] += base or 0.0
+        result = defaultdict(dict)
+        self._add_team_results(plan, teams, result, team_bands)
+        self._add_champion(plan, totals, result)
+        if partners:
+            return {key: value for key, value in result.items() if key in partners.ids}
+        return result
+
+    @api.model
+    def _add_team_results(self, plan, teams, result, team_bands):
+        currency = plan.currency_id
+        digits = currency.decimal_places
+        for team in self.env["crm.team"].browse([t for t in teams if t]):
+            members = teams[team.id]
+            team_base = currency.round(sum(base for _p, base in members))
+            leader = team.user_id
+            if leader and (team_bands or (plan.override_percent and team_base > 0)):
+                item = result[leader.partner_id.id]
+                item.setdefault("user", leader.id)
+                if team_bands:
+                    item["team_sales"] = item.get("team_sales", 0.0) + team_base
+                if plan.override_percent and team_base > 0:
+                    item.setdefault("overrides", []).append(
+                        components.TeamOverride(team.name, team_base)
+                    )
+            if not (plan.pool_percent and team_base > 0):
+                continue
+            pool = percent_of(team_base, plan.pool_percent, digits=digits)
+            weights = [max(base, 0.0) for _p, base in members]
+            pieces = splits.split_amount(pool, weights, digits=digits)
+            for (partner_id, base), piece in zip(members, pieces, strict=True):
+                if piece:
+                    result[partner_id].setdefault("pools", []).append(
+                        components.PoolShare(team.name, piece, pool, base, team_base)
+                    )
+
+    @api.model
+    def _add_champion(self, plan, totals, result):
+        if not (plan.champion_award and totals):
+            return
+        ranking = sorted(totals.items(), key=lambda kv: kv[1], reverse=True)
+        best, best_base = ranking[0]
+        runner_up = ranking[1][1] if len(ranking) > 1 else None
+        if best_base > 0 and (
+            runner_up is None
+            or plan.currency_id.compare_amounts(best_base, runner_up) > 0
+        ):
+            result[best]["champion"] = best_base
+
+    @api.model
+    def _read_targets(self, plan, users, date_from, date_to):
+        """{user_id: target} when the policy needs targets, else {}."""
+        needs = (
+            plan.target_gate != "none"
+            or plan.use_achievement_coefficient
+            or (plan.pay_band_ids and plan.band_measure == "achievement")
+        )
+        if not needs:
+            return {}
+        return {
+            user.id: plan._get_incentive_target(user, date_from, date_to)
+            or plan.target_amount
+            for user in users
+        }
+
+    @api.model
+    def _read_kpi_scores(self, plan, users, date_from, date_to):
+        if not (plan.use_kpi_score and plan.scorecard_line_ids and users):
+            return {}
+        details = plan._get_kpi_details(users, date_from, date_to)
+        return {user.id: score for user, (_items, score) in details.items()}
+
+
+def table_facts(plan, groups, settled, partner_id):
+    """PeriodTable facts of one beneficiary's period-rule groups."""
+    rules = plan._get_period_rules()
+    tables = []
+    for group in groups:
+        rule_id, _refund, bucket = group["key"]
+        if not rule_id:
+            continue
+        rule = rules.browse(rule_id)
+        date_from, date_to = periods.period_bounds(
+            fields.Date.to_date(bucket), plan.period
+        )
+        before = settled.get((partner_id, rule_id, bucket), 0.0)
+        tables.append(
+            components.PeriodTable(
+                key=group["key"],
+                date_from=str(date_from),
+                date_to=str(date_to),
+                **rule._get_period_table_values(),
+                settled_base=before,
+                new_base=group["base"],
+                line_amount=group["amount"],
+                count=group["count"],
+                true_up=bool(before),
+            )
+        )
+    return tables
