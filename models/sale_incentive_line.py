@@ -542,9 +542,10 @@ class SaleIncentiveLine(models.Model):
         by_sale_line = candidates.grouped("sale_line_id")
         found = {}
         for index, source in enumerate(refund_sources):
+            aml = self.env["account.move.line"]
             if source["move"].reversed_entry_id:
-                aml = pairs.get(source["move_line"])
-            else:
+                aml = pairs.get(source["move_line"], aml)
+            elif source["sale_line"]:
                 invoiced = by_sale_line.get(source["sale_line"], self).move_line_id
                 aml = invoiced.sorted("id")[-1:]
             found[index] = (by_aml.get(aml, self) if aml else self, aml)
@@ -563,11 +564,13 @@ class SaleIncentiveLine(models.Model):
                 continue
             # the share credited, measured in the invoice's currency (a rate
             # change since the invoice does not matter)
-            if origin_aml.currency_id == source["currency"]:
-                part = abs(source["amount_currency"])
-                whole = abs(origin_aml.amount_currency)
-            else:
-                part, whole = abs(source["revenue"]), abs(origin_aml.balance)
+            reversed_source = origin_aml._prepare_incentive_source()
+            key = (
+                "amount_currency"
+                if reversed_source["currency"] == source["currency"]
+                else "revenue"
+            )
+            part, whole = abs(source[key]), abs(reversed_source[key])
             for origin in lines:
                 if (source["move"].id, origin.plan_id.id) in skip or (
                     plans is not None and origin.plan_id not in plans
@@ -668,6 +671,7 @@ class SaleIncentiveLine(models.Model):
         for move, lines in accrued.grouped("move_id").items():
             payments = move._get_incentive_payments()
             for line in lines:
+                currency = line.currency_id
                 target = self._get_earned_by_payment(line, move, payments)
                 done = written[line]
                 for key in sorted(
@@ -675,11 +679,9 @@ class SaleIncentiveLine(models.Model):
                 ):
                     new_amount, new_base, paid = target.get(key, (0.0, 0.0, None))
                     old_amount, old_base = done.get(key, (0.0, 0.0))
-                    amount = line.currency_id.round(new_amount - old_amount)
-                    base = line.currency_id.round(new_base - old_base)
-                    if line.currency_id.is_zero(amount) and line.currency_id.is_zero(
-                        base
-                    ):
+                    amount = currency.round(new_amount - old_amount)
+                    base = currency.round(new_base - old_base)
+                    if currency.is_zero(amount) and currency.is_zero(base):
                         continue
                     vals_list.append(
                         self._prepare_payment_line_vals(line, *key, amount, base, paid)

@@ -365,17 +365,22 @@ class SaleIncentiveSettlement(models.Model):
             return self.browse()
         policy = plan._get_settlement_policy(date_to, forfeit)
         results = [components.settle(facts, policy) for facts, _u in gathered.values()]
-        vals_list = []
-        for (partner, (_facts, user)), result in zip(
-            gathered.items(), results, strict=True
-        ):
-            vals = self._prepare_settlement_vals(
-                plan, (date_from, date_to), (partner, user), result
-            )
-            if forfeit:
-                vals.update(settlement_type="forfeit", forfeit_reason=forfeit[0])
-            vals_list.append(vals)
-        settlements = self._create_settlements(vals_list)
+        extra = (
+            {"settlement_type": "forfeit", "forfeit_reason": forfeit[0]}
+            if forfeit
+            else {}
+        )
+        settlements = self._create_settlements(
+            [
+                self._prepare_settlement_vals(
+                    plan, (date_from, date_to), (partner, user), result
+                )
+                | extra
+                for (partner, (_facts, user)), result in zip(
+                    gathered.items(), results, strict=True
+                )
+            ]
+        )
         self._link_sources(plan, query, settlements, results, gathered)
         return settlements.with_env(self.env)
 
@@ -417,9 +422,9 @@ class SaleIncentiveSettlement(models.Model):
 
     @api.model
     def _link_sources(self, plan, query, settlements, results, gathered):
-        """Point the settled lines at their component (one UPDATE) and mark
-        the holdbacks released."""
-        links, expected = [], 0
+        """Point the settled lines at their component and the released
+        holdbacks at their release (one UPDATE each)."""
+        links, releases, expected = [], [], 0
         for settlement, result, (facts, _user) in zip(
             settlements, results, gathered.values(), strict=True
         ):
@@ -432,12 +437,27 @@ class SaleIncentiveSettlement(models.Model):
                         (settlement.partner_id.id, *key, settlement.id, record.id)
                     )
                     expected += counts[key]
-                if item.holdback_ids:
-                    self.env["sale.incentive.settlement.line"].sudo().browse(
-                        list(item.holdback_ids)
-                    ).write({"released_by_id": record.id})
+                releases += [(held, record.id) for held in item.holdback_ids]
         if links:
             self._write_links(plan, query, links, expected)
+        if releases:
+            self._write_releases(releases)
+
+    @api.model
+    def _write_releases(self, releases):
+        """[(holdback component id, release component id)] in one UPDATE."""
+        self.env.cr.execute(
+            SQL(
+                """UPDATE sale_incentive_settlement_line c
+                      SET released_by_id = v.rid
+                     FROM unnest(%s::int[], %s::int[]) AS v(hid, rid)
+                    WHERE c.id = v.hid""",
+                *(list(column) for column in zip(*releases, strict=True)),
+            )
+        )
+        self.env["sale.incentive.settlement.line"].invalidate_model(
+            ["released_by_id", "released_ids"]
+        )
 
     @api.model
     def _write_links(self, plan, query, links, expected):

@@ -227,18 +227,15 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
         rule, refund, bucket = self._group_columns(plan)
         base = self.env["sale.incentive.line"]._credited_base_sql()
         in_period = SQL("sale_incentive_line.date >= %s", date_from)
-        new = SQL(
-            "%s AND sale_incentive_line.product_id = ANY(%s)",
-            in_period,
-            plan.new_product_ids.ids or [0],
-        )
         self.env.cr.execute(
             SQL(
                 """SELECT sale_incentive_line.partner_id,
                           MAX(sale_incentive_line.user_id), %(rule)s, %(refund)s,
                           %(bucket)s, SUM(sale_incentive_line.amount), SUM(%(base)s),
                           SUM(%(base)s) FILTER (WHERE %(in_period)s),
-                          SUM(%(base)s) FILTER (WHERE %(new)s), COUNT(*)
+                          SUM(%(base)s) FILTER (WHERE %(in_period)s
+                              AND sale_incentive_line.product_id = ANY(%(new)s)),
+                          COUNT(*)
                      FROM %(from)s WHERE %(where)s
                  GROUP BY sale_incentive_line.partner_id, 3, 4, 5""",
                 rule=rule,
@@ -246,29 +243,15 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
                 bucket=bucket,
                 base=base,
                 in_period=in_period,
-                new=new,
+                new=plan.new_product_ids.ids or [0],
                 **{"from": query.from_clause, "where": query.where_clause},
             )
         )
         data = defaultdict(lambda: {"user": 0, "groups": []})
-        for (
-            partner_id,
-            user_id,
-            rule_id,
-            is_refund,
-            day,
-            *sums,
-        ) in self.env.cr.fetchall():
-            entry = data[partner_id]
-            entry["user"] = entry["user"] or user_id or 0
-            group = dict(
-                zip(
-                    ("amount", "base", "base_in_period", "base_new"), sums, strict=False
-                )
-            )
-            group = {key: value or 0.0 for key, value in group.items()}
-            group.update(key=(rule_id, is_refund, str(day)), count=sums[-1])
-            entry["groups"].append(group)
+        for row in self.env.cr.fetchall():
+            entry = data[row[0]]
+            entry["user"] = entry["user"] or row[1] or 0
+            entry["groups"].append(_group_row(row))
         return data
 
     @api.model
@@ -337,19 +320,17 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
         result = defaultdict(list)
         for component_id, partner_id, held, plan_id, kind in rows:
             source = plans.browse(plan_id)
-            coefs = ()
-            if kind == "holdback" and matured:
-                coefs = (
-                    source.holdback_expense_coefficient,
-                    source.holdback_profit_coefficient,
-                )
             result[partner_id].append(
                 components.Holdback(
                     component_id=component_id,
                     kind=kind,
                     held=held,
                     source_key=(plan_id,),
-                    coefficients=coefs,
+                    # finance's release coefficients (the forfeiture ignores them)
+                    coefficients=(
+                        source.holdback_expense_coefficient,
+                        source.holdback_profit_coefficient,
+                    ),
                 )
             )
         return result
@@ -467,7 +448,6 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
     @api.model
     def _add_team_results(self, plan, teams, result, team_bands):
         currency = plan.currency_id
-        digits = currency.decimal_places
         for team in self.env["crm.team"].browse([t for t in teams if t]):
             members = teams[team.id]
             team_base = currency.round(sum(base for _p, base in members))
@@ -481,16 +461,21 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
                     item.setdefault("overrides", []).append(
                         components.TeamOverride(team.name, team_base)
                     )
-            if not (plan.pool_percent and team_base > 0):
-                continue
-            pool = percent_of(team_base, plan.pool_percent, digits=digits)
-            weights = [max(base, 0.0) for _p, base in members]
-            pieces = splits.split_amount(pool, weights, digits=digits)
-            for (partner_id, base), piece in zip(members, pieces, strict=True):
-                if piece:
-                    result[partner_id].setdefault("pools", []).append(
-                        components.PoolShare(team.name, piece, pool, base, team_base)
-                    )
+            if plan.pool_percent and team_base > 0:
+                self._add_pool(plan, team, members, team_base, result)
+
+    @api.model
+    def _add_pool(self, plan, team, members, team_base, result):
+        """The team's pool shared pro rata to each member's sales, cent-exact."""
+        digits = plan.currency_id.decimal_places
+        pool = percent_of(team_base, plan.pool_percent, digits=digits)
+        weights = [max(base, 0.0) for _p, base in members]
+        pieces = splits.split_amount(pool, weights, digits=digits)
+        for (partner_id, base), piece in zip(members, pieces, strict=True):
+            if piece:
+                result[partner_id].setdefault("pools", []).append(
+                    components.PoolShare(team.name, piece, pool, base, team_base)
+                )
 
     @api.model
     def _add_champion(self, plan, totals, result):
@@ -527,6 +512,19 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
             return {}
         details = plan._get_kpi_details(users, date_from, date_to)
         return {user.id: score for user, (_items, score) in details.items()}
+
+
+def _group_row(row):
+    """One grouped row of ``_read_groups`` as the dict the run reads."""
+    _partner, _user, rule_id, is_refund, day, amount, base, in_period, new, count = row
+    return {
+        "key": (rule_id, is_refund, str(day)),
+        "amount": amount or 0.0,
+        "base": base or 0.0,
+        "base_in_period": in_period or 0.0,
+        "base_new": new or 0.0,
+        "count": count,
+    }
 
 
 def table_facts(plan, groups, settled, partner_id):

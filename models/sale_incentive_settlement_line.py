@@ -159,80 +159,82 @@ class SaleIncentiveSettlementLine(models.Model):
     def _get_explanation_templates(self):
         """{message key: translated template}, one per key of
         ``engine.components.MESSAGES``."""
-        _ = self.env._
+
         return {
-            "commission": _(
+            "commission": self.env._(
                 "Commissions of %(count)s lines earned up to %(date_to)s on a "
                 "base of %(base)s"
             ),
-            "clawback": _(
+            "clawback": self.env._(
                 "Clawbacks of %(count)s credit note lines up to %(date_to)s on a "
                 "base of %(base)s"
             ),
-            "bracket": _(
+            "bracket": self.env._(
                 "%(rule)s: period %(date_from)s - %(date_to)s, total "
                 "%(period_total)s gives %(table_amount)s"
             ),
-            "bracket_true_up": _(
+            "bracket_true_up": self.env._(
                 "%(rule)s: true-up of the period %(date_from)s - %(date_to)s: "
                 "total %(period_total)s gives %(table_amount)s, %(paid_before)s "
                 "was paid on %(settled_base)s"
             ),
-            "gate_passed": _(
+            "gate_passed": self.env._(
                 "Target gate: actual %(actual)s vs target %(target)s: passed"
             ),
-            "gate_failed": _(
+            "gate_failed": self.env._(
                 "Target gate: actual %(actual)s vs target %(target)s: not "
                 "passed, nothing is paid"
             ),
-            "coefficient": _(
+            "coefficient": self.env._(
                 "Achievement %(actual)s / %(target)s = %(ratio)s: coefficient "
                 "x%(coefficient)s (cap %(cap)s) on %(subtotal)s"
             ),
-            "kpi": _("KPI score x%(score)s on %(subtotal)s"),
-            "new_products": _(
+            "kpi": self.env._("KPI score x%(score)s on %(subtotal)s"),
+            "new_products": self.env._(
                 "New products %(new)s of %(actual)s = %(share_percent)s%% vs "
                 "target %(target_percent)s%%: coefficient x%(coefficient)s "
                 "(cap %(cap)s)"
             ),
-            "override": _("Override %(percent)s%% of team %(team)s's sales %(base)s"),
-            "pool": _(
+            "override": self.env._(
+                "Override %(percent)s%% of team %(team)s's sales %(base)s"
+            ),
+            "pool": self.env._(
                 "Share of team %(team)s's pool %(pool)s: own sales %(base)s of "
                 "%(total)s"
             ),
-            "champion": _("Champion of the period with sales of %(base)s"),
-            "threshold_award": _(
+            "champion": self.env._("Champion of the period with sales of %(base)s"),
+            "threshold_award": self.env._(
                 "Threshold award: sales %(actual)s reached %(threshold)s"
             ),
-            "overdue": _(
+            "overdue": self.env._(
                 "Overdue receivables: %(count)s invoice periods x -%(percent)s%% "
                 "of %(subtotal)s"
             ),
-            "suspended": _(
+            "suspended": self.env._(
                 "Payout suspended: %(count)s overdue invoice periods; the "
                 "commissions stay open until collected."
             ),
-            "carry": _("Negative balance carried from %(name)s"),
-            "deferred": _(
+            "carry": self.env._("Negative balance carried from %(name)s"),
+            "deferred": self.env._(
                 "Service period: 1/%(months)s of %(subtotal)s earned in month "
                 "%(index)s (%(date)s)"
             ),
-            "holdback": _("%(percent)s%% of %(subtotal)s held until %(date)s"),
-            "release_deferred": _(
+            "holdback": self.env._("%(percent)s%% of %(subtotal)s held until %(date)s"),
+            "release_deferred": self.env._(
                 "Service-period commission earned this month: %(held)s"
             ),
-            "release_holdback": _(
+            "release_holdback": self.env._(
                 "Release of %(held)s held x coefficients %(coefficients)s"
             ),
-            "band": _(
+            "band": self.env._(
                 "Pay band %(range)s reached with %(measure)s: base %(base_pay)s "
                 "+ performance %(perf)s"
             ),
-            "band_achievement": _(
+            "band_achievement": self.env._(
                 "Pay band %(range)s%% reached with an achievement of "
                 "%(achievement)s%%: base %(base_pay)s + performance %(perf)s"
             ),
-            "forfeit": _(
+            "forfeit": self.env._(
                 "Forfeiture (%(reason)s): %(percent)s%% of %(owed)s owed is paid, "
                 "%(amount)s is forfeited"
             ),

@@ -34,29 +34,6 @@ class TestSettledLocksInvoice(SettlementCase):
 
 
 @tagged("post_install", "-at_install")
-class TestRecomputeKeepsSettled(SettlementCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.plan = cls._make_plan()
-
-    def test_editing_a_plan_needs_an_explicit_recompute(self):
-        settled_inv = self._invoice(self._order([(self.product, 10, 1000.0)]))
-        open_inv = self._invoice(
-            self._order([(self.product, 20, 1000.0)]), date="2026-04-10"
-        )
-        settled = self._lines(move_id=settled_inv.id)
-        self.assertTrue(self._settle("2026-03-31"))
-        self.assertTrue(settled.settlement_id)
-        self.plan.rule_ids.rate = 5.0
-        self.assertMoney(self._lines(move_id=open_inv.id).amount, 600.0)
-        self.plan.action_recompute_unsettled()
-        self.assertMoney(self._lines(move_id=open_inv.id).amount, 1000.0)
-        self.assertEqual(self._lines(move_id=settled_inv.id), settled)
-        self.assertMoney(settled.amount, 300.0)
-
-
-@tagged("post_install", "-at_install")
 class TestPaidBasisPeriodTable(SettlementCase):
     """Paid basis: what counts in a period follows payments for every plan kind."""
 
