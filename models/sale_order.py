@@ -72,11 +72,17 @@ class SaleOrder(models.Model):
             order.incentive_amount = data.get(order, 0.0)
 
     def _get_incentive_shares(self):
-        """[(user, partner, share %)] of this order (hook)."""
+        """[(user, partner, share %)] of this order (hook).
+
+        Read whoever confirms or invoices the order: the split decides the
+        credit even for users who may not see it.
+        """
         self.ensure_one()
-        if self.incentive_share_ids:
+        shares = self.sudo().incentive_share_ids
+        if shares:
             return [
-                (s.user_id, s.partner_id, s.share) for s in self.incentive_share_ids
+                (s.user_id.with_env(self.env), s.partner_id.with_env(self.env), s.share)
+                for s in shares
             ]
         if self.user_id:
             return [(self.user_id, self.user_id.partner_id, 100.0)]
