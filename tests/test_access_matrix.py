@@ -115,10 +115,11 @@ TRANSIENT = {
 }
 
 # fields of this module on other models: ``r`` read, ``w`` write a new value
-# the company's settings: its internal users read them, Settings writes them
+# the company's settings: its users read them like the rest of the company,
+# Settings (Administration) writes them
 COMPANY_FIELDS = dict.fromkeys(
-    ("employee", "sales_own", "sales_all", "billing", "user", "manager")
-    + ("accountant", "admin"),
+    ("portal", "employee", "sales_own", "sales_all", "billing", "user")
+    + ("manager", "accountant", "admin"),
     "r",
 )
 FIELDS = {
@@ -184,6 +185,12 @@ FIELDS = {
         "user": "r",
         "manager": "r",
         "accountant": "r",
+        "admin": "r",
+    },
+    ("account.move", "incentive_settlement_id"): {
+        "user": "r",
+        "manager": "r",
+        "accountant": "rw",  # the accounting of the move, like its other links
         "admin": "r",
     },
     ("account.move", "incentive_line_count"): {
@@ -508,6 +515,7 @@ class TestAccessMatrix(SettlementCase):
             record = self.records[model][:1]
             self.assertTrue(record, model)
             entry = FIELDS.get((model, fname), MODEL_FIELDS.get(model))
+            self.assertIsNotNone(entry, f"{model}.{fname} has no entry")
             for role in ROLES:
                 expected[model, fname, role] = entry.get(role, "")
                 actual[model, fname, role] = self._field_access(
