@@ -32,6 +32,10 @@ ROLES = (
 )
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "d": "unlink"}
 CONFIG = {"user": "r", "manager": "r", "accountant": "r", "admin": "rwcd"}
+# read by the rep, the team's manager, finance and the administrators
+READERS = dict.fromkeys(("user", "manager", "accountant", "admin"), "r")
+# changed by the team's manager and the administrators
+TEAM_MANAGED = dict(READERS, manager="rwcd", admin="rwcd")
 
 # on a record of the rep (role ``user``), main company
 MODELS = {
@@ -47,42 +51,17 @@ MODELS = {
     "sale.incentive.kpi": CONFIG,
     "sale.incentive.scorecard.line": CONFIG,
     "sale.incentive.customer.tier": CONFIG,
-    "sale.incentive.line": {
-        "user": "r",
-        "manager": "r",
-        "accountant": "r",
-        "admin": "r",
-    },
-    "sale.incentive.share": {
-        "user": "r",
-        "manager": "rwcd",
-        "accountant": "r",
-        "admin": "rwcd",
-    },
-    "sale.incentive.target": {
-        "user": "r",
-        "manager": "rwcd",
-        "accountant": "r",
-        "admin": "rwcd",
-    },
-    "sale.incentive.kpi.value": {
-        "user": "r",
-        "manager": "rwcd",
-        "accountant": "r",
-        "admin": "rwcd",
-    },
+    "sale.incentive.line": READERS,
+    "sale.incentive.share": TEAM_MANAGED,
+    "sale.incentive.target": TEAM_MANAGED,
+    "sale.incentive.kpi.value": TEAM_MANAGED,
     "sale.incentive.settlement": {
         "user": "r",
         "manager": "rw",  # the note only (guard); the workflow through actions
         "accountant": "rwd",
         "admin": "rw",
     },
-    "sale.incentive.settlement.line": {
-        "user": "r",
-        "manager": "r",
-        "accountant": "r",
-        "admin": "r",
-    },
+    "sale.incentive.settlement.line": READERS,
 }
 
 # wizards and temporary reports: what each role does with its own records
@@ -115,6 +94,10 @@ TRANSIENT = {
 }
 
 # fields of this module on other models: ``r`` read, ``w`` write a new value
+# who reads the rep's order (the company currency shown on it)
+ORDER_READERS = dict(READERS, sales_all="r", billing="r")
+# the credit attribution is no secret on the order; managers decide it
+ATTRIBUTION = dict(ORDER_READERS, manager="rw", admin="rw")
 # the company's settings: its users read them like the rest of the company,
 # Settings (Administration) writes them
 COMPANY_FIELDS = dict.fromkeys(
@@ -122,112 +105,32 @@ COMPANY_FIELDS = dict.fromkeys(
     + ("manager", "accountant", "admin"),
     "r",
 )
+# customers and products are shared by the companies: every internal user
+# reads them, the sales / incentive managers (of any company) set this data
+SHARED_SALES_DATA = dict.fromkeys(
+    ("employee", "sales_own", "sales_all", "billing", "user", "accountant"), "r"
+) | dict.fromkeys(("manager", "admin", "other_company"), "rw")
 FIELDS = {
     # the rep's confirmed order, split 100 % to the rep
-    ("sale.order", "incentive_share_ids"): {
-        "user": "r",
-        "manager": "rw",
-        "accountant": "r",
-        "admin": "rw",
-    },
-    ("sale.order", "incentive_line_ids"): {
-        "user": "r",
-        "manager": "r",
-        "accountant": "r",
-        "admin": "r",
-    },
-    ("sale.order", "incentive_amount"): {
-        "user": "r",
-        "manager": "r",
-        "accountant": "r",
-        "admin": "r",
-    },
-    ("sale.order", "company_currency_id"): {
-        "sales_all": "r",
-        "billing": "r",
-        "user": "r",
-        "manager": "r",
-        "accountant": "r",
-        "admin": "r",
-    },
-    ("sale.order", "incentive_attribution"): {
-        "sales_all": "r",
-        "billing": "r",
-        "user": "r",
-        "manager": "rw",
-        "accountant": "r",
-        "admin": "rw",
-    },
-    ("sale.order", "incentive_conflict"): {
-        "sales_all": "r",
-        "billing": "r",
-        "user": "r",
-        "manager": "rw",
-        "accountant": "r",
-        "admin": "rw",
-    },
-    ("sale.order.line", "incentive_amount"): {
-        "user": "r",
-        "manager": "r",
-        "accountant": "r",
-        "admin": "r",
-    },
-    ("sale.order.line", "company_currency_id"): {
-        "sales_all": "r",
-        "billing": "r",
-        "user": "r",
-        "manager": "r",
-        "accountant": "r",
-        "admin": "r",
-    },
+    ("sale.order", "incentive_share_ids"): dict(READERS, manager="rw", admin="rw"),
+    ("sale.order", "incentive_line_ids"): READERS,
+    ("sale.order", "incentive_amount"): READERS,
+    ("sale.order", "company_currency_id"): ORDER_READERS,
+    ("sale.order", "incentive_attribution"): ATTRIBUTION,
+    ("sale.order", "incentive_conflict"): ATTRIBUTION,
+    ("sale.order.line", "incentive_amount"): READERS,
+    ("sale.order.line", "company_currency_id"): ORDER_READERS,
     # the rep's posted invoice
-    ("account.move", "incentive_line_ids"): {
-        "user": "r",
-        "manager": "r",
-        "accountant": "r",
-        "admin": "r",
-    },
-    ("account.move", "incentive_settlement_id"): {
-        "user": "r",
-        "manager": "r",
-        "accountant": "rw",  # the accounting of the move, like its other links
-        "admin": "r",
-    },
-    ("account.move", "incentive_line_count"): {
-        "user": "r",
-        "manager": "r",
-        "accountant": "r",
-        "admin": "r",
-    },
-    # product (shared by the companies): the guide price is sales
-    # configuration, set with the product by sales managers
-    ("product.template", "incentive_guide_price"): {
-        "employee": "r",
-        "sales_own": "r",
-        "sales_all": "r",
-        "billing": "r",
-        "user": "r",
-        "manager": "rw",
-        "accountant": "r",
-        "admin": "rw",
-        "other_company": "rw",
-    },
+    ("account.move", "incentive_line_ids"): READERS,
+    # the payout entry's link: the move's accounting, like its other links
+    ("account.move", "incentive_settlement_id"): dict(READERS, accountant="rw"),
+    ("account.move", "incentive_line_count"): READERS,
+    # the product's guide price: sales configuration, set with the product
+    ("product.template", "incentive_guide_price"): SHARED_SALES_DATA,
 }
-# the customer (shared by the companies): what decides credit is set by
-# incentive managers (the tier per company)
-PARTNER_FIELDS = {
-    "employee": "r",
-    "sales_own": "r",
-    "sales_all": "r",
-    "billing": "r",
-    "user": "r",
-    "manager": "rw",
-    "accountant": "r",
-    "admin": "rw",
-    "other_company": "rw",
-}
-# fields with their own expectation per model when not listed in FIELDS
-MODEL_FIELDS = {"res.partner": PARTNER_FIELDS, "res.company": COMPANY_FIELDS}
+# fields with their own expectation per model when not listed in FIELDS: the
+# customer's owner, referrer, tier... decide credit (the tier per company)
+MODEL_FIELDS = {"res.partner": SHARED_SALES_DATA, "res.company": COMPANY_FIELDS}
 # the Settings screen is base's (Administration / Settings)
 EXCLUDED_MODELS = {"res.config.settings"}
 
