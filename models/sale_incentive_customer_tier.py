@@ -5,7 +5,7 @@ from collections import defaultdict
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 TIER_WINDOW_PARAM = "sale_incentive.tier_window"
 
@@ -212,6 +212,10 @@ class SaleIncentiveCustomerTier(models.Model):
         self._recompute_partner_tiers()
 
     def action_recompute_partner_tiers(self):
+        if not self.env.user.has_group("sale_incentive.group_sale_incentive_admin"):
+            raise AccessError(
+                self.env._("Only sales incentive administrators recompute tiers.")
+            )
         companies = self.company_id or self.env.companies
         changed = self._recompute_partner_tiers(companies)
         return {

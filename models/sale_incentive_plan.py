@@ -5,11 +5,14 @@ from collections import defaultdict
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from ..engine import brackets as bracket_engine
 from ..engine import components, periods, scoring
 from ..engine import kpi as kpi_engine
+
+# what an incentive accountant may change on a plan
+FINANCE_FIELDS = {"holdback_expense_coefficient", "holdback_profit_coefficient"}
 
 
 class SaleIncentivePlan(models.Model):
@@ -301,9 +304,31 @@ class SaleIncentivePlan(models.Model):
         action["context"] = {"search_default_group_user": 1}
         return action
 
+    def write(self, vals):
+        keys = {k for k in vals if not k.startswith(("message_", "activity_"))}
+        if (
+            keys - FINANCE_FIELDS
+            and not self.env.su
+            and not self.env.user.has_group("sale_incentive.group_sale_incentive_admin")
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only sales incentive administrators configure plans; "
+                    "accountants enter the finance coefficients."
+                )
+            )
+        return super().write(vals)
+
+    def _check_incentive_admin(self):
+        if not self.env.user.has_group("sale_incentive.group_sale_incentive_admin"):
+            raise AccessError(
+                self.env._("Only a sales incentive administrator can do this.")
+            )
+
     def action_new_version(self):
         """Close this version yesterday and continue it in a copy from today."""
         self.ensure_one()
+        self._check_incentive_admin()
         start = fields.Date.context_today(self)
         if self.date_from and self.date_from >= start:
             raise ValidationError(
@@ -337,6 +362,8 @@ class SaleIncentivePlan(models.Model):
 
     def action_recompute_unsettled(self):
         """Recompute this plan's unsettled lines with the current rules."""
+        self._check_incentive_admin()
+        self.check_access("write")
         lines = self.env["sale.incentive.line"].search([("plan_id", "in", self.ids)])
         kept = lines.sudo()._recompute_unsettled()
         message = self.env._(

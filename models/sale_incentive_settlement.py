@@ -36,7 +36,7 @@ APPROVAL_ACTIVITIES = [
 ]
 GROUP_MANAGER = "sale_incentive.group_sale_incentive_manager"
 GROUP_ADMIN = "sale_incentive.group_sale_incentive_admin"
-GROUP_ACCOUNTANT = "account.group_account_invoice"
+GROUP_ACCOUNTANT = "sale_incentive.group_sale_incentive_accountant"
 
 
 class SaleIncentiveSettlement(models.Model):
@@ -529,6 +529,8 @@ class SaleIncentiveSettlement(models.Model):
             raise AccessError(
                 self.env._("You are not allowed to perform this approval step.")
             )
+        # and only on the settlements the user may change (own team, company)
+        self.check_access("write")
 
     def _is_own(self):
         self.ensure_one()
@@ -572,9 +574,12 @@ class SaleIncentiveSettlement(models.Model):
     def _check_can_submit(self):
         self._check_state(("draft",))
         if self.env.su or self.env.user.has_group(GROUP_MANAGER):
+            self.check_access("write")
             return
         if self.env.user.has_group(GROUP_ACCOUNTANT):
+            self.check_access("write")
             return
+        self.check_access("read")
         if any(not settlement._is_own() for settlement in self):
             raise AccessError(self.env._("You can only submit your own settlements."))
 
@@ -669,6 +674,7 @@ class SaleIncentiveSettlement(models.Model):
             raise AccessError(
                 self.env._("Only managers and accountants reset a settlement.")
             )
+        self.check_access("write")
         self.sudo().write({"workflow_state": "draft"})
         self.activity_unlink(APPROVAL_ACTIVITIES)
         return True
@@ -840,6 +846,7 @@ class SaleIncentiveSettlement(models.Model):
             self._check_group(GROUP_ACCOUNTANT)
         elif not (self.env.su or self.env.user.has_group(GROUP_ACCOUNTANT)):
             self._check_group(GROUP_MANAGER)
+        self.check_access("write")
         posted = self.filtered(lambda s: s.state == "posted")
         used = posted.line_ids.filtered(
             lambda c: (

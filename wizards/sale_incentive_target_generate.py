@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..engine import periods
 from ..engine.money import round_money
@@ -82,6 +82,8 @@ class SaleIncentiveTargetGenerate(models.TransientModel):
 
     def action_generate(self):
         self.ensure_one()
+        if not self.env.user.has_group("sale_incentive.group_sale_incentive_manager"):
+            raise AccessError(self.env._("Only incentive managers set targets."))
         Target = self.env["sale.incentive.target"]
         date_from = periods.period_bounds(self.date_from, self.period)[0]
         prev_from, prev_to = periods.previous_period(date_from, self.period)
