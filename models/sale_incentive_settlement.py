@@ -308,13 +308,12 @@ class SaleIncentiveSettlement(models.Model):
         return settlements
 
     def _check_can_settle(self):
-        if not (
-            self.env.su
-            or self.env.user.has_group(GROUP_MANAGER)
-            or self.env.user.has_group(GROUP_ACCOUNTANT)
-        ):
+        if not (self.env.su or self.env.user.has_group(GROUP_ACCOUNTANT)):
             raise AccessError(
-                self.env._("Only incentive managers and accountants settle periods.")
+                self.env._(
+                    "Only commission accountants settle periods "
+                    "(Sales Incentives / Accountant)."
+                )
             )
 
     @api.model
@@ -508,9 +507,9 @@ class SaleIncentiveSettlement(models.Model):
     # Approval workflow: action_x -> _check_can_x -> _do_x
     # ------------------------------------------------------------------
     def _check_can_forfeit(self):
-        if not (self.env.su or self.env.user.has_group(GROUP_MANAGER)):
+        if not (self.env.su or self.env.user.has_group(GROUP_ADMIN)):
             raise AccessError(
-                self.env._("Only incentive managers record forfeiture decisions.")
+                self.env._("Only incentive administrators record forfeiture decisions.")
             )
 
     def _check_state(self, states):

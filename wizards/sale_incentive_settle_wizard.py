@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
 from ..engine import periods
 
@@ -49,10 +49,7 @@ class SaleIncentiveSettleWizard(models.TransientModel):
 
     def action_settle(self):
         self.ensure_one()
-        if not self.env.user.has_group(
-            "sale_incentive.group_sale_incentive_accountant"
-        ):
-            raise AccessError(self.env._("Only incentive accountants settle."))
+        self.env["sale.incentive.settlement"]._check_can_settle()
         plans = self.plan_ids or self._get_plans(self.period, self.date)
         wrong = plans.filtered(lambda p: p.period != self.period)
         if wrong:
