@@ -148,6 +148,31 @@ class SaleIncentiveKpiValue(models.Model):
         return res
 
     @api.model
+    def _split_measured(self, measured, existing, company, period, date_from):
+        """(values to create, {value: records to update}) of measured KPIs."""
+        index = {(v.kpi_id, v.user_id): v for v in existing}
+        to_create = []
+        to_update = defaultdict(self.browse)
+        for kpi, by_user in measured.items():
+            for user, amount in by_user.items():
+                record = index.get((kpi, user))
+                if record:
+                    to_update[amount] |= record
+                    continue
+                to_create.append(
+                    {
+                        "kpi_id": kpi.id,
+                        "company_id": company.id,
+                        "user_id": user.id,
+                        "period": period,
+                        "date_from": date_from,
+                        "value": amount,
+                        "is_measured": True,
+                        "state": "approved",
+                    }
+                )
+        return to_create, to_update
+
     def _store_measured(self, kpis, users, date_from, period, company=None):
         """Measure ``kpis`` for ``users`` and write them as approved values."""
         company = company or self.env.company
@@ -161,27 +186,9 @@ class SaleIncentiveKpiValue(models.Model):
                 ("period", "=", period),
             ]
         )
-        index = {(v.kpi_id, v.user_id): v for v in existing}
-        to_create = []
-        to_update = defaultdict(self.browse)
-        for kpi, by_user in measured.items():
-            for user, amount in by_user.items():
-                record = index.get((kpi, user))
-                if record:
-                    to_update[amount] |= record
-                else:
-                    to_create.append(
-                        {
-                            "kpi_id": kpi.id,
-                            "company_id": company.id,
-                            "user_id": user.id,
-                            "period": period,
-                            "date_from": date_from,
-                            "value": amount,
-                            "is_measured": True,
-                            "state": "approved",
-                        }
-                    )
+        to_create, to_update = self._split_measured(
+            measured, existing, company, period, date_from
+        )
         # one write per distinct value
         updated = self.browse()
         for amount, records in to_update.items():

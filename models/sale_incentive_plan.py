@@ -426,6 +426,11 @@ class SaleIncentivePlan(models.Model):
             forfeit_reason=forfeit[0] if forfeit else "",
         )
 
+    def _get_release_coefficients(self):
+        """Finance's coefficients multiplying a released holdback (hook)."""
+        self.ensure_one()
+        return (self.holdback_expense_coefficient, self.holdback_profit_coefficient)
+
     def _holdback_release_date(self, date_to):
         plan = self
         if plan.holdback_release == "months":

@@ -430,13 +430,15 @@ class SaleIncentiveSettlement(models.Model):
         ):
             counts = {g.key: g.count for g in facts.groups}
             counts.update({t.key: t.count for t in facts.tables})
-            records = settlement.line_ids.sorted("sequence")
-            for item, record in zip(result.components, records, strict=True):
-                for key in item.sources:
-                    links.append(
-                        (settlement.partner_id.id, *key, settlement.id, record.id)
-                    )
-                    expected += counts[key]
+            pairs = zip(
+                result.components, settlement.line_ids.sorted("sequence"), strict=True
+            )
+            for item, record in pairs:
+                links += [
+                    (settlement.partner_id.id, *key, settlement.id, record.id)
+                    for key in item.sources
+                ]
+                expected += sum(counts[key] for key in item.sources)
                 releases += [(held, record.id) for held in item.holdback_ids]
         if links:
             self._write_links(plan, query, links, expected)

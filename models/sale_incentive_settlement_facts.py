@@ -319,7 +319,6 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
         plans = self.env["sale.incentive.plan"].browse({row[3] for row in rows})
         result = defaultdict(list)
         for component_id, partner_id, held, plan_id, kind in rows:
-            source = plans.browse(plan_id)
             result[partner_id].append(
                 components.Holdback(
                     component_id=component_id,
@@ -327,10 +326,7 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
                     held=held,
                     source_key=(plan_id,),
                     # finance's release coefficients (the forfeiture ignores them)
-                    coefficients=(
-                        source.holdback_expense_coefficient,
-                        source.holdback_profit_coefficient,
-                    ),
+                    coefficients=plans.browse(plan_id)._get_release_coefficients(),
                 )
             )
         return result
