@@ -278,20 +278,6 @@ class SaleIncentivePlan(models.Model):
             bases[(rule, partner)] += base * share / 100.0
         return bases
 
-    def _get_period_bracket_results(self, date_from, date_to, partners=None):
-        """Period-cumulative bracket results of these plans.
-
-        Returns {(rule, partner): (base total, amount, bracket, explanation)}
-        computed on the lines earned between the two dates; used by the
-        settlement and by the forecast.
-        """
-        results = {}
-        for (rule, partner), total in self._get_period_bases(
-            date_from, date_to, partners
-        ).items():
-            results[(rule, partner)] = (total, *rule._compute_period_amount(total))
-        return results
-
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
