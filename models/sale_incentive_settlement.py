@@ -1,5 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-import json
 
 from psycopg2 import errors as pg_errors
 
@@ -381,7 +380,7 @@ class SaleIncentiveSettlement(models.Model):
                 )
             ]
         )
-        self._link_sources(plan, query, settlements, results, gathered)
+        facts_model._link_sources(plan, query, settlements, results, gathered)
         return settlements.with_env(self.env)
 
     @api.model
@@ -419,91 +418,6 @@ class SaleIncentiveSettlement(models.Model):
                 for index, item in enumerate(result.components, start=1)
             ],
         }
-
-    @api.model
-    def _link_sources(self, plan, query, settlements, results, gathered):
-        """Point the settled lines at their component and the released
-        holdbacks at their release (one UPDATE each)."""
-        links, releases, expected = [], [], 0
-        for settlement, result, (facts, _user) in zip(
-            settlements, results, gathered.values(), strict=True
-        ):
-            counts = {g.key: g.count for g in facts.groups}
-            counts.update({t.key: t.count for t in facts.tables})
-            pairs = zip(
-                result.components, settlement.line_ids.sorted("sequence"), strict=True
-            )
-            for item, record in pairs:
-                links += [
-                    (settlement.partner_id.id, *key, settlement.id, record.id)
-                    for key in item.sources
-                ]
-                expected += sum(counts[key] for key in item.sources)
-                releases += [(held, record.id) for held in item.holdback_ids]
-        if links:
-            self._write_links(plan, query, links, expected)
-        if releases:
-            self._write_releases(releases)
-
-    @api.model
-    def _write_releases(self, releases):
-        """[(holdback component id, release component id)] in one UPDATE."""
-        self.env.cr.execute(
-            SQL(
-                """UPDATE sale_incentive_settlement_line c
-                      SET released_by_id = v.rid
-                     FROM unnest(%s::int[], %s::int[]) AS v(hid, rid)
-                    WHERE c.id = v.hid""",
-                *(list(column) for column in zip(*releases, strict=True)),
-            )
-        )
-        self.env["sale.incentive.settlement.line"].invalidate_model(
-            ["released_by_id", "released_ids"]
-        )
-
-    @api.model
-    def _write_links(self, plan, query, links, expected):
-        """One UPDATE linking the lines of each (beneficiary, group key).
-
-        The keys map to their component through one JSON object looked up
-        per line: no join, so no plan depends on the table's statistics.
-        """
-        rule, refund, bucket = self.env[
-            "sale.incentive.settlement.facts"
-        ]._group_columns(plan)
-        key = SQL(
-            "concat_ws('/', sale_incentive_line.partner_id, %s, %s::int, "
-            "to_char(%s, 'YYYY-MM-DD'))",
-            rule,
-            refund,
-            bucket,
-        )
-        mapping = json.dumps(
-            {
-                f"{pid}/{rule_id}/{int(is_refund)}/{day}": [sid, cid]
-                for pid, rule_id, is_refund, day, sid, cid in links
-            }
-        )
-        self.env.cr.execute(
-            SQL(
-                """UPDATE sale_incentive_line
-                      SET settlement_id = (%(map)s::jsonb -> %(key)s ->> 0)::int,
-                          settlement_line_id = (%(map)s::jsonb -> %(key)s ->> 1)::int
-                    WHERE %(where)s AND %(map)s::jsonb ? %(key)s""",
-                map=mapping,
-                key=key,
-                where=query.where_clause,
-            )
-        )
-        if self.env.cr.rowcount != expected:
-            raise UserError(
-                self.env._(
-                    "The commission lines changed during the settlement; run it again."
-                )
-            )
-        self.env["sale.incentive.line"].invalidate_model(
-            ["settlement_id", "settlement_line_id"]
-        )
 
     # ------------------------------------------------------------------
     # Approval workflow: action_x -> _check_can_x -> _do_x
