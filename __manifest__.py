@@ -27,6 +27,7 @@
         "views/sale_incentive_settlement_views.xml",
         "views/res_config_settings_views.xml",
         "views/sale_incentive_menus.xml",
+        "views/sale_incentive_plan_finance_views.xml",
         "views/sale_incentive_plan_coefficient_views.xml",
         "views/sale_incentive_adjustment_views.xml",
         "report/sale_incentive_settlement_report.xml",

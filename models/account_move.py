@@ -9,15 +9,23 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     incentive_line_ids = fields.One2many(
-        "sale.incentive.line", "move_id", string="Commission Lines", readonly=True
+        "sale.incentive.line",
+        "move_id",
+        string="Commission Lines",
+        readonly=True,
+        groups="sale_incentive.group_sale_incentive_user",
     )
-    incentive_line_count = fields.Integer(compute="_compute_incentive_line_count")
+    incentive_line_count = fields.Integer(
+        compute="_compute_incentive_line_count",
+        groups="sale_incentive.group_sale_incentive_user",
+    )
     incentive_settlement_id = fields.Many2one(
         "sale.incentive.settlement",
         "Commission Settlement",
         readonly=True,
         copy=False,
         index="btree_not_null",
+        groups="sale_incentive.group_sale_incentive_user",
         help="The settlement this entry (or vendor bill) pays out.",
     )
 

@@ -1,5 +1,16 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+# who is credited for a customer: set by incentive managers and the system
+CREDIT_FIELDS = {
+    "is_incentive_agent",
+    "incentive_first_sale_date",
+    "incentive_tier_id",
+    "incentive_tier_locked",
+    "incentive_owner_id",
+    "incentive_referrer_id",
+}
 
 
 class ResPartner(models.Model):
@@ -42,3 +53,26 @@ class ResPartner(models.Model):
         help="Who brought this customer (informative; can be made a beneficiary "
         "in the order's commission split).",
     )
+
+    def _check_incentive_credit_access(self):
+        if not self.env.su and not self.env.user.has_group(
+            "sale_incentive.group_sale_incentive_manager"
+        ):
+            raise AccessError(
+                self.env._(
+                    "The customer's owner, referrer, tier, first sale and agent "
+                    "flag decide commissions: incentive managers set them."
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # empty values (a form's defaults) are neutral
+        if any(vals.get(name) for vals in vals_list for name in CREDIT_FIELDS):
+            self._check_incentive_credit_access()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if CREDIT_FIELDS & set(vals):
+            self._check_incentive_credit_access()
+        return super().write(vals)

@@ -20,6 +20,7 @@ class SaleIncentiveBracket(models.Model):
     rule_id = fields.Many2one(
         "sale.incentive.rule", required=True, ondelete="cascade", index=True
     )
+    company_id = fields.Many2one(related="rule_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="rule_id.currency_id")
     amount_from = fields.Monetary("From", currency_field="currency_id")
     amount_to = fields.Monetary(

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 TIER_WINDOW_PARAM = "sale_incentive.tier_window"
 
@@ -179,39 +179,45 @@ class SaleIncentiveCustomerTier(models.Model):
         """
         date = date or fields.Date.context_today(self)
         companies = companies or self.search([("company_id", "!=", False)]).company_id
-        partner_model = self.env["res.partner"]
         changed = 0
         for company in companies:
             tiers = self.search([("company_id", "=", company.id)])
-            if not tiers:
-                continue
-            date_from, date_to = self._get_window(date)
-            sales = self._get_invoiced_sales(company, date_from, date_to)
-            partners_c = partner_model.with_company(company)
-            partners = partners_c.browse(p.id for p in sales) | partners_c.search(
-                [("incentive_tier_id", "!=", False)]
-            )
-            partners = partners.filtered(
-                lambda p: not p.incentive_tier_locked and p.commercial_partner_id == p
-            )
-            thresholds = tiers._get_thresholds(company, date)
-            by_tier = defaultdict(list)
-            for partner in partners:
-                tier = self._tier_for_amount(sales.get(partner, 0.0), thresholds)
-                if partner.incentive_tier_id != tier:
-                    by_tier[tier.id].append(partner.id)
-            for tier_id, partner_ids in by_tier.items():
-                partners_c.browse(partner_ids).sudo().write(
-                    {"incentive_tier_id": tier_id or False}
-                )
-                changed += len(partner_ids)
+            if tiers:
+                changed += tiers._recompute_company_tiers(company, date)
         return changed
+
+    def _recompute_company_tiers(self, company, date):
+        """Classify the partners of one company with its tiers ``self``."""
+        date_from, date_to = self._get_window(date)
+        sales = self._get_invoiced_sales(company, date_from, date_to)
+        partners_c = self.env["res.partner"].with_company(company)
+        partners = partners_c.browse(p.id for p in sales) | partners_c.search(
+            [("incentive_tier_id", "!=", False)]
+        )
+        partners = partners.filtered(
+            lambda p: not p.incentive_tier_locked and p.commercial_partner_id == p
+        )
+        thresholds = self._get_thresholds(company, date)
+        by_tier = defaultdict(list)
+        for partner in partners:
+            tier = self._tier_for_amount(sales.get(partner, 0.0), thresholds)
+            if partner.incentive_tier_id != tier:
+                by_tier[tier.id].append(partner.id)
+        for tier_id, partner_ids in by_tier.items():
+            partners_c.browse(partner_ids).sudo().write(
+                {"incentive_tier_id": tier_id or False}
+            )
+        return sum(len(ids) for ids in by_tier.values())
 
     @api.model
     def _cron_recompute_partner_tiers(self):
         self._recompute_partner_tiers()
 
     def action_recompute_partner_tiers(self):
+        if not self.env.user.has_group("sale_incentive.group_sale_incentive_admin"):
+            raise AccessError(
+                self.env._("Only sales incentive administrators recompute tiers.")
+            )
         companies = self.company_id or self.env.companies
         changed = self._recompute_partner_tiers(companies)
         return {

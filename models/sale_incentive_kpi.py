@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -25,6 +26,21 @@ SOURCES = [
     ("on_time_delivery", "On-time delivery (%)"),
     ("manual", "Entered by a manager"),
 ]
+
+
+@dataclass(frozen=True)
+class MeasureScope:
+    """What one ``_measure`` call measures: who, when, where, and its cache.
+
+    ``cache`` is shared by every indicator of the call (and by a scope derived
+    with other dates), so one grouped query serves several indicators.
+    """
+
+    users: object  # res.users recordset
+    date_from: date
+    date_to: date
+    company: object  # res.company record
+    cache: dict
 
 
 class SaleIncentiveKpi(models.Model):
@@ -108,33 +124,38 @@ class SaleIncentiveKpi(models.Model):
 
         One grouped query per data source, for all ``users`` at once.
         """
-        company = company or self.env.company
-        cache = {}
+        scope = MeasureScope(
+            users=users,
+            date_from=date_from,
+            date_to=date_to,
+            company=company or self.env.company,
+            cache={},
+        )
         result = {}
         for kpi in self.filtered("is_measured"):
             method = getattr(self, f"_measure_{kpi.source}")
-            result[kpi] = method(kpi, users, date_from, date_to, company, cache)
+            result[kpi] = method(kpi, scope)
         return result
 
-    def _invoice_domain(self, users, date_from, date_to, company):
+    def _invoice_domain(self, scope):
         return [
-            ("company_id", "=", company.id),
+            ("company_id", "=", scope.company.id),
             ("move_type", "in", INVOICE_TYPES),
             ("state", "=", "posted"),
-            ("invoice_user_id", "in", users.ids),
-            ("invoice_date", ">=", date_from),
-            ("invoice_date", "<=", date_to),
+            ("invoice_user_id", "in", scope.users.ids),
+            ("invoice_date", ">=", scope.date_from),
+            ("invoice_date", "<=", scope.date_to),
         ]
 
-    def _invoice_totals(self, users, date_from, date_to, company, cache):
+    def _invoice_totals(self, scope):
         """{user: (untaxed, total, residual)} of posted invoices, signed."""
-        key = ("invoices", date_from, date_to)
-        if key not in cache:
+        key = ("invoices", scope.date_from, scope.date_to)
+        if key not in scope.cache:
             groups = (
                 self.env["account.move"]
                 .sudo()
                 ._read_group(
-                    self._invoice_domain(users, date_from, date_to, company),
+                    self._invoice_domain(scope),
                     ["invoice_user_id"],
                     [
                         "amount_untaxed_signed:sum",
@@ -143,37 +164,37 @@ class SaleIncentiveKpi(models.Model):
                     ],
                 )
             )
-            cache[key] = {
+            scope.cache[key] = {
                 user: (untaxed, total, residual)
                 for user, untaxed, total, residual in groups
             }
-        return cache[key]
+        return scope.cache[key]
 
-    def _measure_revenue(self, kpi, users, date_from, date_to, company, cache):
-        totals = self._invoice_totals(users, date_from, date_to, company, cache)
-        return {user: totals.get(user, (0.0,))[0] for user in users}
+    def _measure_revenue(self, kpi, scope):
+        totals = self._invoice_totals(scope)
+        return {user: totals.get(user, (0.0,))[0] for user in scope.users}
 
-    def _measure_collected(self, kpi, users, date_from, date_to, company, cache):
+    def _measure_collected(self, kpi, scope):
         """Part of the period's invoices already paid."""
-        totals = self._invoice_totals(users, date_from, date_to, company, cache)
+        totals = self._invoice_totals(scope)
         res = {}
-        for user in users:
+        for user in scope.users:
             _untaxed, total, residual = totals.get(user, (0.0, 0.0, 0.0))
             res[user] = total - residual
         return res
 
-    def _measure_collection_rate(self, kpi, users, date_from, date_to, company, cache):
-        totals = self._invoice_totals(users, date_from, date_to, company, cache)
+    def _measure_collection_rate(self, kpi, scope):
+        totals = self._invoice_totals(scope)
         res = {}
-        for user in users:
+        for user in scope.users:
             _untaxed, total, residual = totals.get(user, (0.0, 0.0, 0.0))
             res[user] = kpi_engine.percent(total - residual, total)
         return res
 
-    def _revenue_and_cost(self, users, date_from, date_to, company, cache):
+    def _revenue_and_cost(self, scope):
         """{user: (revenue, cost)} from invoice lines, cost at product cost."""
-        key = ("margin", date_from, date_to)
-        if key not in cache:
+        key = ("margin", scope.date_from, scope.date_to)
+        if key not in scope.cache:
             groups = (
                 self.env["account.move.line"]
                 .sudo()
@@ -182,7 +203,7 @@ class SaleIncentiveKpi(models.Model):
                         (
                             "move_id",
                             "any",
-                            self._invoice_domain(users, date_from, date_to, company),
+                            self._invoice_domain(scope),
                         ),
                         ("display_type", "=", "product"),
                     ],
@@ -193,88 +214,89 @@ class SaleIncentiveKpi(models.Model):
             res = defaultdict(lambda: [0.0, 0.0])
             for move, product, balance, quantity in groups:
                 sign = -1 if move.move_type == "out_refund" else 1
-                cost = product.with_company(company).standard_price * quantity * sign
+                cost = (
+                    product.with_company(scope.company).standard_price * quantity * sign
+                )
                 res[move.invoice_user_id][0] += -balance
                 res[move.invoice_user_id][1] += cost
-            cache[key] = res
-        return cache[key]
+            scope.cache[key] = res
+        return scope.cache[key]
 
-    def _measure_margin(self, kpi, users, date_from, date_to, company, cache):
-        data = self._revenue_and_cost(users, date_from, date_to, company, cache)
-        return {u: data[u][0] - data[u][1] if u in data else 0.0 for u in users}
+    def _measure_margin(self, kpi, scope):
+        data = self._revenue_and_cost(scope)
+        return {u: data[u][0] - data[u][1] if u in data else 0.0 for u in scope.users}
 
-    def _measure_cost_rate(self, kpi, users, date_from, date_to, company, cache):
-        data = self._revenue_and_cost(users, date_from, date_to, company, cache)
+    def _measure_cost_rate(self, kpi, scope):
+        data = self._revenue_and_cost(scope)
         return {
             u: kpi_engine.percent(data[u][1], data[u][0]) if u in data else 0.0
-            for u in users
+            for u in scope.users
         }
 
-    def _measure_growth(self, kpi, users, date_from, date_to, company, cache):
-        current = self._invoice_totals(users, date_from, date_to, company, cache)
+    def _measure_growth(self, kpi, scope):
+        current = self._invoice_totals(scope)
         previous = self._invoice_totals(
-            users,
-            date_from - relativedelta(years=1),
-            date_to - relativedelta(years=1),
-            company,
-            cache,
+            replace(
+                scope,
+                date_from=scope.date_from - relativedelta(years=1),
+                date_to=scope.date_to - relativedelta(years=1),
+            )
         )
         return {
             user: kpi_engine.growth_percent(
                 current.get(user, (0.0,))[0], previous.get(user, (0.0,))[0]
             )
-            for user in users
+            for user in scope.users
         }
 
-    def _customers_invoiced(self, users, date_from, date_to, company, cache):
+    def _customers_invoiced(self, scope):
         """{user: commercial partners invoiced in the period}."""
-        key = ("customers", date_from, date_to)
-        if key not in cache:
+        key = ("customers", scope.date_from, scope.date_to)
+        if key not in scope.cache:
             groups = (
                 self.env["account.move"]
                 .sudo()
                 ._read_group(
-                    self._invoice_domain(users, date_from, date_to, company)
-                    + [("move_type", "=", "out_invoice")],
+                    self._invoice_domain(scope) + [("move_type", "=", "out_invoice")],
                     ["invoice_user_id", "commercial_partner_id"],
                 )
             )
             res = defaultdict(lambda: self.env["res.partner"])
             for user, partner in groups:
                 res[user] |= partner
-            cache[key] = res
-        return cache[key]
+            scope.cache[key] = res
+        return scope.cache[key]
 
-    def _measure_new_customers(self, kpi, users, date_from, date_to, company, cache):
-        data = self._customers_invoiced(users, date_from, date_to, company, cache)
+    def _measure_new_customers(self, kpi, scope):
+        data = self._customers_invoiced(scope)
         return {
             user: len(
                 data[user].filtered(
                     lambda p: (
                         p.incentive_first_sale_date
-                        and p.incentive_first_sale_date >= date_from
+                        and p.incentive_first_sale_date >= scope.date_from
                     )
                 )
             )
-            for user in users
+            for user in scope.users
         }
 
-    def _measure_repeat_rate(self, kpi, users, date_from, date_to, company, cache):
+    def _measure_repeat_rate(self, kpi, scope):
         """Customers invoiced in the period who had bought before it, in %."""
-        data = self._customers_invoiced(users, date_from, date_to, company, cache)
+        data = self._customers_invoiced(scope)
         res = {}
-        for user in users:
+        for user in scope.users:
             partners = data[user]
             repeat = partners.filtered(
                 lambda p: (
                     p.incentive_first_sale_date
-                    and p.incentive_first_sale_date < date_from
+                    and p.incentive_first_sale_date < scope.date_from
                 )
             )
             res[user] = kpi_engine.percent(len(repeat), len(partners))
         return res
 
-    def _done_activities(self, xmlid, users, date_from, date_to):
+    def _done_activities(self, xmlid, scope):
         activity_type = self.env.ref(xmlid, raise_if_not_found=False)
         if not activity_type:
             return self.env["mail.activity"]
@@ -286,26 +308,26 @@ class SaleIncentiveKpi(models.Model):
                 [
                     ("activity_type_id", "=", activity_type.id),
                     ("active", "=", False),
-                    ("user_id", "in", users.ids),
-                    ("date_done", ">=", date_from),
-                    ("date_done", "<=", date_to),
+                    ("user_id", "in", scope.users.ids),
+                    ("date_done", ">=", scope.date_from),
+                    ("date_done", "<=", scope.date_to),
                 ]
             )
         )
 
-    def _measure_visits(self, kpi, users, date_from, date_to, company, cache):
+    def _measure_visits(self, kpi, scope):
         visits = self._done_activities(
-            "sale_incentive.activity_type_customer_visit", users, date_from, date_to
+            "sale_incentive.activity_type_customer_visit", scope
         )
         counts = defaultdict(int)
         for visit in visits:
             counts[visit.user_id] += 1
-        return {user: counts[user] for user in users}
+        return {user: counts[user] for user in scope.users}
 
-    def _measure_visit_success(self, kpi, users, date_from, date_to, company, cache):
+    def _measure_visit_success(self, kpi, scope):
         """Visits followed by a confirmed order of the customer within N days."""
         visits = self._done_activities(
-            "sale_incentive.activity_type_customer_visit", users, date_from, date_to
+            "sale_incentive.activity_type_customer_visit", scope
         ).filtered(lambda a: a.res_model == "res.partner")
         days = kpi.visit_success_days or 0
         orders = self.env["sale.order"]
@@ -315,18 +337,24 @@ class SaleIncentiveKpi(models.Model):
                 .sudo()
                 .search(
                     [
-                        ("company_id", "=", company.id),
+                        ("company_id", "=", scope.company.id),
                         ("state", "=", "sale"),
                         (
                             "partner_id.commercial_partner_id",
                             "in",
                             list(set(visits.mapped("res_id"))),
                         ),
-                        ("date_order", ">=", datetime.combine(date_from, time.min)),
+                        (
+                            "date_order",
+                            ">=",
+                            datetime.combine(scope.date_from, time.min),
+                        ),
                         (
                             "date_order",
                             "<=",
-                            datetime.combine(date_to + timedelta(days=days), time.max),
+                            datetime.combine(
+                                scope.date_to + timedelta(days=days), time.max
+                            ),
                         ),
                     ]
                 )
@@ -345,9 +373,11 @@ class SaleIncentiveKpi(models.Model):
                 for day in order_dates[visit.res_id]
             ):
                 success[visit.user_id] += 1
-        return {user: kpi_engine.percent(success[user], done[user]) for user in users}
+        return {
+            user: kpi_engine.percent(success[user], done[user]) for user in scope.users
+        }
 
-    def _measure_complaints(self, kpi, users, date_from, date_to, company, cache):
+    def _measure_complaints(self, kpi, scope):
         """Complaint activities assigned to the salesperson, by deadline."""
         activity_type = self.env.ref(
             "sale_incentive.activity_type_customer_complaint", raise_if_not_found=False
@@ -361,30 +391,30 @@ class SaleIncentiveKpi(models.Model):
                 ._read_group(
                     [
                         ("activity_type_id", "=", activity_type.id),
-                        ("user_id", "in", users.ids),
-                        ("date_deadline", ">=", date_from),
-                        ("date_deadline", "<=", date_to),
+                        ("user_id", "in", scope.users.ids),
+                        ("date_deadline", ">=", scope.date_from),
+                        ("date_deadline", "<=", scope.date_to),
                     ],
                     ["user_id"],
                     ["__count"],
                 )
             )
         counts = dict(groups)
-        return {user: counts.get(user, 0) for user in users}
+        return {user: counts.get(user, 0) for user in scope.users}
 
-    def _measure_on_time_delivery(self, kpi, users, date_from, date_to, company, cache):
+    def _measure_on_time_delivery(self, kpi, scope):
         """Deliveries of the salesperson's orders done by their deadline, in %."""
         pickings = (
             self.env["stock.picking"]
             .sudo()
             .search(
                 [
-                    ("company_id", "=", company.id),
+                    ("company_id", "=", scope.company.id),
                     ("picking_type_code", "=", "outgoing"),
                     ("state", "=", "done"),
-                    ("sale_id.user_id", "in", users.ids),
-                    ("date_done", ">=", datetime.combine(date_from, time.min)),
-                    ("date_done", "<=", datetime.combine(date_to, time.max)),
+                    ("sale_id.user_id", "in", scope.users.ids),
+                    ("date_done", ">=", datetime.combine(scope.date_from, time.min)),
+                    ("date_done", "<=", datetime.combine(scope.date_to, time.max)),
                 ]
             )
         )
@@ -396,4 +426,6 @@ class SaleIncentiveKpi(models.Model):
             deadline = picking.date_deadline or picking.scheduled_date
             if not deadline or picking.date_done <= deadline:
                 on_time[user] += 1
-        return {user: kpi_engine.percent(on_time[user], done[user]) for user in users}
+        return {
+            user: kpi_engine.percent(on_time[user], done[user]) for user in scope.users
+        }

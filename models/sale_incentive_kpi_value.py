@@ -2,16 +2,21 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..engine import periods
+
+# written by the approval actions and the measurement only
+WORKFLOW_FIELDS = {"state", "approved_by_id", "is_measured"}
 
 
 class SaleIncentiveKpiValue(models.Model):
     """The actual of one indicator for one salesperson and period.
 
     Measured indicators write approved values (``_store_measured``); manual
-    ones are entered by a manager and count only once approved.
+    ones are entered by a manager and count only once approved.  Nobody but
+    the system enters, changes or approves their own value, and the approval
+    fields change through the actions only.
     """
 
     _name = "sale.incentive.kpi.value"
@@ -60,10 +65,29 @@ class SaleIncentiveKpiValue(models.Model):
         )
     ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                if vals.get("user_id") == self.env.uid:
+                    raise AccessError(self._own_value_error())
+                if (
+                    vals.get("state", "draft") != "draft"
+                    or vals.get("approved_by_id")
+                    or vals.get("is_measured")
+                ):
+                    raise AccessError(self._workflow_field_error())
+        return super().create(vals_list)
+
     def write(self, vals):
-        if "value" in vals and not self.env.su:
+        keys = {k for k in vals if not k.startswith(("message_", "activity_"))}
+        if keys and not self.env.su:
+            if WORKFLOW_FIELDS & keys:
+                raise AccessError(self._workflow_field_error())
+            if self.env.user in self.user_id or vals.get("user_id") == self.env.uid:
+                raise AccessError(self._own_value_error())
             approved = self.filtered(lambda v: v.state == "approved")
-            if approved:
+            if approved and keys - {"note"}:
                 raise UserError(
                     self.env._(
                         "Approved KPI values cannot be changed: reset them to "
@@ -72,16 +96,35 @@ class SaleIncentiveKpiValue(models.Model):
                 )
         return super().write(vals)
 
-    def action_approve(self):
+    def _own_value_error(self):
+        return self.env._(
+            "You cannot enter, change or approve your own KPI values: another "
+            "manager does."
+        )
+
+    def _workflow_field_error(self):
+        return self.env._(
+            "KPI values are approved and reset with their buttons, not by "
+            "editing their state."
+        )
+
+    def _check_can_approve(self):
         if not self.env.user.has_group("sale_incentive.group_sale_incentive_manager"):
-            raise UserError(self.env._("Only a sales incentive manager can approve."))
-        self.filtered(lambda v: v.state == "draft").write(
+            raise AccessError(self.env._("Only a sales incentive manager can approve."))
+        self.check_access("write")
+        if self.env.user in self.user_id:
+            raise AccessError(self._own_value_error())
+
+    def action_approve(self):
+        self._check_can_approve()
+        self.filtered(lambda v: v.state == "draft").sudo().write(
             {"state": "approved", "approved_by_id": self.env.user.id}
         )
         return True
 
     def action_reset_draft(self):
-        self.filtered(lambda v: not v.is_measured).write(
+        self._check_can_approve()
+        self.filtered(lambda v: not v.is_measured).sudo().write(
             {"state": "draft", "approved_by_id": False}
         )
         return True
@@ -105,6 +148,31 @@ class SaleIncentiveKpiValue(models.Model):
         return res
 
     @api.model
+    def _split_measured(self, measured, existing, company, period, date_from):
+        """(values to create, {value: records to update}) of measured KPIs."""
+        index = {(v.kpi_id, v.user_id): v for v in existing}
+        to_create = []
+        to_update = defaultdict(self.browse)
+        for kpi, by_user in measured.items():
+            for user, amount in by_user.items():
+                record = index.get((kpi, user))
+                if record:
+                    to_update[amount] |= record
+                    continue
+                to_create.append(
+                    {
+                        "kpi_id": kpi.id,
+                        "company_id": company.id,
+                        "user_id": user.id,
+                        "period": period,
+                        "date_from": date_from,
+                        "value": amount,
+                        "is_measured": True,
+                        "state": "approved",
+                    }
+                )
+        return to_create, to_update
+
     def _store_measured(self, kpis, users, date_from, period, company=None):
         """Measure ``kpis`` for ``users`` and write them as approved values."""
         company = company or self.env.company
@@ -118,27 +186,9 @@ class SaleIncentiveKpiValue(models.Model):
                 ("period", "=", period),
             ]
         )
-        index = {(v.kpi_id, v.user_id): v for v in existing}
-        to_create = []
-        to_update = defaultdict(self.browse)
-        for kpi, by_user in measured.items():
-            for user, amount in by_user.items():
-                record = index.get((kpi, user))
-                if record:
-                    to_update[amount] |= record
-                else:
-                    to_create.append(
-                        {
-                            "kpi_id": kpi.id,
-                            "company_id": company.id,
-                            "user_id": user.id,
-                            "period": period,
-                            "date_from": date_from,
-                            "value": amount,
-                            "is_measured": True,
-                            "state": "approved",
-                        }
-                    )
+        to_create, to_update = self._split_measured(
+            measured, existing, company, period, date_from
+        )
         # one write per distinct value
         updated = self.browse()
         for amount, records in to_update.items():

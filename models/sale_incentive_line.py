@@ -64,9 +64,9 @@ class SaleIncentiveLine(models.Model):
         help="Earned lines are what settlements pay.",
     )
     date = fields.Date(required=True, readonly=True, index=True)
+    # not indexed: read only together with the plan, partner and rule
     period_date = fields.Date(
         readonly=True,
-        index=True,
         help="The date whose period the line counts in for period-cumulative "
         "tables: its own date, except a clawback, which counts in the period "
         "of the sale it reverses.",
@@ -216,7 +216,8 @@ class SaleIncentiveLine(models.Model):
     def _get_customer_tier_record(self, customer, company=None):
         """The tier in force of ``customer`` (its commercial partner)."""
         company = company or self.env.company
-        partner = customer.commercial_partner_id.with_company(company)
+        # whoever posts: tiers are not every employee's to read
+        partner = customer.commercial_partner_id.sudo().with_company(company)
         return partner.incentive_tier_id
 
     @api.model
@@ -487,7 +488,7 @@ class SaleIncentiveLine(models.Model):
         refund_sources = []
         sources = []
         # batch reads for the whole posting, not one per invoice
-        moves.invoice_line_ids.sale_line_ids.order_id.incentive_share_ids.mapped(
+        moves.invoice_line_ids.sale_line_ids.order_id.sudo().incentive_share_ids.mapped(
             "share"
         )
         moves.invoice_user_id.partner_id.mapped("name")

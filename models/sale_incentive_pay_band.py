@@ -18,7 +18,7 @@ class SaleIncentivePayBand(models.Model):
     plan_id = fields.Many2one(
         "sale.incentive.plan", required=True, ondelete="cascade", index=True
     )
-    company_id = fields.Many2one(related="plan_id.company_id", store=True)
+    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="plan_id.currency_id")
     amount_from = fields.Float(
         "From", digits=(16, 2), help="Sales amount, or achievement in %."

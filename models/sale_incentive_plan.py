@@ -12,6 +12,8 @@ from ..engine import components, periods, scoring
 from ..engine import kpi as kpi_engine
 
 GROUP_ADMIN = "sale_incentive.group_sale_incentive_admin"
+# what an incentive accountant may change on a plan
+FINANCE_FIELDS = {"holdback_expense_coefficient", "holdback_profit_coefficient"}
 PLAN_STATES = [
     ("draft", "Draft"),
     ("to_approve", "To Approve"),
@@ -337,20 +339,6 @@ class SaleIncentivePlan(models.Model):
             bases[(rule, partner)] += base * share / 100.0
         return bases
 
-    def _get_period_bracket_results(self, date_from, date_to, partners=None):
-        """Period-cumulative bracket results of these plans.
-
-        Returns {(rule, partner): (base total, amount, bracket, explanation)}
-        computed on the lines earned between the two dates; used by the
-        settlement and by the forecast.
-        """
-        results = {}
-        for (rule, partner), total in self._get_period_bases(
-            date_from, date_to, partners
-        ).items():
-            results[(rule, partner)] = (total, *rule._compute_period_amount(total))
-        return results
-
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
@@ -363,10 +351,16 @@ class SaleIncentivePlan(models.Model):
         action["context"] = {"search_default_group_user": 1}
         return action
 
+    def _check_incentive_admin(self):
+        if not self.env.user.has_group("sale_incentive.group_sale_incentive_admin"):
+            raise AccessError(
+                self.env._("Only a sales incentive administrator can do this.")
+            )
+
     def action_new_version(self):
         """Ask the date the new version takes effect (wizard)."""
         self.ensure_one()
-        self._check_plan_admin()
+        self._check_incentive_admin()
         if self.state != "active":
             raise UserError(
                 self.env._(
@@ -388,7 +382,7 @@ class SaleIncentivePlan(models.Model):
         """Close this version the day before ``date_from`` and continue it in
         a draft copy from that date; returns the copy."""
         self.ensure_one()
-        self._check_plan_admin()
+        self._check_incentive_admin()
         if self.state != "active":
             raise UserError(
                 self.env._("Only an active plan gets a new version (it is a draft).")
@@ -464,17 +458,6 @@ class SaleIncentivePlan(models.Model):
     # ------------------------------------------------------------------
     # States: draft -> (to approve) -> active -> closed
     # ------------------------------------------------------------------
-    def _check_plan_admin(self):
-        """Plans change state by incentive administrators only (the group is
-        checked, never the context)."""
-        if not self.env.user.has_group(GROUP_ADMIN):
-            raise AccessError(
-                self.env._(
-                    "Only incentive administrators activate, approve, close or "
-                    "version plans."
-                )
-            )
-
     def _check_rules_editable(self):
         """The rules of a plan in force are not edited in place."""
         locked = self.filtered(lambda plan: plan.state != "draft")
@@ -490,7 +473,7 @@ class SaleIncentivePlan(models.Model):
     def action_activate(self):
         """Put draft plans in force, or ask a second administrator to when
         the company wants one (Settings)."""
-        self._check_plan_admin()
+        self._check_incentive_admin()
         check_states(self, ("draft",))
         second = self.filtered("company_id.incentive_plan_second_approval")
         if second:
@@ -510,7 +493,7 @@ class SaleIncentivePlan(models.Model):
 
     def action_approve_activation(self):
         """Second administrator: approve the activation another one asked."""
-        self._check_plan_admin()
+        self._check_incentive_admin()
         check_states(self, ("to_approve",))
         if any(plan.activation_requested_by_id == self.env.user for plan in self):
             raise UserError(
@@ -523,14 +506,14 @@ class SaleIncentivePlan(models.Model):
 
     def action_reset_draft(self):
         """Withdraw an activation request."""
-        self._check_plan_admin()
+        self._check_incentive_admin()
         check_states(self, ("to_approve",))
         self.sudo().write({"state": "draft", "activation_requested_by_id": False})
         return True
 
     def action_close(self):
         """Stop writing commission lines; what the plan earned is still settled."""
-        self._check_plan_admin()
+        self._check_incentive_admin()
         check_states(self, ("active",))
         self.sudo().write({"state": "closed"})
         return True
@@ -601,8 +584,8 @@ class SaleIncentivePlan(models.Model):
         }
 
     def _get_release_coefficients(self, year, yearly):
-        """(expense ratio, profit) coefficients releasing what this plan held
-        in ``year``: finance's row of that year (``yearly``, see
+        """Finance's coefficients multiplying what this plan held in ``year``
+        when released (hook): the row of that year (``yearly``, see
         ``sale.incentive.plan.coefficient._get_yearly``), else the plan's."""
         self.ensure_one()
         return (
@@ -627,6 +610,18 @@ class SaleIncentivePlan(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        keys = {k for k in vals if not k.startswith(("message_", "activity_"))}
+        if (
+            keys - FINANCE_FIELDS
+            and not self.env.su
+            and not self.env.user.has_group(GROUP_ADMIN)
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only sales incentive administrators configure plans; "
+                    "accountants enter the finance coefficients."
+                )
+            )
         if vals.keys() & STATE_FIELDS and not self.env.su:
             raise AccessError(
                 self.env._(
@@ -647,6 +642,8 @@ class SaleIncentivePlan(models.Model):
 
     def action_recompute_unsettled(self):
         """Recompute this plan's unsettled lines with the current rules."""
+        self._check_incentive_admin()
+        self.check_access("write")
         lines = self.env["sale.incentive.line"].search([("plan_id", "in", self.ids)])
         kept = lines.sudo()._recompute_unsettled()
         message = self.env._(
@@ -725,6 +722,27 @@ class SaleIncentivePlan(models.Model):
             self, user, date_from, date_to
         )
 
+    def _get_kpi_actuals(self, users, date_from, date_to):
+        """{(kpi, user): actual} of the indicators of the scorecard.
+
+        Measured indicators are computed for all ``users`` at once, the others
+        come from approved values (0.0 when there is none).
+        """
+        self.ensure_one()
+        kpis = self.scorecard_line_ids.kpi_id
+        measured = kpis._measure(users, date_from, date_to, self.company_id)
+        approved = self.env["sale.incentive.kpi.value"]._get_approved(
+            kpis.filtered(lambda k: not k.is_measured), users, date_from, date_to
+        )
+        actuals = {}
+        for kpi in kpis:
+            for user in users:
+                if kpi in measured:
+                    actuals[kpi, user] = measured[kpi].get(user, 0.0)
+                else:
+                    actuals[kpi, user] = approved.get((kpi, user), 0.0)
+        return actuals
+
     def _get_kpi_details(self, users, date_from, date_to):
         """{user: ([(scorecard line, actual, score ratio)], weighted score)}.
 
@@ -732,20 +750,13 @@ class SaleIncentivePlan(models.Model):
         """
         self.ensure_one()
         lines = self.scorecard_line_ids
-        kpis = lines.kpi_id
-        measured = kpis._measure(users, date_from, date_to, self.company_id)
-        approved = self.env["sale.incentive.kpi.value"]._get_approved(
-            kpis.filtered(lambda k: not k.is_measured), users, date_from, date_to
-        )
+        actual_of = self._get_kpi_actuals(users, date_from, date_to)
         result = {}
         for user in users:
             items = []
             actuals = []
             for line in lines:
-                if line.kpi_id in measured:
-                    actual = measured[line.kpi_id].get(user, 0.0)
-                else:
-                    actual = approved.get((line.kpi_id, user), 0.0)
+                actual = actual_of[line.kpi_id, user]
                 actuals.append(actual)
                 items.append(
                     {

@@ -35,7 +35,7 @@ APPROVAL_ACTIVITIES = [
 ]
 GROUP_MANAGER = "sale_incentive.group_sale_incentive_manager"
 GROUP_ADMIN = "sale_incentive.group_sale_incentive_admin"
-GROUP_ACCOUNTANT = "account.group_account_invoice"
+GROUP_ACCOUNTANT = "sale_incentive.group_sale_incentive_accountant"
 
 
 class SaleIncentiveSettlement(models.Model):
@@ -309,13 +309,12 @@ class SaleIncentiveSettlement(models.Model):
         return settlements
 
     def _check_can_settle(self):
-        if not (
-            self.env.su
-            or self.env.user.has_group(GROUP_MANAGER)
-            or self.env.user.has_group(GROUP_ACCOUNTANT)
-        ):
+        if not (self.env.su or self.env.user.has_group(GROUP_ACCOUNTANT)):
             raise AccessError(
-                self.env._("Only incentive managers and accountants settle periods.")
+                self.env._(
+                    "Only commission accountants settle periods "
+                    "(Sales Incentives / Accountant)."
+                )
             )
 
     @api.model
@@ -383,7 +382,7 @@ class SaleIncentiveSettlement(models.Model):
                 )
             ]
         )
-        self._link_sources(plan, query, settlements, results, gathered)
+        facts_model._link_sources(plan, query, settlements, results, gathered)
         return settlements.with_env(self.env)
 
     @api.model
@@ -422,84 +421,13 @@ class SaleIncentiveSettlement(models.Model):
             ],
         }
 
-    @api.model
-    def _link_sources(self, plan, query, settlements, results, gathered):
-        """Point the settled lines at their component and the released
-        holdbacks at their release (one UPDATE each)."""
-        links, releases, expected = [], [], 0
-        for settlement, result, (facts, _user) in zip(
-            settlements, results, gathered.values(), strict=True
-        ):
-            counts = {g.key: g.count for g in facts.groups}
-            counts.update({t.key: t.count for t in facts.tables})
-            records = settlement.line_ids.sorted("sequence")
-            for item, record in zip(result.components, records, strict=True):
-                for key in item.sources:
-                    links.append(
-                        (settlement.partner_id.id, *key, settlement.id, record.id)
-                    )
-                    expected += counts[key]
-                releases += [(held, record.id) for held in item.holdback_ids]
-        if links:
-            self._write_links(plan, query, links, expected)
-        if releases:
-            self._write_releases(releases)
-
-    @api.model
-    def _write_releases(self, releases):
-        """[(holdback component id, release component id)] in one UPDATE."""
-        self.env.cr.execute(
-            SQL(
-                """UPDATE sale_incentive_settlement_line c
-                      SET released_by_id = v.rid
-                     FROM unnest(%s::int[], %s::int[]) AS v(hid, rid)
-                    WHERE c.id = v.hid""",
-                *(list(column) for column in zip(*releases, strict=True)),
-            )
-        )
-        self.env["sale.incentive.settlement.line"].invalidate_model(
-            ["released_by_id", "released_ids"]
-        )
-
-    @api.model
-    def _write_links(self, plan, query, links, expected):
-        """One UPDATE linking the lines of each (beneficiary, group key)."""
-        rule, refund, bucket = self.env[
-            "sale.incentive.settlement.facts"
-        ]._group_columns(plan)
-        self.env.cr.execute(
-            SQL(
-                """UPDATE sale_incentive_line
-                      SET settlement_id = v.sid, settlement_line_id = v.cid
-                     FROM unnest(%s::int[], %s::int[], %s::bool[], %s::date[],
-                                 %s::int[], %s::int[])
-                          AS v(pid, rule, refund, bucket, sid, cid)
-                    WHERE %s AND sale_incentive_line.partner_id = v.pid
-                      AND %s = v.rule AND %s = v.refund AND %s = v.bucket""",
-                *(list(column) for column in zip(*links, strict=True)),
-                query.where_clause,
-                rule,
-                refund,
-                bucket,
-            )
-        )
-        if self.env.cr.rowcount != expected:
-            raise UserError(
-                self.env._(
-                    "The commission lines changed during the settlement; run it again."
-                )
-            )
-        self.env["sale.incentive.line"].invalidate_model(
-            ["settlement_id", "settlement_line_id"]
-        )
-
     # ------------------------------------------------------------------
     # Approval workflow: action_x -> _check_can_x -> _do_x
     # ------------------------------------------------------------------
     def _check_can_forfeit(self):
-        if not (self.env.su or self.env.user.has_group(GROUP_MANAGER)):
+        if not (self.env.su or self.env.user.has_group(GROUP_ADMIN)):
             raise AccessError(
-                self.env._("Only incentive managers record forfeiture decisions.")
+                self.env._("Only incentive administrators record forfeiture decisions.")
             )
 
     def _check_state(self, states):
@@ -518,6 +446,8 @@ class SaleIncentiveSettlement(models.Model):
             raise AccessError(
                 self.env._("You are not allowed to perform this approval step.")
             )
+        # and only on the settlements the user may change (own team, company)
+        self.check_access("write")
 
     def _is_own(self):
         self.ensure_one()
@@ -561,9 +491,12 @@ class SaleIncentiveSettlement(models.Model):
     def _check_can_submit(self):
         self._check_state(("draft",))
         if self.env.su or self.env.user.has_group(GROUP_MANAGER):
+            self.check_access("write")
             return
         if self.env.user.has_group(GROUP_ACCOUNTANT):
+            self.check_access("write")
             return
+        self.check_access("read")
         if any(not settlement._is_own() for settlement in self):
             raise AccessError(self.env._("You can only submit your own settlements."))
 
@@ -658,6 +591,7 @@ class SaleIncentiveSettlement(models.Model):
             raise AccessError(
                 self.env._("Only managers and accountants reset a settlement.")
             )
+        self.check_access("write")
         self.sudo().write({"workflow_state": "draft"})
         self.activity_unlink(APPROVAL_ACTIVITIES)
         return True
@@ -829,6 +763,7 @@ class SaleIncentiveSettlement(models.Model):
             self._check_group(GROUP_ACCOUNTANT)
         elif not (self.env.su or self.env.user.has_group(GROUP_ACCOUNTANT)):
             self._check_group(GROUP_MANAGER)
+        self.check_access("write")
         posted = self.filtered(lambda s: s.state == "posted")
         used = posted.line_ids.filtered(
             lambda c: (

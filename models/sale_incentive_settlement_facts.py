@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import json
 from collections import defaultdict
 
 from psycopg2 import errors as pg_errors
@@ -15,7 +16,8 @@ NO_BUCKET = "1900-01-01"
 
 
 class SaleIncentiveSettlementFacts(models.AbstractModel):
-    """What a settlement period holds per beneficiary, read in batch.
+    """What a settlement period holds per beneficiary, read in batch, and
+    the link from the lines taken to the component that settles them.
 
     The settlement run, the forfeiture (and the simulation) read their facts
     here: a few grouped queries per plan and period, never one per line or
@@ -307,6 +309,92 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
             (partner_id, rule_id, str(day)): base or 0.0
             for partner_id, rule_id, day, base in self.env.cr.fetchall()
         }
+
+    # ------------------------------------------------------------------
+    # Linking what a settlement took
+    # ------------------------------------------------------------------
+    @api.model
+    def _link_sources(self, plan, query, settlements, results, gathered):
+        """Point the settled lines at their component and the released
+        holdbacks at their release (one UPDATE each)."""
+        links, releases, expected = [], [], 0
+        for settlement, result, (facts, _user) in zip(
+            settlements, results, gathered.values(), strict=True
+        ):
+            counts = {g.key: g.count for g in facts.groups}
+            counts.update({t.key: t.count for t in facts.tables})
+            pairs = zip(
+                result.components, settlement.line_ids.sorted("sequence"), strict=True
+            )
+            for item, record in pairs:
+                links += [
+                    (settlement.partner_id.id, *key, settlement.id, record.id)
+                    for key in item.sources
+                ]
+                expected += sum(counts[key] for key in item.sources)
+                releases += [(held, record.id) for held in item.holdback_ids]
+        if links:
+            self._write_links(plan, query, links, expected)
+        if releases:
+            self._write_releases(releases)
+
+    @api.model
+    def _write_releases(self, releases):
+        """[(holdback component id, release component id)] in one UPDATE."""
+        self.env.cr.execute(
+            SQL(
+                """UPDATE sale_incentive_settlement_line c
+                      SET released_by_id = v.rid
+                     FROM unnest(%s::int[], %s::int[]) AS v(hid, rid)
+                    WHERE c.id = v.hid""",
+                *(list(column) for column in zip(*releases, strict=True)),
+            )
+        )
+        self.env["sale.incentive.settlement.line"].invalidate_model(
+            ["released_by_id", "released_ids"]
+        )
+
+    @api.model
+    def _write_links(self, plan, query, links, expected):
+        """One UPDATE linking the lines of each (beneficiary, group key).
+
+        The keys map to their component through one JSON object looked up
+        per line: no join, so no plan depends on the table's statistics.
+        """
+        rule, refund, bucket = self._group_columns(plan)
+        key = SQL(
+            "concat_ws('/', sale_incentive_line.partner_id, %s, %s::int, "
+            "to_char(%s, 'YYYY-MM-DD'))",
+            rule,
+            refund,
+            bucket,
+        )
+        mapping = json.dumps(
+            {
+                f"{pid}/{rule_id}/{int(is_refund)}/{day}": [sid, cid]
+                for pid, rule_id, is_refund, day, sid, cid in links
+            }
+        )
+        self.env.cr.execute(
+            SQL(
+                """UPDATE sale_incentive_line
+                      SET settlement_id = (%(map)s::jsonb -> %(key)s ->> 0)::int,
+                          settlement_line_id = (%(map)s::jsonb -> %(key)s ->> 1)::int
+                    WHERE %(where)s AND %(map)s::jsonb ? %(key)s""",
+                map=mapping,
+                key=key,
+                where=query.where_clause,
+            )
+        )
+        if self.env.cr.rowcount != expected:
+            raise UserError(
+                self.env._(
+                    "The commission lines changed during the settlement; run it again."
+                )
+            )
+        self.env["sale.incentive.line"].invalidate_model(
+            ["settlement_id", "settlement_line_id"]
+        )
 
     # ------------------------------------------------------------------
     # Other facts

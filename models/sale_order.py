@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..engine import splits
 
@@ -12,11 +12,18 @@ class SaleOrder(models.Model):
         "sale.incentive.share",
         "order_id",
         string="Commission Split",
-        copy=True,
-        help="Who shares this order's commissions. Empty: 100% to the salesperson.",
+        copy=False,
+        groups="sale_incentive.group_sale_incentive_user",
+        help="Who shares this order's commissions. Empty: 100% to the salesperson. "
+        "Changed by the incentive managers of the order's team and by the "
+        "incentive administrators.",
     )
     incentive_line_ids = fields.One2many(
-        "sale.incentive.line", "order_id", string="Commission Lines", readonly=True
+        "sale.incentive.line",
+        "order_id",
+        string="Commission Lines",
+        readonly=True,
+        groups="sale_incentive.group_sale_incentive_user",
     )
     incentive_amount = fields.Monetary(
         "Expected Commission",
@@ -65,15 +72,136 @@ class SaleOrder(models.Model):
             order.incentive_amount = data.get(order, 0.0)
 
     def _get_incentive_shares(self):
-        """[(user, partner, share %)] of this order (hook)."""
+        """[(user, partner, share %)] of this order (hook).
+
+        Read whoever confirms or invoices the order: the split decides the
+        credit even for users who may not see it.
+        """
         self.ensure_one()
-        if self.incentive_share_ids:
+        shares = self.sudo().incentive_share_ids
+        if shares:
             return [
-                (s.user_id, s.partner_id, s.share) for s in self.incentive_share_ids
+                (s.user_id.with_env(self.env), s.partner_id.with_env(self.env), s.share)
+                for s in shares
             ]
         if self.user_id:
             return [(self.user_id, self.user_id.partner_id, 100.0)]
         return []
+
+    # ------------------------------------------------------------------
+    # Commission split: who changes it, and how
+    # ------------------------------------------------------------------
+    def _check_incentive_split_access(self, beneficiaries=None):
+        """Raise unless the current user may change the split of ``self``.
+
+        Incentive administrators change any split; incentive managers the
+        splits of the orders of the teams they lead (the order's team or the
+        salesperson's team), never one crediting themselves
+        (``beneficiaries``: the users credited before or after the change).
+        Salespeople never change a split.  A cancelled order's split is closed.
+        """
+        if self.env.su or not self:
+            return
+        user = self.env.user
+        if not user.has_group("sale_incentive.group_sale_incentive_manager"):
+            raise AccessError(
+                self.env._(
+                    "Only incentive managers and administrators change a "
+                    "commission split."
+                )
+            )
+        orders = self.sudo()
+        cancelled = orders.filtered(lambda o: o.state == "cancel")
+        if cancelled:
+            raise UserError(
+                self.env._(
+                    "The commission split of a cancelled order cannot change: "
+                    "%(orders)s",
+                    orders=", ".join(cancelled.mapped("name")),
+                )
+            )
+        if user.has_group("sale_incentive.group_sale_incentive_admin"):
+            return
+        foreign = orders.filtered(
+            lambda o: user not in (o.team_id.user_id | o.user_id.sale_team_id.user_id)
+        )
+        if foreign:
+            raise AccessError(
+                self.env._(
+                    "You change the commission split of the orders of the teams "
+                    "you lead only: %(orders)s",
+                    orders=", ".join(foreign.mapped("name")),
+                )
+            )
+        if beneficiaries and user in beneficiaries:
+            raise AccessError(
+                self.env._(
+                    "You cannot change a commission split that credits yourself: "
+                    "ask another manager or an administrator."
+                )
+            )
+
+    @api.model
+    def _incentive_split_vals(self, share):
+        return {
+            "sequence": share.sequence,
+            "user_id": share.user_id.id,
+            "partner_id": share.partner_id.id,
+            "share": share.share,
+        }
+
+    def _get_incentive_split_after(self, commands):
+        """The values of this order's split once ``commands`` are applied."""
+        self.ensure_one()
+        current = {
+            s.id: self._incentive_split_vals(s) for s in self.sudo().incentive_share_ids
+        }
+        created = []
+        for command in commands or ():
+            operation = command[0]
+            if operation == Command.CREATE:
+                created.append(dict(command[2]))
+            elif operation == Command.UPDATE:
+                if command[1] not in current:
+                    raise UserError(
+                        self.env._("This share is not part of the order's split.")
+                    )
+                vals = current[command[1]]
+                if "user_id" in command[2] and "partner_id" not in command[2]:
+                    vals.pop("partner_id")
+                vals.update(command[2])
+            elif operation in (Command.DELETE, Command.UNLINK):
+                current.pop(command[1], None)
+            elif operation == Command.LINK:
+                if command[1] not in current:
+                    raise UserError(
+                        self.env._("A commission share belongs to its order.")
+                    )
+            elif operation == Command.CLEAR:
+                current.clear()
+            elif operation == Command.SET:
+                if set(command[2]) - set(current):
+                    raise UserError(
+                        self.env._("A commission share belongs to its order.")
+                    )
+                current = {k: v for k, v in current.items() if k in command[2]}
+        return list(current.values()) + created
+
+    def _write_incentive_split(self, commands):
+        """Replace each order's split by the result of ``commands`` at once.
+
+        The share model checks the whole split after each of its writes; the
+        form sends a split row by row, so the order applies it in two steps
+        that are both whole: remove the old split, create the new one.
+        """
+        Share = self.env["sale.incentive.share"]
+        for order in self:
+            after = order._get_incentive_split_after(commands)
+            shares = Share.browse(order.sudo().incentive_share_ids.ids)
+            if after == [self._incentive_split_vals(s) for s in shares.sudo()]:
+                continue
+            shares.unlink()
+            Share.create([dict(vals, order_id=order.id) for vals in after])
 
     @api.constrains("incentive_share_ids")
     def _check_incentive_shares(self):
@@ -159,7 +287,7 @@ class SaleOrder(models.Model):
 
     def _apply_incentive_attribution(self):
         """Credit the owner / first contact / a split when someone else sells."""
-        orders = self.filtered(
+        orders = self.sudo().filtered(
             lambda o: (
                 o.user_id
                 and not o.incentive_share_ids
@@ -192,7 +320,9 @@ class SaleOrder(models.Model):
                 shares = [share for share in shares if share[1] > 0]
             elif policy == "manager":
                 outcome = "conflict"
-            order.write(
+            # the confirmation decides the credit: written on the company's
+            # behalf, whoever confirms
+            order.sudo().write(
                 {
                     "incentive_share_ids": [
                         Command.create(
@@ -228,6 +358,10 @@ class SaleOrder(models.Model):
 
     def action_incentive_dispute(self):
         """A salesperson disputes who is credited: the manager resolves it."""
+        if not self.env.user.has_group("sale_incentive.group_sale_incentive_user"):
+            raise AccessError(
+                self.env._("Only sales incentive users can dispute a credit.")
+            )
         self.check_access("read")
         for order in self:
             if order.state != "sale":
@@ -272,12 +406,31 @@ class SaleOrder(models.Model):
         return res
 
     def write(self, vals):
+        if (
+            {"incentive_attribution", "incentive_conflict"} & set(vals)
+            and not self.env.su
+            and not self.env.user.has_group(
+                "sale_incentive.group_sale_incentive_manager"
+            )
+        ):
+            raise AccessError(
+                self.env._(
+                    "The credit attribution of an order is decided at confirmation "
+                    "and by the incentive managers."
+                )
+            )
         refresh = {"order_line", "incentive_share_ids", "user_id", "team_id"} & set(
             vals
         )
+        split = None
+        if "incentive_share_ids" in vals:
+            vals = dict(vals)
+            split = vals.pop("incentive_share_ids")
         # the order refreshes its forecast once, after all its line writes
         orders = self.with_context(incentive_skip_forecast=True) if refresh else self
         res = super(SaleOrder, orders).write(vals)
+        if split is not None:
+            self._write_incentive_split(split)
         if refresh:
             confirmed = self.filtered(lambda o: o.state == "sale")
             if confirmed:

@@ -39,11 +39,12 @@ class IncentiveCase(AccountTestInvoicingCommon):
         group_rep = cls.env.ref("sale_incentive.group_sale_incentive_user")
         group_manager = cls.env.ref("sale_incentive.group_sale_incentive_manager")
         group_admin = cls.env.ref("sale_incentive.group_sale_incentive_admin")
+        group_accountant = cls.env.ref("sale_incentive.group_sale_incentive_accountant")
         salesman = cls.env.ref("sales_team.group_sale_salesman")
         sale_manager = cls.env.ref("sales_team.group_sale_manager")
         # the test user (an accountant from AccountTestInvoicingCommon) also
-        # configures plans and sells
-        cls.env.user.groups_id += group_admin + sale_manager
+        # configures plans, settles and posts them, and sells
+        cls.env.user.groups_id += group_admin + group_accountant + sale_manager
         cls.rep = cls._make_user("rep_a", [salesman, group_rep])
         cls.rep_b = cls._make_user("rep_b", [salesman, group_rep])
         cls.rep_c = cls._make_user("rep_c", [salesman, group_rep])
@@ -84,6 +85,41 @@ class IncentiveCase(AccountTestInvoicingCommon):
                 "groups_id": [Command.set([g.id for g in groups])],
             }
         )
+
+    @classmethod
+    def _make_access_roles(cls, company_b):
+        """{role: user} of the access matrix (issue #9).
+
+        ``user`` is the rep ``rep_a`` (member of the team ``manager`` leads);
+        ``other_company`` is an incentive administrator and accountant of
+        ``company_b`` only.
+        """
+        ref = cls.env.ref
+        accountant = ref("sale_incentive.group_sale_incentive_accountant")
+        admin = ref("sale_incentive.group_sale_incentive_admin")
+        sale_manager = ref("sales_team.group_sale_manager")
+        other = cls._make_user("other_co", [admin, accountant, sale_manager])
+        other.write(
+            {"company_id": company_b.id, "company_ids": [Command.set(company_b.ids)]}
+        )
+        return {
+            "portal": cls._make_user("portal_u", [ref("base.group_portal")]),
+            "employee": cls._make_user("employee", [ref("base.group_user")]),
+            "sales_own": cls._make_user(
+                "sales_own", [ref("sales_team.group_sale_salesman")]
+            ),
+            "sales_all": cls._make_user(
+                "sales_all", [ref("sales_team.group_sale_salesman_all_leads")]
+            ),
+            "billing": cls._make_user(
+                "billing", [ref("account.group_account_invoice")]
+            ),
+            "user": cls.rep,
+            "manager": cls.manager,
+            "accountant": cls._make_user("accountant", [accountant]),
+            "admin": cls.incentive_admin,
+            "other_company": other,
+        }
 
     @classmethod
     def _make_plan(cls, rate=3.0, users=None, activate=True, **values):

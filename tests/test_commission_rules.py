@@ -213,15 +213,22 @@ class TestCommissionRules(IncentiveCase):
         lines = self._earned(self._invoice(order_1, date="2026-01-20"))
         lines |= self._earned(self._invoice(order_2, date="2026-03-05"))
         self.assertEqual(lines.mapped("amount"), [0.0, 0.0])
-        results = plan._get_period_bracket_results("2026-01-01", "2026-03-31")
-        total, amount, bracket, explanation = results[
-            (plan.rule_ids, self.rep.partner_id)
-        ]
-        self.assertMoney(total, 2_000_000.0)
-        self.assertMoney(amount, 65_000.0)
-        # lower bound included: 2,000,000 reaches the 5% bracket (zero slice)
-        self.assertEqual(bracket.rate, 5.0)
-        self.assertIn("2,000,000.00", explanation)
+        settlement = self.env["sale.incentive.settlement"].search(
+            self.env["sale.incentive.settle.wizard"]
+            .create(
+                {
+                    "period": "quarter",
+                    "date": "2026-03-31",
+                    "plan_ids": [Command.set(plan.ids)],
+                }
+            )
+            .action_settle()["domain"]
+        )
+        table = settlement.line_ids.filtered(lambda c: c.component == "bracket")
+        self.assertEqual(table.rule_id, plan.rule_ids)
+        self.assertMoney(table.message_params["period_total"], 2_000_000.0)
+        self.assertMoney(table.amount, 65_000.0)
+        self.assertMoney(settlement.amount_total, 65_000.0)
 
     def test_period_forecast_what_closing_adds(self):
         """Forecast of a period table: the increase of the period result."""

@@ -87,6 +87,27 @@ class TestI18n(IncentiveCase):
             f"期间必须从所在季度的第一天开始（{year}-01-01）。",
         )
 
+    def test_settlement_explanation_in_the_readers_language(self):
+        """Components store a message key and parameters, not text: the same
+        component reads in English or in Chinese, with the reader's formats."""
+        plan = self._make_plan()
+        self._invoice(self._order([(self.product, 10, 1000.0)]))
+        self.env["sale.incentive.settle.wizard"].create(
+            {"date": "2026-03-31", "plan_ids": [(6, 0, plan.ids)]}
+        ).action_settle()
+        component = self.env["sale.incentive.settlement.line"].search(
+            [("plan_id", "=", plan.id), ("component", "=", "commission")]
+        )
+        self.assertEqual(component.message, "commission")
+        self.assertEqual(component.message_params["count"], 1)
+        english = component.with_context(lang="en_US").name
+        chinese = component.with_context(lang="zh_CN").name
+        self.assertTrue(english.startswith("Commissions of 1 lines earned up to"))
+        self.assertIn("10,000.00", english)
+        self.assertTrue(chinese.startswith("截至 "), chinese)
+        self.assertIn("已实现的 1 行提成，基数", chinese)
+        self.assertIn("10,000.00", chinese)
+
     def test_rules_of_a_plan_in_force_refused_in_chinese(self):
         plan = self._make_plan(name="大客户")
         zh_env = self._zh_env()

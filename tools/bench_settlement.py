@@ -118,48 +118,67 @@ def setup(env, lines, reps):
     return plan, env.cr.fetchone()[0]
 
 
-def main():
-    args = parse()
+def load_registry(args):
     config.parse_config(
         ["-d", args.database, f"--addons-path={args.addons_path}", "--log-level=warn"]
         + ([f"--data-dir={args.data_dir}"] if args.data_dir else [])
     )
-    registry = odoo.modules.registry.Registry(args.database)
+    return odoo.modules.registry.Registry(args.database)
+
+
+def run_twice(env, plan):
+    """Timed settlement run and re-run as admin: (settlements, first run s, queries)."""
+    admin = env.ref("base.user_admin")
+    settlement_model = env["sale.incentive.settlement"].with_user(admin)
+    day = datetime.date(2026, 3, 31)
+    plan = plan.with_user(admin)
+    queries = env.cr.sql_log_count
+    settlements, first = timed(
+        "settlement run (draft)",
+        lambda: settlement_model._run_settlement(plan, day),
+    )
+    run_queries = env.cr.sql_log_count - queries
+    settlements, _rerun = timed(
+        "re-run (drafts replaced)",
+        lambda: settlement_model._run_settlement(plan, day),
+    )
+    return settlements, first, run_queries
+
+
+def line_counts(cr, plan):
+    """(lines, settlements linked, sum of the linked lines) of the plan."""
+    cr.execute(
+        "SELECT count(*), count(DISTINCT settlement_id), "
+        "SUM(amount) FILTER (WHERE settlement_id IS NOT NULL) "
+        "FROM sale_incentive_line WHERE plan_id = %s",
+        [plan.id],
+    )
+    return cr.fetchone()
+
+
+def approve_and_post(settlements):
+    timed(
+        "submit + approve",
+        lambda: (settlements.action_submit(), settlements.action_approve()),
+    )
+    timed("post journal entries", settlements.action_post)
+
+
+def main():
+    args = parse()
+    registry = load_registry(args)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
         (plan, expected), _t = timed(
             f"setup: {args.lines:,} lines, {args.reps} beneficiaries",
             lambda: setup(env, args.lines, args.reps),
         )
-        admin = env.ref("base.user_admin")
-        settlement_model = env["sale.incentive.settlement"].with_user(admin)
-        day = datetime.date(2026, 3, 31)
-        plan = plan.with_user(admin)
-        queries = cr.sql_log_count
-        settlements, first = timed(
-            "settlement run (draft)",
-            lambda: settlement_model._run_settlement(plan, day),
-        )
-        run_queries = cr.sql_log_count - queries
-        settlements, _rerun = timed(
-            "re-run (drafts replaced)",
-            lambda: settlement_model._run_settlement(plan, day),
-        )
-        cr.execute(
-            "SELECT count(*), count(DISTINCT settlement_id), "
-            "SUM(amount) FILTER (WHERE settlement_id IS NOT NULL) "
-            "FROM sale_incentive_line WHERE plan_id = %s",
-            [plan.id],
-        )
-        count, linked, settled = cr.fetchone()
+        settlements, first, run_queries = run_twice(env, plan)
+        count, linked, settled = line_counts(cr, plan)
         total = sum(settlements.mapped("amount_total")) + sum(
             settlements.mapped("amount_held")
         )
-        _r, _approve = timed(
-            "submit + approve",
-            lambda: (settlements.action_submit(), settlements.action_approve()),
-        )
-        _r, _post = timed("post journal entries", settlements.action_post)
+        approve_and_post(settlements)
         out()
         out(f"settlements created          {len(settlements)}")
         out(f"lines settled / total        {count:,} in {linked} settlements")

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 from ..engine import periods
 
@@ -7,7 +8,8 @@ from ..engine import periods
 class SaleIncentiveScorecardReport(models.TransientModel):
     """A plan's KPI scorecard for a period: each indicator's actual and score.
 
-    Salespeople see their own scorecard; managers choose whom to show.
+    Salespeople see their own scorecard; managers choose whom to show.  A
+    report (and its lines) is reached by the user who made it only.
     """
 
     _name = "sale.incentive.scorecard.report"
@@ -55,6 +57,11 @@ class SaleIncentiveScorecardReport(models.TransientModel):
 
     def action_compute(self):
         self.ensure_one()
+        if not self.env.user.has_group("sale_incentive.group_sale_incentive_user"):
+            raise AccessError(
+                self.env._("Only sales incentive users have a KPI scorecard.")
+            )
+        self.check_access("write")
         vals_list = []
         details_by_user = self.plan_id._get_kpi_details(
             self._get_users(), self.date_from, self.date_to

@@ -50,6 +50,7 @@ class SaleIncentiveSettleWizard(models.TransientModel):
 
     def action_settle(self):
         self.ensure_one()
+        self.env["sale.incentive.settlement"]._check_can_settle()
         plans = self.plan_ids or self._get_plans(self.period, self.date)
         wrong = plans.filtered(lambda p: p.period != self.period)
         if wrong:

@@ -14,7 +14,7 @@ from odoo.tools import SQL
 from ..engine import periods as period_engine
 
 GROUP_ADMIN = "sale_incentive.group_sale_incentive_admin"
-GROUP_ACCOUNTANT = "account.group_account_invoice"
+GROUP_ACCOUNTANT = "sale_incentive.group_sale_incentive_accountant"
 
 
 class _SimulationDone(Exception):

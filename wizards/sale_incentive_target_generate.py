@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..engine import periods
 from ..engine.money import round_money
@@ -59,28 +59,36 @@ class SaleIncentiveTargetGenerate(models.TransientModel):
             plan = wizard.plan_id
             wizard.user_ids = plan.user_ids | plan.team_ids.member_ids
 
-    def action_generate(self):
-        self.ensure_one()
-        Target = self.env["sale.incentive.target"]
-        date_from = periods.period_bounds(self.date_from, self.period)[0]
-        prev_from, prev_to = periods.previous_period(date_from, self.period)
-        domain = [
+    def _target_domain(self, date_from):
+        """Targets of the wizard's plan and salespeople starting on ``date_from``."""
+        return [
             ("plan_id", "=", self.plan_id.id),
             ("user_id", "in", self.user_ids.ids),
+            ("date_from", "=", date_from),
+            ("period", "=", self.period),
         ]
-        existing = Target.search(
-            domain + [("date_from", "=", date_from), ("period", "=", self.period)]
-        )
-        previous = Target.search(
-            domain + [("date_from", "=", prev_from), ("period", "=", self.period)]
-        )
-        prev_amounts = {t.user_id: t.amount for t in previous}
+
+    def _previous_amounts(self, prev_from, prev_to):
+        """{user: amount} of the previous period: its target or its achievement."""
+        Target = self.env["sale.incentive.target"]
         if self.basis == "achieved":
             by_user = Target._get_achieved_amounts(self.plan_id, prev_from, prev_to)[0]
-            prev_amounts = {
+            return {
                 user: by_user.get((self.plan_id.id, user.id), 0.0)
                 for user in self.user_ids
             }
+        previous = Target.search(self._target_domain(prev_from))
+        return {t.user_id: t.amount for t in previous}
+
+    def action_generate(self):
+        self.ensure_one()
+        if not self.env.user.has_group("sale_incentive.group_sale_incentive_manager"):
+            raise AccessError(self.env._("Only incentive managers set targets."))
+        Target = self.env["sale.incentive.target"]
+        date_from = periods.period_bounds(self.date_from, self.period)[0]
+        prev_from, prev_to = periods.previous_period(date_from, self.period)
+        existing = Target.search(self._target_domain(date_from))
+        prev_amounts = self._previous_amounts(prev_from, prev_to)
         factor = 1 + (self.increase or 0.0) / 100.0
         digits = self.plan_id.currency_id.decimal_places
         vals_list = []
