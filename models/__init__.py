@@ -22,3 +22,4 @@ from . import sale_incentive_settlement_facts
 from . import sale_incentive_settlement
 from . import sale_incentive_settlement_line
 from . import sale_incentive_pay_band
+from . import sale_incentive_settlement_portal
