@@ -8,7 +8,7 @@
     "website": "https://github.com/sale-incentive/sale_incentive",
     "author": "sale_incentive developers",
     "license": "LGPL-3",
-    "depends": ["sale_management", "account"],
+    "depends": ["sale_management", "account", "portal"],
     "external_dependencies": {"python": ["xlsxwriter", "num2words"]},
     "data": [
         "security/sale_incentive_security.xml",
@@ -31,6 +31,8 @@
         "views/sale_incentive_plan_coefficient_views.xml",
         "views/sale_incentive_adjustment_views.xml",
         "report/sale_incentive_settlement_report.xml",
+        "report/sale_incentive_xlsx_actions.xml",
+        "views/sale_incentive_portal_templates.xml",
         "wizards/sale_incentive_target_generate_views.xml",
         "wizards/sale_incentive_conflict_resolve_views.xml",
         "wizards/sale_incentive_scorecard_report_views.xml",

@@ -4,7 +4,12 @@ from psycopg2 import errors as pg_errors
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, formatLang
+
+try:
+    from cn2an import an2cn
+except ImportError:  # optional: Chinese amounts in words (as l10n_cn)
+    an2cn = None
 
 from ..engine import components, periods
 from ..engine import settlement as settlement_engine
@@ -27,7 +32,7 @@ HELD = ("holdback", "deferred")
 # the workflow actions, which write with sudo() after their own checks
 USER_WRITABLE = {"note"}
 # what the workflow still writes on a posted or cancelled settlement
-WRITABLE_WHEN_CLOSED = {"workflow_state", "reversal_move_id", "note"}
+WRITABLE_WHEN_CLOSED = {"workflow_state", "reversal_move_id", "note", "access_token"}
 APPROVAL_ACTIVITIES = [
     "sale_incentive.mail_activity_settlement_approve",
     "sale_incentive.mail_activity_settlement_validate",
@@ -137,6 +142,12 @@ class SaleIncentiveSettlement(models.Model):
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     validated_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     executive_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    posted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    submitted_date = fields.Datetime(readonly=True, copy=False)
+    approved_date = fields.Datetime(readonly=True, copy=False)
+    validated_date = fields.Datetime(readonly=True, copy=False)
+    executive_date = fields.Datetime(readonly=True, copy=False)
+    posted_date = fields.Datetime(readonly=True, copy=False)
     note = fields.Text()
     forfeit_reason = fields.Selection(
         [
@@ -507,6 +518,7 @@ class SaleIncentiveSettlement(models.Model):
                 {
                     "workflow_state": "submitted",
                     "submitted_by_id": self.env.user.id,
+                    "submitted_date": fields.Datetime.now(),
                     "name": settlement.name
                     if settlement.name != "/"
                     else sequence.sudo().next_by_code("sale.incentive.settlement")
@@ -532,7 +544,11 @@ class SaleIncentiveSettlement(models.Model):
 
     def _do_approve(self):
         self.sudo().write(
-            {"workflow_state": "approved", "approved_by_id": self.env.user.id}
+            {
+                "workflow_state": "approved",
+                "approved_by_id": self.env.user.id,
+                "approved_date": fields.Datetime.now(),
+            }
         )
         self.activity_feedback([APPROVAL_ACTIVITIES[0]])
         for settlement in self.filtered(lambda s: s.approval_steps != "1"):
@@ -555,7 +571,11 @@ class SaleIncentiveSettlement(models.Model):
 
     def _do_validate(self):
         self.sudo().write(
-            {"workflow_state": "validated", "validated_by_id": self.env.user.id}
+            {
+                "workflow_state": "validated",
+                "validated_by_id": self.env.user.id,
+                "validated_date": fields.Datetime.now(),
+            }
         )
         self.activity_feedback([APPROVAL_ACTIVITIES[1]])
         for settlement in self.filtered(lambda s: s.approval_steps == "3"):
@@ -567,7 +587,11 @@ class SaleIncentiveSettlement(models.Model):
     def action_executive_approve(self):
         self._check_can_executive_approve()
         self.sudo().write(
-            {"workflow_state": "executive", "executive_by_id": self.env.user.id}
+            {
+                "workflow_state": "executive",
+                "executive_by_id": self.env.user.id,
+                "executive_date": fields.Datetime.now(),
+            }
         )
         self.activity_feedback([APPROVAL_ACTIVITIES[2]])
         return True
@@ -731,7 +755,13 @@ class SaleIncentiveSettlement(models.Model):
         moves.action_post()
         for settlement, move in zip(to_move, moves, strict=True):
             settlement.sudo().move_id = move
-        self.sudo().write({"workflow_state": "posted"})
+        self.sudo().write(
+            {
+                "workflow_state": "posted",
+                "posted_by_id": self.env.user.id,
+                "posted_date": fields.Datetime.now(),
+            }
+        )
 
     def action_register_payment(self):
         """Odoo's register-payment wizard on the settlement's payable."""
@@ -833,6 +863,21 @@ class SaleIncentiveSettlement(models.Model):
             "view_mode": "form",
         }
 
-    def _amount_in_words(self):
+    def _amount_in_words(self, amount=None):
+        """The amount (default: the payable) in words in the reader's
+        language: Chinese financial uppercase through cn2an (as ``l10n_cn``)
+        for a Chinese reader paid in yuan, num2words otherwise; the figures
+        when cn2an is not installed."""
         self.ensure_one()
-        return self.currency_id.amount_to_text(self.amount_payable)
+        amount = self.amount_payable if amount is None else amount
+        currency = self.currency_id
+        amount = currency.round(amount)
+        lang = self.env.lang or ""
+        if lang.startswith("zh") and currency.name == "CNY":
+            if an2cn is None:
+                return formatLang(self.env, amount, currency_obj=currency)
+            return an2cn(f"{amount:.{currency.decimal_places}f}", "rmb")
+        words = currency.amount_to_text(abs(amount))
+        if amount < 0:
+            return self.env._("Minus %(amount)s", amount=words)
+        return words

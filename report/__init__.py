@@ -1,1 +1,2 @@
 from . import sale_incentive_settlement_xlsx
+from . import sale_incentive_settlement_statement

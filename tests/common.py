@@ -122,6 +122,24 @@ class IncentiveCase(AccountTestInvoicingCommon):
         }
 
     @classmethod
+    def _make_agent(cls, name, login=None):
+        """An external agent (paid by vendor bill); with ``login``, also a
+        portal user of that partner."""
+        agent = cls.env["res.partner"].create(
+            {"name": name, "is_incentive_agent": True, "email": f"{name}@example.com"}
+        )
+        if login:
+            cls.env["res.users"].create(
+                {
+                    "login": login,
+                    "password": login,
+                    "partner_id": agent.id,
+                    "groups_id": [Command.set(cls.env.ref("base.group_portal").ids)],
+                }
+            )
+        return agent
+
+    @classmethod
     def _make_plan(cls, rate=3.0, users=None, activate=True, **values):
         """A plan, activated by the test user (an incentive administrator)
         unless ``activate`` is False: only active plans write lines."""

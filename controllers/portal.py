@@ -1,0 +1,82 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo.exceptions import AccessError, MissingError
+from odoo.http import request, route
+
+from odoo.addons.portal.controllers.portal import CustomerPortal, pager
+
+SETTLEMENT = "sale.incentive.settlement"
+
+
+class IncentivePortal(CustomerPortal):
+    """/my/commissions: an external agent's settlements and statements."""
+
+    def _settlement_domain(self):
+        return request.env[SETTLEMENT]._get_portal_domain(request.env.user.partner_id)
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "commission_count" in counters:
+            values["commission_count"] = (
+                request.env[SETTLEMENT].sudo().search_count(self._settlement_domain())
+            )
+        return values
+
+    @route(
+        ["/my/commissions", "/my/commissions/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def portal_my_commissions(self, page=1, **kw):
+        Settlement = request.env[SETTLEMENT].sudo()
+        domain = self._settlement_domain()
+        portal_pager = pager(
+            url="/my/commissions",
+            total=Settlement.search_count(domain),
+            page=page,
+            step=self._items_per_page,
+        )
+        settlements = Settlement.search(
+            domain, limit=self._items_per_page, offset=portal_pager["offset"]
+        )
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "settlements": settlements,
+                "page_name": "commission",
+                "pager": portal_pager,
+                "default_url": "/my/commissions",
+            }
+        )
+        return request.render("sale_incentive.portal_my_commissions", values)
+
+    @route(["/my/commissions/<int:settlement_id>"], type="http", auth="public")
+    def portal_my_commission(
+        self, settlement_id, access_token=None, report_type="pdf", download=False, **kw
+    ):
+        """The statement of one settlement: its beneficiary's (a portal
+        user among the partner's contacts) or through its access token;
+        anything else is not found."""
+        try:
+            settlement = self._settlement_check_access(settlement_id, access_token)
+        except (AccessError, MissingError):
+            return request.not_found()
+        return self._show_report(
+            model=settlement,
+            report_type=report_type,
+            report_ref="sale_incentive.action_report_settlement",
+            download=download,
+        )
+
+    def _settlement_check_access(self, settlement_id, access_token):
+        """The settlement (sudo) if the user may read it, else raise."""
+        if access_token:
+            return self._document_check_access(SETTLEMENT, settlement_id, access_token)
+        settlement = request.env[SETTLEMENT].sudo().browse(settlement_id).exists()
+        if not settlement or request.env.user._is_public():
+            raise MissingError(request.env._("This statement does not exist."))
+        own = self._settlement_domain() + [("id", "=", settlement.id)]
+        if not settlement.search_count(own):
+            # internal users read what their access rights let them
+            return self._document_check_access(SETTLEMENT, settlement_id)
+        return settlement
