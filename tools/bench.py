@@ -105,10 +105,7 @@ def prepare(env, variant):
         {"name": "Bench team", "member_ids": [Command.set(reps.ids)]}
     )
     customers = env["res.partner"].create(
-        [
-            {"name": f"Bench customer {i}", "user_id": reps[i].id}
-            for i in range(20)
-        ]
+        [{"name": f"Bench customer {i}", "user_id": reps[i].id} for i in range(20)]
     )
     env["product.product"].create(
         [
@@ -286,11 +283,18 @@ def insert_si_lines(env, lines, reps):
     return plan, partners
 
 
-def floor_sql(cr, table, where):
+def floor_sql(cr, table, plan_id):
     """One SUM ... GROUP BY and one UPDATE linking every row: seconds."""
+    from odoo.tools import SQL
+
     start = time.perf_counter()
     cr.execute(
-        f"SELECT partner_id, SUM(amount) FROM {table} WHERE {where} GROUP BY partner_id"
+        SQL(
+            "SELECT partner_id, SUM(amount) FROM %s WHERE plan_id = %s "
+            "GROUP BY partner_id",
+            SQL.identifier(table),
+            plan_id,
+        )
     )
     sums = cr.fetchall()
     cr.execute("SELECT COALESCE(MAX(id), 0) FROM sale_incentive_settlement")
@@ -298,10 +302,14 @@ def floor_sql(cr, table, where):
     # a settlement id per partner (no settlement row: the FK is not the floor's)
     keys = {partner: base + index + 1 for index, (partner, _s) in enumerate(sums)}
     cr.execute(
-        f"UPDATE {table} t SET settlement_id = m.sid::int "
-        "FROM (SELECT * FROM json_each_text(%s)) m(partner, sid) "
-        f"WHERE t.partner_id = m.partner::int AND t.{where}",
-        [json.dumps(keys)],
+        SQL(
+            "UPDATE %s t SET settlement_id = m.sid::int "
+            "FROM (SELECT * FROM json_each_text(%s)) m(partner, sid) "
+            "WHERE t.partner_id = m.partner::int AND t.plan_id = %s",
+            SQL.identifier(table),
+            json.dumps(keys),
+            plan_id,
+        )
     )
     return time.perf_counter() - start
 
@@ -323,12 +331,10 @@ def case_settle_si(env, size, floor=True):
         )
         cr.execute("ALTER TABLE bench_lean ADD PRIMARY KEY (id)")
         cr.execute("ANALYZE bench_lean")
-        result["floor"] = floor_sql(cr, "bench_lean", f"plan_id = {int(plan.id)}")
+        result["floor"] = floor_sql(cr, "bench_lean", plan.id)
         cr.execute("SAVEPOINT bench_ours")
         cr.execute("SET LOCAL session_replication_role = replica")  # no FK checks
-        result["ours"] = floor_sql(
-            cr, "sale_incentive_line", f"plan_id = {int(plan.id)}"
-        )
+        result["ours"] = floor_sql(cr, "sale_incentive_line", plan.id)
         cr.execute("ROLLBACK TO SAVEPOINT bench_ours")
     env.invalidate_all()
     admin = env.ref("base.user_admin")
@@ -541,8 +547,7 @@ def worker(argv):
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
         if case == "prepare":
-            prepare(env, variant)
-            cr.commit()
+            prepare(env, variant)  # committed when the cursor closes
             result = {}
         else:
             if case == "post":
