@@ -64,9 +64,10 @@ def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def clone_rows(cr, table, src_id, count, overrides):
-    """Insert ``count`` copies of row ``src_id`` of ``table`` by SQL, with
-    ``overrides`` {column: SQL expression of g (1..count)}; returns the ids."""
+def copy_rows(cr, table, src_id, source, params, overrides):
+    """Insert by SQL a copy of row ``src_id`` of ``table`` per row of
+    ``source`` (FROM items of the query, with ``params``), columns replaced
+    by ``overrides`` {column: SQL expression}; returns the new ids."""
     cr.execute(
         "SELECT column_name FROM information_schema.columns "
         "WHERE table_name = %s AND column_name != 'id'",
@@ -78,10 +79,9 @@ def clone_rows(cr, table, src_id, count, overrides):
     # the table and column names come from the catalogue, not from input
     query = (
         f'INSERT INTO "{table}" ({cols}) SELECT {", ".join(exprs)} '
-        f'FROM "{table}" src, generate_series(1, %s) g WHERE src.id = %s '
-        "RETURNING id"
+        f'FROM "{table}" src, {source} WHERE src.id = %(src)s RETURNING id'
     )
-    cr.execute(query, [count, src_id])
+    cr.execute(query, dict(params, src=src_id))
     return [row[0] for row in cr.fetchall()]
 
 
@@ -397,31 +397,27 @@ def case_settle_oca(env, size):
     env.flush_all()
     aml = move.invoice_line_ids
     lines = size["lines"]
-    aml_ids = clone_rows(cr, "account_move_line", aml.id, lines, {})
+    aml_ids = copy_rows(
+        cr, "account_move_line", aml.id, "generate_series(1, %(n)s) g", {"n": lines}, {}
+    )
     cr.execute(
         "SELECT id FROM account_invoice_line_agent WHERE object_id = %s", [aml.id]
     )
     src = cr.fetchone()[0]
     # one agent line per cloned invoice line, spread over the agents
-    cr.execute(
-        "SELECT column_name FROM information_schema.columns "
-        "WHERE table_name = 'account_invoice_line_agent' AND column_name != 'id'"
-    )
-    columns = [row[0] for row in cr.fetchall()]
-    overrides = {
-        "object_id": "u.aml",
-        "agent_id": "(%(agents)s::int[])[1 + u.g %% %(reps)s]",
-        "invoice_date": "DATE '2026-03-01' + (u.g %% 28)::int",
-        "amount": "30 + (u.g %% 7) * 0.03",
-        "settled": "false",
-    }
-    exprs = ", ".join(overrides.get(col, f'src."{col}"') for col in columns)
-    cols = ", ".join(f'"{col}"' for col in columns)
-    cr.execute(
-        f"INSERT INTO account_invoice_line_agent ({cols}) SELECT {exprs} "
-        "FROM account_invoice_line_agent src, "
-        "unnest(%(amls)s::int[]) WITH ORDINALITY u(aml, g) WHERE src.id = %(src)s",
-        {"agents": agents.ids, "reps": size["reps"], "amls": aml_ids, "src": src},
+    copy_rows(
+        cr,
+        "account_invoice_line_agent",
+        src,
+        "unnest(%(amls)s::int[]) WITH ORDINALITY u(aml, g)",
+        {"agents": agents.ids, "reps": size["reps"], "amls": aml_ids},
+        {
+            "object_id": "u.aml",
+            "agent_id": "(%(agents)s::int[])[1 + u.g %% %(reps)s]",
+            "invoice_date": "DATE '2026-03-01' + (u.g %% 28)::int",
+            "amount": "30 + (u.g %% 7) * 0.03",
+            "settled": "false",
+        },
     )
     cr.execute("DELETE FROM account_invoice_line_agent WHERE id = %s", [src])
     cr.execute("ANALYZE account_invoice_line_agent")
@@ -475,33 +471,31 @@ def case_tiers(env, size):
     move.action_post()
     env.flush_all()
     count = size["cust"]
-    partner_ids = clone_rows(
-        cr, "res_partner", customers[0].id, count, {"name": "'Bench tier ' || g"}
+    partner_ids = copy_rows(
+        cr,
+        "res_partner",
+        customers[0].id,
+        "generate_series(1, %(n)s) g",
+        {"n": count},
+        {"name": "'Bench tier ' || g"},
     )
     cr.execute(
         "UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)",
         [partner_ids],
     )
-    aml = move.invoice_line_ids[0]
     # three invoice lines per customer
-    cr.execute(
-        "SELECT column_name FROM information_schema.columns "
-        "WHERE table_name = 'account_move_line' AND column_name != 'id'"
-    )
-    columns = [row[0] for row in cr.fetchall()]
-    overrides = {
-        "partner_id": "u.p",
-        "balance": "-(500 + (u.g * 37) %% 3000)",
-        "credit": "500 + (u.g * 37) %% 3000",
-        "debit": "0",
-    }
-    exprs = ", ".join(overrides.get(col, f'src."{col}"') for col in columns)
-    cols = ", ".join(f'"{col}"' for col in columns)
-    cr.execute(
-        f"INSERT INTO account_move_line ({cols}) SELECT {exprs} "
-        "FROM account_move_line src, unnest(%(p)s::int[]) WITH ORDINALITY u(p, g), "
-        "generate_series(1, 3) k WHERE src.id = %(src)s",
-        {"p": partner_ids, "src": aml.id},
+    copy_rows(
+        cr,
+        "account_move_line",
+        move.invoice_line_ids[0].id,
+        "unnest(%(p)s::int[]) WITH ORDINALITY u(p, g), generate_series(1, 3) k",
+        {"p": partner_ids},
+        {
+            "partner_id": "u.p",
+            "balance": "-(500 + (u.g * 37) %% 3000)",
+            "credit": "500 + (u.g * 37) %% 3000",
+            "debit": "0",
+        },
     )
     cr.execute("ANALYZE account_move_line")
     cr.execute("ANALYZE res_partner")
