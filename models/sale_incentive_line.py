@@ -3,10 +3,12 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, float_compare
+from odoo.tools import SQL, float_compare, float_repr, float_round, sql
 
 from ..engine import proration, splits
 from ..engine.periods import period_bounds
+
+DROPPED_INDEXES = ("company_id", "kind", "is_earned", "team_id", "customer_id")
 
 
 class SaleIncentiveLine(models.Model):
@@ -31,9 +33,11 @@ class SaleIncentiveLine(models.Model):
     _check_company_auto = True
     _rec_name = "explanation"
 
-    company_id = fields.Many2one(
-        "res.company", required=True, readonly=True, index=True
-    )
+    # Indexes: every one is rewritten when a settlement links its lines (an
+    # UPDATE of 100,000 rows), so only those a query or a foreign-key action
+    # needs are kept; company, kind, earned, team and customer are always
+    # read together with the plan, the order, the invoice or the origin line.
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     plan_id = fields.Many2one(
         "sale.incentive.plan",
@@ -55,12 +59,10 @@ class SaleIncentiveLine(models.Model):
         ],
         required=True,
         readonly=True,
-        index=True,
     )
     is_earned = fields.Boolean(
         "Earned",
         readonly=True,
-        index=True,
         help="Earned lines are what settlements pay.",
     )
     date = fields.Date(required=True, readonly=True, index=True)
@@ -83,8 +85,8 @@ class SaleIncentiveLine(models.Model):
         ondelete="restrict",
         help="Who is paid: the salesperson's partner or the external agent.",
     )
-    team_id = fields.Many2one("crm.team", "Sales Team", readonly=True, index=True)
-    customer_id = fields.Many2one("res.partner", readonly=True, index=True)
+    team_id = fields.Many2one("crm.team", "Sales Team", readonly=True)
+    customer_id = fields.Many2one("res.partner", readonly=True)
     tier_id = fields.Many2one(
         "sale.incentive.customer.tier",
         "Customer Tier",
@@ -146,6 +148,14 @@ class SaleIncentiveLine(models.Model):
         readonly=True, help="Sold below the guide price, or flagged by the rule."
     )
     explanation = fields.Char(readonly=True)
+
+    def init(self):
+        # indexes of earlier versions that the settlement's UPDATE no longer
+        # has to rewrite (Odoo keeps an index whose field lost ``index``)
+        for name in DROPPED_INDEXES:
+            sql.drop_index(
+                self.env.cr, sql.make_index_name(self._table, name), self._table
+            )
 
     # ------------------------------------------------------------------
     # Guards: lines are written by the engine only
@@ -232,9 +242,12 @@ class SaleIncentiveLine(models.Model):
         guide = product.incentive_guide_price if product else 0.0
         price_unit = source["price_unit"]
         currency = source["company"].currency_id
-        customer, company = source["customer"], source["company"]
-        tier = self._get_customer_tier(customer, source["date"], company)
-        is_new = self._is_new_customer(customer, source["date"], company)
+        if "tier" in source:  # read once per batch (_add_customer_values)
+            tier, is_new = source["tier"], source["is_new_customer"]
+        else:
+            customer, company = source["customer"], source["company"]
+            tier = self._get_customer_tier(customer, source["date"], company)
+            is_new = self._is_new_customer(customer, source["date"], company)
         values = {
             "product": product,
             "team": source["team"],
@@ -290,55 +303,105 @@ class SaleIncentiveLine(models.Model):
                 source["order_quantity"] = qty[(order.id, source["product"].id)]
                 source["order_bases"] = bases[order.id]
 
+    @api.model
+    def _add_customer_values(self, sources):
+        """The customer's tier (record and code) and newness on every source,
+        read once per (customer, company, date) for the whole batch instead
+        of once per line and plan."""
+        by_company = defaultdict(list)
+        for source in sources:
+            by_company[source["company"]].append(source)
+        cache = {}
+        for company, company_sources in by_company.items():
+            # one company-dependent read for all the batch's customers
+            customers = self.env["res.partner"].union(
+                *(s["customer"] for s in company_sources)
+            )
+            customers.commercial_partner_id.sudo().with_company(company).mapped(
+                "incentive_tier_id.code"
+            )
+            for source in company_sources:
+                customer, date = source["customer"], source["date"]
+                key = (customer.id, company.id, date)
+                if key not in cache:
+                    record = self._get_customer_tier_record(customer, company)
+                    cache[key] = (
+                        record,
+                        self._get_customer_tier(customer, date, company),
+                        self._is_new_customer(customer, date, company),
+                    )
+                record, source["tier"], source["is_new_customer"] = cache[key]
+                source["tier_record"] = record
+
+    @api.model
+    def _get_plan_rules(self, plan, cache=None):
+        """(main rules, additions) of ``plan``, each sorted by sequence, once
+        per batch when a ``cache`` dict is given."""
+        if cache is not None and plan.id in cache:
+            return cache[plan.id]
+        rules = plan.rule_ids.sorted(lambda r: (r.sequence, r.id))
+        result = (rules, rules.filtered(lambda r: r.rule_kind == "addition"))
+        if cache is not None:
+            cache[plan.id] = result
+        return result
+
     # ------------------------------------------------------------------
     # Computing lines
     # ------------------------------------------------------------------
     @api.model
-    def _compute_source(self, source, plan):
+    def _compute_source(self, source, plan, rules_cache=None):
         """Commission of a whole source line under ``plan`` (signed, rounded).
 
         Returns ``None`` when no rule matches, else a dict with ``amount``,
         ``rate``, ``rule``, ``bracket_id``, ``base``, ``needs_review`` and
-        ``explanation``.
+        ``explanation``.  ``rules_cache``: a dict kept for a batch so that the
+        plan's rules are sorted once.
         """
         values = self._get_rule_values(source, plan)
-        rule = plan._select_rule(values)
+        rules, additions = self._get_plan_rules(plan, rules_cache)
+        rule = next(
+            (r for r in rules if r._matches(values)), self.env["sale.incentive.rule"]
+        )
         if not rule:
             return None
         res = rule._compute_commission(values)
-        amount = res["amount"]
         currency = source["company"].currency_id
-        parts = [res["explanation"]]
-        review = rule.flag_review or values["below_guide"]
-        for addition in plan.rule_ids.filtered(
-            lambda r: r.rule_kind == "addition"
-        ).sorted(lambda r: (r.sequence, r.id)):
-            if addition._matches(values):
-                extra = addition._compute_commission(values, main_amount=res["amount"])
-                if currency.is_zero(extra["amount"]):
-                    continue
-                amount += extra["amount"]
-                parts.append(f"+ {extra['explanation']} ({addition.name})")
-                review = review or addition.flag_review
+        total, parts = self._apply_additions(values, additions, res, currency)
         sign = source["sign"]
-        label = source["order"].name or source["move"].name or ""
-        product = source["product"].display_name or ""
         explanation = self.env._(
             "%(calc)s on [%(doc)s] %(product)s, rule '%(rule)s'",
-            calc=" ".join(parts),
-            doc=label,
-            product=product,
+            calc=" ".join([res["explanation"], *parts]),
+            doc=source["order"].name or source["move"].name or "",
+            product=source["product"].display_name or "",
             rule=rule.name,
         )
         return {
-            "amount": currency.round(amount) * sign,
+            "amount": currency.round(total["amount"]) * sign,
             "rate": res["rate"],
             "rule": rule,
             "bracket_id": res["bracket_id"],
             "base": values["base"] * sign,
-            "needs_review": review,
+            "needs_review": rule.flag_review
+            or values["below_guide"]
+            or total["review"],
             "explanation": explanation,
         }
+
+    @api.model
+    def _apply_additions(self, values, additions, main, currency):
+        """The ``main`` result with what the matching ``additions`` add:
+        ({"amount": total, "review": flagged}, [explanation of each])."""
+        extra = {"amount": main["amount"], "review": False}
+        parts = []
+        for addition in additions:
+            if addition._matches(values):
+                res = addition._compute_commission(values, main_amount=main["amount"])
+                if currency.is_zero(res["amount"]):
+                    continue
+                extra["amount"] += res["amount"]
+                extra["review"] = extra["review"] or addition.flag_review
+                parts.append(f"+ {res['explanation']} ({addition.name})")
+        return extra, parts
 
     @api.model
     def _prepare_incentive_line_vals(self, source, plan, result, beneficiary, amount):
@@ -355,8 +418,12 @@ class SaleIncentiveLine(models.Model):
             "partner_id": partner.id,
             "team_id": source["team"].id,
             "customer_id": source["customer"].id,
-            "tier_id": self._get_customer_tier_record(
-                source["customer"], source["company"]
+            "tier_id": (
+                source["tier_record"]
+                if "tier_record" in source
+                else self._get_customer_tier_record(
+                    source["customer"], source["company"]
+                )
             ).id,
             "product_id": source["product"].id,
             "order_id": source["order"].id,
@@ -379,8 +446,10 @@ class SaleIncentiveLine(models.Model):
         only ``plans``) and every beneficiary; ``skip`` holds (move id, plan id)
         pairs already accrued."""
         self._add_order_values(sources)
+        self._add_customer_values(sources)
         plan_model = self.env["sale.incentive.plan"]
         plans_cache = {}
+        caches = {"rules": {}, "covers": {}}
         vals_list = []
         for source in sources:
             key = (source["company"], source["date"])
@@ -389,33 +458,45 @@ class SaleIncentiveLine(models.Model):
                 if plans is not None:
                     plans_cache[key] &= plans
             for plan in plans_cache[key]:
-                if (source["move"].id, plan.id) in skip:
-                    continue
-                beneficiaries = [
-                    b for b in source["shares"] if plan._covers_beneficiary(b[0], b[1])
-                ]
-                if not beneficiaries:
-                    continue
-                result = self._compute_source(source, plan)
-                if result is None:
-                    continue
-                all_shares = [b[2] for b in source["shares"]]
-                amounts = splits.split_amount(
-                    result["amount"],
-                    all_shares,
-                    digits=source["company"].currency_id.decimal_places,
-                )
-                for beneficiary, amount in zip(source["shares"], amounts, strict=True):
-                    if beneficiary not in beneficiaries:
-                        continue
-                    vals = self._prepare_incentive_line_vals(
-                        source, plan, result, beneficiary, amount
-                    )
-                    vals["kind"] = kind
-                    vals["is_earned"] = kind != "forecast" and plan.basis == "invoiced"
-                    vals_list.append(vals)
+                if (source["move"].id, plan.id) not in skip:
+                    vals_list += self._prepare_plan_lines(source, plan, kind, caches)
         if kind == "forecast":
             self._add_period_forecast(vals_list)
+        return vals_list
+
+    @api.model
+    def _prepare_plan_lines(self, source, plan, kind, caches):
+        """Line values of ``source`` under ``plan``, one per beneficiary it
+        covers; ``caches``: dicts kept for a batch (sorted rules, coverage)."""
+        covers = caches["covers"]
+        beneficiaries = []
+        for beneficiary in source["shares"]:
+            key = (plan.id, beneficiary[0].id, beneficiary[1].id)
+            if key not in covers:
+                covers[key] = plan._covers_beneficiary(beneficiary[0], beneficiary[1])
+            if covers[key]:
+                beneficiaries.append(beneficiary)
+        if not beneficiaries:
+            return []
+        result = self._compute_source(source, plan, caches["rules"])
+        if result is None:
+            return []
+        amounts = splits.split_amount(
+            result["amount"],
+            [b[2] for b in source["shares"]],
+            digits=source["company"].currency_id.decimal_places,
+        )
+        vals_list = []
+        for beneficiary, amount in zip(source["shares"], amounts, strict=True):
+            if beneficiary in beneficiaries:
+                vals_list.append(
+                    self._prepare_incentive_line_vals(
+                        source, plan, result, beneficiary, amount
+                    )
+                )
+        for vals in vals_list:
+            vals["kind"] = kind
+            vals["is_earned"] = kind != "forecast" and plan.basis == "invoiced"
         return vals_list
 
     @api.model
@@ -460,6 +541,94 @@ class SaleIncentiveLine(models.Model):
                     gain=self._format_amount(gain, currency),
                     earned=self._format_amount(earned, currency),
                 )
+
+    @api.model
+    def _create_lines(self, vals_list):
+        """Write the engine's line values with one multi-row INSERT per
+        thousand lines (lean create), as superuser.
+
+        ``create()`` cost most of the posting hook: per record it rounds each
+        amount through the related currency and keeps caches.  The values come
+        from the engine only (ids, dates, numbers, texts); they are converted
+        here as the fields convert them (amounts in the company currency's
+        digits, floats in their digits), then the new records are marked
+        created for their dependents and the one2many caches that list them
+        are dropped."""
+        lines = self.sudo()
+        if not vals_list:
+            return lines
+        names = sorted({name for vals in vals_list for name in vals})
+        convert = {name: self._lean_converter(self._fields[name]) for name in names}
+        currencies = {
+            company.id: company.currency_id
+            for company in self.env["res.company"].browse(
+                {vals["company_id"] for vals in vals_list}
+            )
+        }
+        audit = [self.env.uid, self.env.uid, self.env.cr.now(), self.env.cr.now()]
+        columns = SQL(", ").join(
+            SQL.identifier(name)
+            for name in [*names, "create_uid", "write_uid", "create_date", "write_date"]
+        )
+        ids = []
+        for first in range(0, len(vals_list), 1000):
+            rows = [
+                tuple(
+                    convert[name](vals[name], currencies[vals["company_id"]])
+                    if name in vals
+                    else None
+                    for name in names
+                )
+                + tuple(audit)
+                for vals in vals_list[first : first + 1000]
+            ]
+            self.env.cr.execute(
+                SQL(
+                    "INSERT INTO %s (%s) VALUES %s RETURNING id",
+                    SQL.identifier(self._table),
+                    columns,
+                    SQL(", ").join(SQL("%s", row) for row in rows),
+                )
+            )
+            ids += [row[0] for row in self.env.cr.fetchall()]
+        lines = lines.browse(ids)
+        lines.modified(names, create=True)
+        for name in names:
+            for inverse in self.pool.field_inverses[self._fields[name]]:
+                self.env[inverse.model_name].invalidate_model([inverse.name])
+        return lines
+
+    @api.model
+    def _lean_converter(self, field):
+        """(value, company currency) -> column value, as ``field`` writes it."""
+        if field.type == "monetary":
+            return lambda value, currency: float_repr(
+                currency.round(float(value or 0.0)), currency.decimal_places
+            )
+        if field.type == "float":
+            digits = field.get_digits(self.env)
+            if not digits:
+                return lambda value, _currency: float(value or 0.0)
+            return lambda value, _currency: float_repr(
+                float_round(float(value or 0.0), precision_digits=digits[1]),
+                precision_digits=digits[1],
+            )
+        if field.type == "many2one":
+            return lambda value, _currency: (
+                (value.id if isinstance(value, models.BaseModel) else value) or None
+            )
+        if field.type == "boolean":
+            return lambda value, _currency: bool(value)
+        if field.type in ("char", "selection", "date"):
+            return lambda value, _currency: (
+                None if value is None or value is False else value
+            )
+        raise UserError(
+            self.env._(
+                "Field %(field)s cannot be written by the lean insert.",
+                field=field.name,
+            )
+        )
 
     # ------------------------------------------------------------------
     # Entry points called by sale orders and invoices
@@ -508,8 +677,7 @@ class SaleIncentiveLine(models.Model):
                     sources.append(source)
         vals_list += self._prepare_lines_for_sources(sources, "invoice", plans, skip)
         vals_list += self._prepare_clawback_vals(refund_sources, plans, skip)
-        lines = self.sudo().create(vals_list)
-        return lines
+        return self._create_lines(vals_list)
 
     @api.model
     def _find_origin_lines(self, refund_sources):
@@ -637,7 +805,7 @@ class SaleIncentiveLine(models.Model):
             for sol in confirmed.order_line
             if not sol.display_type and sol.product_id
         ]
-        return self.sudo().create(self._prepare_lines_for_sources(sources, "forecast"))
+        return self._create_lines(self._prepare_lines_for_sources(sources, "forecast"))
 
     # ------------------------------------------------------------------
     # Paid basis
@@ -687,7 +855,7 @@ class SaleIncentiveLine(models.Model):
                     vals_list.append(
                         self._prepare_payment_line_vals(line, *key, amount, base, paid)
                     )
-        return self.sudo().create(vals_list)
+        return self._create_lines(vals_list)
 
     @api.model
     def _get_earned_by_payment(self, line, move, payments):

@@ -198,22 +198,57 @@ cmd_test() {
 }
 
 # Benchmarks on a throwaway database (figures are printed, never asserted).
+# OCA commission 18.0, for the benchmark only: never a dependency of the
+# module, installed with pip --no-deps into .dev/oca (not committed) and only
+# into the benchmark's own database.  Sets OCA_ADDONS, or OCA_REASON.
+find_oca() {
+    local target="$STATE/oca/pkgs"
+    OCA_ADDONS="" OCA_REASON=""
+    if [ ! -d "$target/odoo/addons/sale_commission_oca" ]; then
+        say "fetching OCA commission 18.0 from PyPI into $target (benchmark only)"
+        "$PY" -m pip install --quiet --no-deps --target "$target" \
+            'odoo-addon-commission-oca==18.0.*' 'odoo-addon-account-commission-oca==18.0.*' \
+            'odoo-addon-sale-commission-oca==18.0.*' >"$STATE/logs/bench_oca_pip.log" 2>&1 || true
+    fi
+    if [ -d "$target/odoo/addons/sale_commission_oca" ]; then
+        OCA_ADDONS="$target/odoo/addons"
+    else
+        OCA_REASON="pip could not fetch odoo-addon-sale-commission-oca 18.0 (see $STATE/logs/bench_oca_pip.log)"
+    fi
+}
+
+bench_install() { # db addons-path modules log
+    odoo -d "$1" --addons-path="$2" --data-dir="$STATE/data" -i "$3" --without-demo=all \
+        --stop-after-init --max-cron-threads=0 --log-level=warn >"$STATE/logs/$4" 2>&1
+}
+
 cmd_bench() {
     find_odoo
     find_postgres
     mkdir -p "$STATE/logs"
-    BENCH_DB="${MODULE}_bench_$(date +%s)_$$"
-    trap 'drop_db "$BENCH_DB"; if [ "$PG_STARTED" = 1 ]; then "${PG_STOP[@]}" >/dev/null 2>&1 || true; fi' EXIT
-    say "installing $MODULE in '$BENCH_DB' (log: $STATE/logs/bench_install.log)"
-    odoo -d "$BENCH_DB" --addons-path="$ADDONS_PATH" --data-dir="$STATE/data" \
-        -i "$MODULE" --without-demo=all --stop-after-init --max-cron-threads=0 \
-        --log-level=warn >"$STATE/logs/bench_install.log" 2>&1
-    say "posting benchmark"
-    BENCH_ADDONS_PATH="$ADDONS_PATH" "$PY" "$ROOT/tools/bench_posting.py" "$BENCH_DB" \
-        "${BENCH_INVOICES:-2000}" "${BENCH_INVOICE_LINES:-5}" "${BENCH_POSTING_REPS:-200}"
-    say "settlement benchmark"
-    "$PY" "$ROOT/tools/bench_settlement.py" -d "$BENCH_DB" --addons-path="$ADDONS_PATH" \
-        --data-dir="$STATE/data" --lines "${BENCH_LINES:-100000}" --reps "${BENCH_REPS:-300}"
+    find_oca
+    local stamp
+    stamp="$(date +%s)_$$"
+    BENCH_PLAIN="${MODULE}_bench_plain_$stamp"
+    BENCH_DB="${MODULE}_bench_$stamp"
+    BENCH_OCA=""
+    trap 'drop_db "$BENCH_PLAIN"; drop_db "$BENCH_DB"; [ -z "$BENCH_OCA" ] || drop_db "$BENCH_OCA"; if [ "$PG_STARTED" = 1 ]; then "${PG_STOP[@]}" >/dev/null 2>&1 || true; fi' EXIT
+    say "installing plain Odoo, $MODULE and OCA commission in three databases (logs: $STATE/logs/bench_*.log)"
+    bench_install "$BENCH_PLAIN" "$ODOO_ADDONS" sale_management,account bench_plain.log
+    bench_install "$BENCH_DB" "$ADDONS_PATH" "$MODULE" bench_install.log
+    if [ -n "$OCA_ADDONS" ]; then
+        BENCH_OCA="${MODULE}_bench_oca_$stamp"
+        if ! bench_install "$BENCH_OCA" "$ODOO_ADDONS,$OCA_ADDONS" \
+            sale_management,sale_commission_oca bench_oca.log; then
+            OCA_REASON="installing sale_commission_oca failed (see $STATE/logs/bench_oca.log)"
+            drop_db "$BENCH_OCA"
+            BENCH_OCA=""
+        fi
+    fi
+    say "benchmark (BENCH_SCALE=${BENCH_SCALE:-full}${BENCH_MILLION:+, with 1,000,000 lines})"
+    "$PY" "$ROOT/tools/bench.py" --plain "$BENCH_PLAIN" --si "$BENCH_DB" \
+        --oca "$BENCH_OCA" --oca-reason "$OCA_REASON" --addons-path "$ADDONS_PATH" \
+        --oca-addons "$OCA_ADDONS" --scale "${BENCH_SCALE:-full}" ${BENCH_MILLION:+--million}
 }
 
 case "${1:-}" in
