@@ -853,7 +853,7 @@ class SaleIncentiveLine(models.Model):
                     if currency.is_zero(amount) and currency.is_zero(base):
                         continue
                     vals_list.append(
-                        self._prepare_payment_line_vals(line, *key, amount, base, paid)
+                        self._prepare_payment_line_vals(line, key, (amount, base), paid)
                     )
         return self._create_lines(vals_list)
 
@@ -879,10 +879,12 @@ class SaleIncentiveLine(models.Model):
         return target
 
     @api.model
-    def _prepare_payment_line_vals(self, line, entry, date, amount, base, paid):
+    def _prepare_payment_line_vals(self, line, key, earned, paid):
         """Values of what the payment ``entry`` earns (or, undone, takes back)
-        of the accrued ``line`` (hook); ``paid``: share of the invoice paid
-        after it, ``None`` when undone."""
+        of the accrued ``line`` on ``date`` (hook); ``key``: (entry, date);
+        ``earned``: (amount, base); ``paid``: share of the invoice paid after
+        it, ``None`` when undone."""
+        (entry, date), (amount, base) = key, earned
         currency = line.currency_id
         if paid is None:
             explanation = self.env._(

@@ -323,16 +323,16 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
         ):
             counts = {g.key: g.count for g in facts.groups}
             counts.update({t.key: t.count for t in facts.tables})
-            pairs = zip(
+            for item, record in zip(
                 result.components, settlement.line_ids.sorted("sequence"), strict=True
-            )
-            for item, record in pairs:
-                links += [
-                    (settlement.partner_id.id, *key, settlement.id, record.id)
-                    for key in item.sources
-                ]
+            ):
+                links += [(*key, settlement, record) for key in item.sources]
                 expected += sum(counts[key] for key in item.sources)
                 releases += [(held, record.id) for held in item.holdback_ids]
+        links = [
+            (settlement.partner_id.id, *key, settlement.id, record.id)
+            for *key, settlement, record in links
+        ]
         if links:
             self._write_links(plan, query, links, expected)
         if releases:
@@ -427,17 +427,17 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
             family, {row[5] for row in rows}
         )
         result = defaultdict(list)
-        for component_id, partner_id, held, plan_id, kind, year in rows:
-            result[partner_id].append(
+        for row in rows:
+            result[row[1]].append(
                 components.Holdback(
-                    component_id=component_id,
-                    kind=kind,
-                    held=held,
-                    source_key=(plan_id,),
+                    component_id=row[0],
+                    kind=row[4],
+                    held=row[2],
+                    source_key=(row[3],),
                     # finance's release coefficients of the year the amount
                     # was held (the forfeiture ignores them)
-                    coefficients=plans.browse(plan_id)._get_release_coefficients(
-                        year, yearly
+                    coefficients=plans.browse(row[3])._get_release_coefficients(
+                        row[5], yearly
                     ),
                 )
             )

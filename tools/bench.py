@@ -64,10 +64,11 @@ def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def copy_rows(cr, table, src_id, source, params, overrides):
+def copy_rows(cr, table, src_id, source, overrides):
     """Insert by SQL a copy of row ``src_id`` of ``table`` per row of
-    ``source`` (FROM items of the query, with ``params``), columns replaced
+    ``source`` ((FROM items of the query, their params)), columns replaced
     by ``overrides`` {column: SQL expression}; returns the new ids."""
+    source, params = source
     cr.execute(
         "SELECT column_name FROM information_schema.columns "
         "WHERE table_name = %s AND column_name != 'id'",
@@ -398,7 +399,11 @@ def case_settle_oca(env, size):
     aml = move.invoice_line_ids
     lines = size["lines"]
     aml_ids = copy_rows(
-        cr, "account_move_line", aml.id, "generate_series(1, %(n)s) g", {"n": lines}, {}
+        cr,
+        "account_move_line",
+        aml.id,
+        ("generate_series(1, %(n)s) g", {"n": lines}),
+        {},
     )
     cr.execute(
         "SELECT id FROM account_invoice_line_agent WHERE object_id = %s", [aml.id]
@@ -409,8 +414,10 @@ def case_settle_oca(env, size):
         cr,
         "account_invoice_line_agent",
         src,
-        "unnest(%(amls)s::int[]) WITH ORDINALITY u(aml, g)",
-        {"agents": agents.ids, "reps": size["reps"], "amls": aml_ids},
+        (
+            "unnest(%(amls)s::int[]) WITH ORDINALITY u(aml, g)",
+            {"agents": agents.ids, "reps": size["reps"], "amls": aml_ids},
+        ),
         {
             "object_id": "u.aml",
             "agent_id": "(%(agents)s::int[])[1 + u.g %% %(reps)s]",
@@ -475,8 +482,7 @@ def case_tiers(env, size):
         cr,
         "res_partner",
         customers[0].id,
-        "generate_series(1, %(n)s) g",
-        {"n": count},
+        ("generate_series(1, %(n)s) g", {"n": count}),
         {"name": "'Bench tier ' || g"},
     )
     cr.execute(
@@ -488,8 +494,10 @@ def case_tiers(env, size):
         cr,
         "account_move_line",
         move.invoice_line_ids[0].id,
-        "unnest(%(p)s::int[]) WITH ORDINALITY u(p, g), generate_series(1, 3) k",
-        {"p": partner_ids},
+        (
+            "unnest(%(p)s::int[]) WITH ORDINALITY u(p, g), generate_series(1, 3) k",
+            {"p": partner_ids},
+        ),
         {
             "partner_id": "u.p",
             "balance": "-(500 + (u.g * 37) %% 3000)",
@@ -635,11 +643,12 @@ def main():
     settle = rounds("settle", [v for v in variants if v[0] != "plain"], args, size["r"])
     tiers = rounds("tiers", [("si", args.si)], args, size["r"])
     million = rounds("million", [("si", args.si)], args, 1) if args.million else None
-    report(args, size, post, cycle, settle, tiers, million)
+    report(args, size, (post, cycle, settle, tiers, million))
     out(f"\nbenchmark wall time: {time.perf_counter() - started:,.0f} s")
 
 
-def report(args, size, post, cycle, settle, tiers, million):
+def report(args, size, measured):
+    post, cycle, settle, tiers, million = measured
     oca = "oca" in post
     na = f"n/a ({args.oca_reason or 'not installed'})"
     out()
