@@ -34,6 +34,7 @@
         "wizards/sale_incentive_scorecard_report_views.xml",
         "wizards/sale_incentive_settle_wizard_views.xml",
         "wizards/sale_incentive_forfeit_wizard_views.xml",
+        "views/sale_incentive_accountant_views.xml",
     ],
     "assets": {
         "web.assets_tests": ["sale_incentive/static/tests/tours/**/*"],

@@ -22,3 +22,5 @@ from . import sale_incentive_settlement_facts
 from . import sale_incentive_settlement
 from . import sale_incentive_settlement_line
 from . import sale_incentive_pay_band
+from . import sale_incentive_settlement_close
+from . import sale_order_estimate

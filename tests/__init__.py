@@ -22,3 +22,4 @@ from . import test_line_money
 from . import test_access_holes
 from . import test_access_matrix
 from . import test_access_rpc
+from . import test_screens
