@@ -16,6 +16,7 @@
         "data/sale_incentive_data.xml",
         "data/sale_incentive_kpi_data.xml",
         "data/sale_incentive_settlement_data.xml",
+        "data/sale_incentive_screens_data.xml",
         "views/sale_incentive_plan_views.xml",
         "views/sale_incentive_line_views.xml",
         "views/sale_order_views.xml",
@@ -34,7 +35,7 @@
         "wizards/sale_incentive_scorecard_report_views.xml",
         "wizards/sale_incentive_settle_wizard_views.xml",
         "wizards/sale_incentive_forfeit_wizard_views.xml",
-        "views/sale_incentive_accountant_views.xml",
+        "views/sale_incentive_screens_views.xml",
     ],
     "assets": {
         "web.assets_tests": ["sale_incentive/static/tests/tours/**/*"],

@@ -8,6 +8,11 @@ says so: they are validated automatically with the reason logged.
 
 from odoo import api, fields, models
 
+NOTIFIED = {
+    "approved": "sale_incentive.mt_settlement_approved",
+    "posted": "sale_incentive.mt_settlement_posted",
+}
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -34,6 +39,12 @@ class SaleIncentiveSettlement(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         settlements = super().create(vals_list)
+        for settlement in settlements:
+            # the beneficiary hears when their settlement moves on
+            settlement.sudo().message_subscribe(
+                partner_ids=settlement.partner_id.ids,
+                subtype_ids=[self.env.ref(xmlid).id for xmlid in NOTIFIED.values()],
+            )
         for settlement in settlements.filtered(lambda s: s.name == "/"):
             sequence = (
                 self.env["ir.sequence"].with_company(settlement.company_id).sudo()
@@ -42,6 +53,33 @@ class SaleIncentiveSettlement(models.Model):
                 sequence.next_by_code("sale.incentive.settlement") or "/"
             )
         return settlements
+
+    def _notify_beneficiary(self, state):
+        """Tell the followers of the subtype (the beneficiary) of ``state``."""
+        for settlement in self:
+            settlement.sudo().message_post(
+                body=self.env._(
+                    "Your settlement %(name)s is %(state)s: %(amount)s to pay.",
+                    name=settlement.name,
+                    state=dict(self._fields["state"]._description_selection(self.env))[
+                        state
+                    ],
+                    amount=self.env["sale.incentive.line"]._format_amount(
+                        settlement.amount_payable, settlement.currency_id
+                    ),
+                ),
+                subtype_xmlid=NOTIFIED[state],
+            )
+
+    def _do_approve(self):
+        res = super()._do_approve()
+        self._notify_beneficiary("approved")
+        return res
+
+    def _do_post(self):
+        res = super()._do_post()
+        self._notify_beneficiary("posted")
+        return res
 
     def _auto_close_reason(self):
         """Why this settlement needs no approval, or None (hook)."""

@@ -55,6 +55,67 @@ class TestSettlementClose(SettlementCase):
 
 
 @tagged("post_install", "-at_install")
+class TestRepSettlement(SettlementCase):
+    """The beneficiary follows their settlement; the entry is the accountants'."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.plan = cls._make_plan(rate=10.0)
+
+    def _notified(self, settlement):
+        # tracking messages are written when the transaction commits
+        self.env.flush_all()
+        self.env.cr.flush()
+        return settlement.message_ids.filtered(
+            lambda m: self.rep.partner_id in m.notified_partner_ids
+        )
+
+    def test_beneficiary_is_notified_when_approved_and_posted(self):
+        # the class environment disables tracking: this test tracks
+        self.env = self.env(context=dict(self.env.context, tracking_disable=False))
+        self._sell(10_000.0)
+        settlement = self._settle("2026-03-31").with_env(self.env)
+        self.assertIn(self.rep.partner_id, settlement.message_partner_ids)
+        settlement.action_submit()
+        self.assertFalse(self._notified(settlement))
+        settlement.with_user(self.manager).action_approve()
+        self.assertEqual(
+            self._notified(settlement).subtype_id,
+            self.env.ref("sale_incentive.mt_settlement_approved"),
+        )
+        settlement.action_validate()
+        settlement.action_post()
+        self.assertEqual(len(self._notified(settlement)), 2)
+        self.assertEqual(
+            self._notified(settlement)[:1].subtype_id,
+            self.env.ref("sale_incentive.mt_settlement_posted"),
+        )
+
+    def test_line_status_follows_the_settlement(self):
+        order = self._order([(self.product, 1, 5_000.0)])
+        forecast = self._lines(order_id=order.id)
+        self.assertEqual(forecast.mapped("incentive_status"), ["forecast"])
+        invoice = self._sell(10_000.0)
+        line = self._lines(move_id=invoice.id)
+        self.assertEqual(line.incentive_status, "earned")
+        settlement = self._settle("2026-03-31")
+        # the run links the lines in SQL: a new request reads them afresh
+        line.invalidate_recordset()
+        self.assertEqual(line.incentive_status, "settled")
+        settlement.action_cancel()
+        line.invalidate_recordset()
+        self.assertEqual(line.incentive_status, "earned")
+
+    def test_journal_entry_button_is_for_accountants_only(self):
+        model = self.Settlement.with_user(self.rep)
+        arch = model.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn("action_view_move", arch)
+        arch = self.Settlement.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn("action_view_move", arch)
+
+
+@tagged("post_install", "-at_install")
 class TestQuotationEstimate(SettlementCase):
     @classmethod
     def setUpClass(cls):
