@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, tagged
 
 from .test_settlement import SettlementCase
@@ -21,12 +22,16 @@ class TestSettlementClose(SettlementCase):
         self.assertNotEqual(draft.name, "/")
         self.assertTrue(draft.display_name.startswith(draft.name))
 
-    def test_negative_settlement_closes_on_submit_with_the_reason(self):
-        self.env.company.incentive_auto_close_exceptions = True
+    def _negative_april(self, auto_close):
+        """April's settlement of a March sale credited in April (negative)."""
+        self.env.company.incentive_auto_close_exceptions = auto_close
         invoice = self._sell(30_000.0)
         self._close(self._settle("2026-03-31"))
         self._refund(invoice, date="2026-04-10")
-        april = self._settle("2026-04-30")
+        return self._settle("2026-04-30")
+
+    def test_negative_settlement_closes_on_submit_with_the_reason(self):
+        april = self._negative_april(auto_close=True)
         self.assertMoney(april.amount_total, -3_000.0)
         april.with_context(tracking_disable=False).action_submit()
         self.assertEqual(april.state, "posted")
@@ -45,11 +50,8 @@ class TestSettlementClose(SettlementCase):
         self.assertEqual(settlement.state, "submitted")
 
     def test_negative_settlement_waits_when_the_setting_is_off(self):
-        self.env.company.incentive_auto_close_exceptions = False
-        invoice = self._sell(30_000.0)
-        self._close(self._settle("2026-03-31"))
-        self._refund(invoice, date="2026-04-10")
-        april = self._settle("2026-04-30")
+        april = self._negative_april(auto_close=False)
+        self.assertMoney(april.amount_total, -3_000.0)
         april.action_submit()
         self.assertEqual(april.state, "submitted")
 
@@ -113,6 +115,43 @@ class TestRepSettlement(SettlementCase):
         self.assertNotIn("action_view_move", arch)
         arch = self.Settlement.get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertIn("action_view_move", arch)
+
+
+@tagged("post_install", "-at_install")
+class TestConflictOwnFavour(SettlementCase):
+    def test_manager_cannot_resolve_a_dispute_in_their_own_favour(self):
+        self._make_plan(rate=3.0, users=self.rep | self.manager)
+        self.customer.incentive_owner_id = self.manager
+        order = self._order([(self.product, 1, 1000.0)])
+        order.with_user(self.rep).action_incentive_dispute()
+        self.assertTrue(order.incentive_conflict)
+        wizard = (
+            self.env["sale.incentive.conflict.resolve"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "order_id": order.id,
+                    "mode": "reassign",
+                    "user_id": self.manager.id,
+                    "reason": "My customer",
+                }
+            )
+        )
+        with self.assertRaisesRegex(UserError, "own favour"):
+            wizard.action_resolve()
+        self.assertTrue(order.incentive_conflict)
+        self.env["sale.incentive.conflict.resolve"].with_user(
+            self.incentive_admin
+        ).create(
+            {
+                "order_id": order.id,
+                "mode": "reassign",
+                "user_id": self.manager.id,
+                "reason": "The manager's customer",
+            }
+        ).action_resolve()
+        self.assertFalse(order.incentive_conflict)
+        self.assertEqual(order.incentive_share_ids.user_id, self.manager)
 
 
 @tagged("post_install", "-at_install")

@@ -53,9 +53,9 @@ registry.category("web_tour.tours").add("sale_incentive_settlement_approve_tour"
     ],
 });
 
-// The accountant settles the period from Invoicing > Commissions.
-registry.category("web_tour.tours").add("sale_incentive_accountant_settle_tour", {
-    steps: () => [
+// Invoicing > Commissions, from the apps menu.
+function openInvoicingCommissions() {
+    return [
         {
             content: "Open the apps menu",
             trigger: ".o_navbar_apps_menu button",
@@ -71,6 +71,13 @@ registry.category("web_tour.tours").add("sale_incentive_accountant_settle_tour",
             trigger: ".o_menu_sections [data-menu-xmlid='sale_incentive.menu_account_incentive_root']",
             run: "click",
         },
+    ];
+}
+
+// The accountant settles the period from Invoicing > Commissions.
+registry.category("web_tour.tours").add("sale_incentive_accountant_settle_tour", {
+    steps: () => [
+        ...openInvoicingCommissions(),
         {
             content: "Settle a Period",
             trigger: "[data-menu-xmlid='sale_incentive.menu_account_incentive_settle']",
@@ -91,21 +98,7 @@ registry.category("web_tour.tours").add("sale_incentive_accountant_settle_tour",
 // The accountant validates, posts and pays the approved settlement.
 registry.category("web_tour.tours").add("sale_incentive_accountant_pay_tour", {
     steps: () => [
-        {
-            content: "Open the apps menu",
-            trigger: ".o_navbar_apps_menu button",
-            run: "click",
-        },
-        {
-            content: "Open Invoicing",
-            trigger: ".o_app[data-menu-xmlid='account.menu_finance']",
-            run: "click",
-        },
-        {
-            content: "Open its Commissions menu",
-            trigger: ".o_menu_sections [data-menu-xmlid='sale_incentive.menu_account_incentive_root']",
-            run: "click",
-        },
+        ...openInvoicingCommissions(),
         {
             content: "Settlements to validate, post or pay",
             trigger: "[data-menu-xmlid='sale_incentive.menu_account_incentive_settlement']",
