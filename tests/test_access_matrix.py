@@ -130,6 +130,8 @@ FIELDS = {
     ("sale.order", "incentive_share_ids"): dict(READERS, manager="rw", admin="rw"),
     ("sale.order", "incentive_line_ids"): READERS,
     ("sale.order", "incentive_amount"): READERS,
+    ("sale.order", "incentive_estimate"): READERS,
+    ("sale.order", "incentive_estimate_note"): READERS,
     ("sale.order", "company_currency_id"): ORDER_READERS,
     ("sale.order", "incentive_attribution"): ATTRIBUTION,
     ("sale.order", "incentive_conflict"): ATTRIBUTION,

@@ -35,6 +35,20 @@ class SaleIncentiveConflictResolve(models.TransientModel):
         for wizard in self:
             wizard.user_id = wizard.order_id.user_id
 
+    def _check_not_own_favour(self, shares):
+        """A manager never credits themselves: their own manager or an
+        incentive administrator decides."""
+        user = self.env.user
+        if self.env.su or user.has_group("sale_incentive.group_sale_incentive_admin"):
+            return
+        if any(credited == user for credited, _share in shares):
+            raise UserError(
+                self.env._(
+                    "You cannot resolve a credit dispute in your own favour: "
+                    "your own manager or an incentive administrator decides."
+                )
+            )
+
     def action_resolve(self):
         self.ensure_one()
         if not self.env.user.has_group("sale_incentive.group_sale_incentive_manager"):
@@ -55,6 +69,7 @@ class SaleIncentiveConflictResolve(models.TransientModel):
                         total=format(sum(s for _u, s in shares), "g"),
                     )
                 )
+        self._check_not_own_favour(shares)
         order.write(
             {
                 "incentive_share_ids": [Command.clear()]

@@ -52,3 +52,94 @@ registry.category("web_tour.tours").add("sale_incentive_settlement_approve_tour"
         },
     ],
 });
+
+// Invoicing > Commissions, from the apps menu.
+function openInvoicingCommissions() {
+    return [
+        {
+            content: "Open the apps menu",
+            trigger: ".o_navbar_apps_menu button",
+            run: "click",
+        },
+        {
+            content: "Open Invoicing",
+            trigger: ".o_app[data-menu-xmlid='account.menu_finance']",
+            run: "click",
+        },
+        {
+            content: "Open its Commissions menu",
+            trigger: ".o_menu_sections [data-menu-xmlid='sale_incentive.menu_account_incentive_root']",
+            run: "click",
+        },
+    ];
+}
+
+// The accountant settles the period from Invoicing > Commissions.
+registry.category("web_tour.tours").add("sale_incentive_accountant_settle_tour", {
+    steps: () => [
+        ...openInvoicingCommissions(),
+        {
+            content: "Settle a Period",
+            trigger: "[data-menu-xmlid='sale_incentive.menu_account_incentive_settle']",
+            run: "click",
+        },
+        {
+            content: "Settle this month",
+            trigger: ".modal button[name='action_settle']",
+            run: "click",
+        },
+        {
+            content: "The draft shows what is owed",
+            trigger: ".o_list_view .o_data_row:contains('Rep_A') td[name='amount_total']:contains('300.00')",
+        },
+    ],
+});
+
+// The accountant validates, posts and pays the approved settlement.
+registry.category("web_tour.tours").add("sale_incentive_accountant_pay_tour", {
+    steps: () => [
+        ...openInvoicingCommissions(),
+        {
+            content: "Settlements to validate, post or pay",
+            trigger: "[data-menu-xmlid='sale_incentive.menu_account_incentive_settlement']",
+            run: "click",
+        },
+        {
+            content: "The approved settlement waits, with its amount",
+            trigger: ".o_list_view .o_data_row:contains('Rep_A'):contains('300.00') td[name='partner_id']",
+            run: "click",
+        },
+        {
+            content: "Validate it",
+            trigger: ".o_form_view button[name='action_validate']",
+            run: "click",
+        },
+        {
+            content: "Post it",
+            trigger: ".o_form_view button[name='action_post']",
+            run: "click",
+        },
+        {
+            content: "It is posted",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Posted')",
+        },
+        {
+            content: "Register the payment",
+            trigger: ".o_form_view button[name='action_register_payment']",
+            run: "click",
+        },
+        {
+            content: "The payment wizard proposes the amount to pay",
+            trigger: ".modal .o_field_widget[name='amount'] input:value(300.00)",
+        },
+        {
+            content: "Create the payment",
+            trigger: ".modal button[name='action_create_payments']",
+            run: "click",
+        },
+        {
+            content: "The wizard is closed",
+            trigger: "body:not(:has(.modal))",
+        },
+    ],
+});

@@ -1,0 +1,55 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Commission on quotations (issue #10): what confirming the quotation would
+earn, computed by the forecast code without writing any line."""
+
+from odoo import api, fields, models
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    incentive_estimate = fields.Monetary(
+        "Commission if Confirmed",
+        compute="_compute_incentive_estimate",
+        currency_field="company_currency_id",
+        groups="sale_incentive.group_sale_incentive_user",
+        help="What confirming this quotation would earn its salespeople, "
+        "including what it adds to their period result, in company currency.",
+    )
+    incentive_estimate_note = fields.Text(
+        "Commission Estimate",
+        compute="_compute_incentive_estimate",
+        groups="sale_incentive.group_sale_incentive_user",
+    )
+
+    @api.depends(
+        "state",
+        "date_order",
+        "user_id",
+        "partner_id",
+        "order_line.product_id",
+        "order_line.product_uom_qty",
+        "order_line.price_subtotal",
+    )
+    def _compute_incentive_estimate(self):
+        line_model = self.env["sale.incentive.line"].sudo()
+        for order in self:
+            order.incentive_estimate = 0.0
+            order.incentive_estimate_note = False
+            if order.state not in ("draft", "sent"):
+                continue
+            sources = [
+                sol._prepare_incentive_source()
+                for sol in order.order_line
+                if not sol.display_type and sol.product_id
+            ]
+            if not sources:
+                continue
+            vals_list = line_model._prepare_lines_for_sources(sources, "forecast")
+            currency = order.company_id.currency_id
+            order.incentive_estimate = currency.round(
+                sum(v["amount"] for v in vals_list)
+            )
+            order.incentive_estimate_note = "\n".join(
+                dict.fromkeys(v["explanation"] for v in vals_list)
+            )

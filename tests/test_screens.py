@@ -1,0 +1,212 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import fields
+from odoo.exceptions import UserError
+from odoo.tests import Form, HttpCase, tagged
+
+from .test_settlement import SettlementCase
+
+
+@tagged("post_install", "-at_install")
+class TestSettlementClose(SettlementCase):
+    """Drafts numbered at creation; settlements paying nothing close alone."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.plan = cls._make_plan(rate=10.0)
+
+    def test_draft_is_numbered_when_created(self):
+        self._sell(10_000.0)
+        draft = self._settle("2026-03-31")
+        self.assertEqual(draft.state, "draft")
+        self.assertNotEqual(draft.name, "/")
+        self.assertTrue(draft.display_name.startswith(draft.name))
+
+    def _negative_april(self, auto_close):
+        """April's settlement of a March sale credited in April (negative)."""
+        self.env.company.incentive_auto_close_exceptions = auto_close
+        invoice = self._sell(30_000.0)
+        self._close(self._settle("2026-03-31"))
+        self._refund(invoice, date="2026-04-10")
+        return self._settle("2026-04-30")
+
+    def test_negative_settlement_closes_on_submit_with_the_reason(self):
+        april = self._negative_april(auto_close=True)
+        self.assertMoney(april.amount_total, -3_000.0)
+        april.with_context(tracking_disable=False).action_submit()
+        self.assertEqual(april.state, "posted")
+        self.assertFalse(april.move_id)
+        self.assertEqual(april.approved_by_id, self.env.user)
+        body = april.message_ids[:1].body
+        self.assertIn("Validated automatically", body)
+        self.assertIn("negative total", body)
+        self.assertFalse(april.activity_ids)
+
+    def test_positive_settlement_keeps_the_approval_chain(self):
+        self.env.company.incentive_auto_close_exceptions = True
+        self._sell(10_000.0)
+        settlement = self._settle("2026-03-31")
+        settlement.action_submit()
+        self.assertEqual(settlement.state, "submitted")
+
+    def test_negative_settlement_waits_when_the_setting_is_off(self):
+        april = self._negative_april(auto_close=False)
+        self.assertMoney(april.amount_total, -3_000.0)
+        april.action_submit()
+        self.assertEqual(april.state, "submitted")
+
+
+@tagged("post_install", "-at_install")
+class TestRepSettlement(SettlementCase):
+    """The beneficiary follows their settlement; the entry is the accountants'."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.plan = cls._make_plan(rate=10.0)
+
+    def _notified(self, settlement):
+        # tracking messages are written when the transaction commits
+        self.env.flush_all()
+        self.env.cr.flush()
+        return settlement.message_ids.filtered(
+            lambda m: self.rep.partner_id in m.notified_partner_ids
+        )
+
+    def test_beneficiary_is_notified_when_approved_and_posted(self):
+        # the class environment disables tracking: this test tracks
+        self.env = self.env(context=dict(self.env.context, tracking_disable=False))
+        self._sell(10_000.0)
+        settlement = self._settle("2026-03-31").with_env(self.env)
+        self.assertIn(self.rep.partner_id, settlement.message_partner_ids)
+        settlement.action_submit()
+        self.assertFalse(self._notified(settlement))
+        settlement.with_user(self.manager).action_approve()
+        self.assertEqual(
+            self._notified(settlement).subtype_id,
+            self.env.ref("sale_incentive.mt_settlement_approved"),
+        )
+        settlement.action_validate()
+        settlement.action_post()
+        self.assertEqual(len(self._notified(settlement)), 2)
+        self.assertEqual(
+            self._notified(settlement)[:1].subtype_id,
+            self.env.ref("sale_incentive.mt_settlement_posted"),
+        )
+
+    def test_line_status_follows_the_settlement(self):
+        order = self._order([(self.product, 1, 5_000.0)])
+        forecast = self._lines(order_id=order.id)
+        self.assertEqual(forecast.mapped("incentive_status"), ["forecast"])
+        invoice = self._sell(10_000.0)
+        line = self._lines(move_id=invoice.id)
+        self.assertEqual(line.incentive_status, "earned")
+        settlement = self._settle("2026-03-31")
+        # the run links the lines in SQL: a new request reads them afresh
+        line.invalidate_recordset()
+        self.assertEqual(line.incentive_status, "settled")
+        settlement.action_cancel()
+        line.invalidate_recordset()
+        self.assertEqual(line.incentive_status, "earned")
+
+    def test_journal_entry_button_is_for_accountants_only(self):
+        model = self.Settlement.with_user(self.rep)
+        arch = model.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn("action_view_move", arch)
+        arch = self.Settlement.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn("action_view_move", arch)
+
+
+@tagged("post_install", "-at_install")
+class TestConflictOwnFavour(SettlementCase):
+    def test_manager_cannot_resolve_a_dispute_in_their_own_favour(self):
+        self._make_plan(rate=3.0, users=self.rep | self.manager)
+        self.customer.incentive_owner_id = self.manager
+        order = self._order([(self.product, 1, 1000.0)])
+        order.with_user(self.rep).action_incentive_dispute()
+        self.assertTrue(order.incentive_conflict)
+        wizard = (
+            self.env["sale.incentive.conflict.resolve"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "order_id": order.id,
+                    "mode": "reassign",
+                    "user_id": self.manager.id,
+                    "reason": "My customer",
+                }
+            )
+        )
+        with self.assertRaisesRegex(UserError, "own favour"):
+            wizard.action_resolve()
+        self.assertTrue(order.incentive_conflict)
+        self.env["sale.incentive.conflict.resolve"].with_user(
+            self.incentive_admin
+        ).create(
+            {
+                "order_id": order.id,
+                "mode": "reassign",
+                "user_id": self.manager.id,
+                "reason": "The manager's customer",
+            }
+        ).action_resolve()
+        self.assertFalse(order.incentive_conflict)
+        self.assertEqual(order.incentive_share_ids.user_id, self.manager)
+
+
+@tagged("post_install", "-at_install")
+class TestQuotationEstimate(SettlementCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.plan = cls._make_plan(rate=3.0)
+
+    def test_quotation_shows_what_confirming_earns_without_writing(self):
+        order = self._order([(self.product, 15, 1000.0)], confirm=False)
+        self.assertMoney(order.incentive_estimate, 450.0)
+        self.assertFalse(order.incentive_line_ids)
+        with Form(order) as form:
+            with form.order_line.edit(0) as line:
+                line.product_uom_qty = 20
+            self.assertMoney(form.incentive_estimate, 600.0)
+        order.action_confirm()
+        self.assertMoney(order.incentive_estimate, 0.0)
+        self.assertMoney(order.incentive_amount, 600.0)
+
+
+@tagged("post_install", "-at_install")
+class TestAccountantTour(SettlementCase, HttpCase):
+    """The accountant settles, validates, posts and pays from Invoicing."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.plan = cls._make_plan(rate=3.0)
+        cls.accountant = cls._make_user(
+            "acct",
+            [
+                cls.env.ref("account.group_account_invoice"),
+                cls.env.ref("sale_incentive.group_sale_incentive_accountant"),
+            ],
+        )
+
+    def test_accountant_settles_validates_posts_and_pays_from_invoicing(self):
+        self._sell(10_000.0, date=fields.Date.context_today(self.env.user))
+        self.start_tour(
+            "/odoo",
+            "sale_incentive_accountant_settle_tour",
+            login=self.accountant.login,
+        )
+        settlement = self.Settlement.search([("plan_id", "=", self.plan.id)])
+        self.assertEqual(settlement.state, "draft")
+        self.assertMoney(settlement.amount_total, 300.0)
+        settlement.action_submit()
+        settlement.with_user(self.manager).action_approve()
+        self.start_tour(
+            "/odoo", "sale_incentive_accountant_pay_tour", login=self.accountant.login
+        )
+        self.assertEqual(settlement.validated_by_id, self.accountant)
+        self.assertEqual(settlement.state, "paid")
+        self.assertMoney(
+            self._balance(settlement.move_id, self.payable_account), -300.0
+        )
