@@ -515,11 +515,20 @@ class SaleIncentiveLine(models.Model):
             if rule in rules:
                 bounds = period_bounds(vals["date"], rule.plan_id.period)
                 pending[(rule, vals["partner_id"], bounds)].append(vals)
-        for (rule, partner_id, (date_from, date_to)), group in pending.items():
-            partner = self.env["res.partner"].browse(partner_id)
-            earned = rule.plan_id._get_period_bases(date_from, date_to, partner).get(
-                (rule, partner), 0.0
+        # what is earned so far: one grouped query per period, not per group
+        periods = defaultdict(lambda: [rules.browse(), set()])
+        for rule, partner_id, bounds in pending:
+            periods[bounds][0] |= rule
+            periods[bounds][1].add(partner_id)
+        earned_by_period = {
+            bounds: found.plan_id._get_period_bases(
+                *bounds, self.env["res.partner"].browse(partner_ids)
             )
+            for bounds, (found, partner_ids) in periods.items()
+        }
+        for (rule, partner_id, bounds), group in pending.items():
+            partner = self.env["res.partner"].browse(partner_id)
+            earned = earned_by_period[bounds].get((rule, partner), 0.0)
             extra = sum(v["base_amount"] * v["share"] / 100.0 for v in group)
             gain = (
                 rule._compute_period_amount(earned + extra)[0]

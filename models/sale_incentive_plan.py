@@ -715,12 +715,14 @@ class SaleIncentivePlan(models.Model):
     # ------------------------------------------------------------------
     # Targets and KPI scorecard (called by the settlement)
     # ------------------------------------------------------------------
-    def _get_incentive_target(self, user, date_from, date_to):
-        """Target amount of ``user`` under this plan within the dates (0.0)."""
+    def _get_incentive_targets(self, users, date_from, date_to):
+        """{user: target} of ``users`` under this plan within the dates (hook);
+        a user without a target gets the plan's default target."""
         self.ensure_one()
-        return self.env["sale.incentive.target"]._get_target_amount(
-            self, user, date_from, date_to
+        amounts = self.env["sale.incentive.target"]._get_target_amounts(
+            self, users, date_from, date_to
         )
+        return {user: amounts.get(user) or self.target_amount for user in users}
 
     def _get_kpi_actuals(self, users, date_from, date_to):
         """{(kpi, user): actual} of the indicators of the scorecard.
@@ -786,7 +788,7 @@ class SaleIncentivePlan(models.Model):
         "Default Target",
         tracking=True,
         help="Target of each beneficiary for one period when no target is "
-        "defined for them (fallback of _get_incentive_target).",
+        "defined for them (fallback of _get_incentive_targets).",
     )
     target_gate = fields.Selection(
         [

@@ -633,11 +633,8 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
         )
         if not needs:
             return {}
-        return {
-            user.id: plan._get_incentive_target(user, date_from, date_to)
-            or plan.target_amount
-            for user in users
-        }
+        targets = plan._get_incentive_targets(users, date_from, date_to)
+        return {user.id: amount for user, amount in targets.items()}
 
     @api.model
     def _read_kpi_scores(self, plan, users, date_from, date_to):

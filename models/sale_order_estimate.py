@@ -2,6 +2,8 @@
 """Commission on quotations (issue #10): what confirming the quotation would
 earn, computed by the forecast code without writing any line."""
 
+from collections import defaultdict
+
 from odoo import api, fields, models
 
 
@@ -32,24 +34,28 @@ class SaleOrder(models.Model):
         "order_line.price_subtotal",
     )
     def _compute_incentive_estimate(self):
-        line_model = self.env["sale.incentive.line"].sudo()
+        """One pass of the forecast engine for every quotation of ``self``."""
+        quotations = self.filtered(lambda o: o.state in ("draft", "sent"))
+        sources = [
+            sol._prepare_incentive_source()
+            for sol in quotations.order_line
+            if not sol.display_type and sol.product_id
+        ]
+        vals_list = (
+            self.env["sale.incentive.line"]
+            .sudo()
+            ._prepare_lines_for_sources(sources, "forecast")
+            if sources
+            else []
+        )
+        by_order = defaultdict(list)
+        for vals in vals_list:
+            by_order[vals["order_id"]].append(vals)
         for order in self:
-            order.incentive_estimate = 0.0
-            order.incentive_estimate_note = False
-            if order.state not in ("draft", "sent"):
-                continue
-            sources = [
-                sol._prepare_incentive_source()
-                for sol in order.order_line
-                if not sol.display_type and sol.product_id
-            ]
-            if not sources:
-                continue
-            vals_list = line_model._prepare_lines_for_sources(sources, "forecast")
-            currency = order.company_id.currency_id
-            order.incentive_estimate = currency.round(
-                sum(v["amount"] for v in vals_list)
+            found = by_order.get(order.id, [])
+            order.incentive_estimate = order.company_id.currency_id.round(
+                sum(v["amount"] for v in found)
             )
-            order.incentive_estimate_note = "\n".join(
-                dict.fromkeys(v["explanation"] for v in vals_list)
+            order.incentive_estimate_note = (
+                "\n".join(dict.fromkeys(v["explanation"] for v in found)) or False
             )

@@ -51,14 +51,14 @@ class TestTarget(IncentiveCase):
         self.assertMoney(team_target.achieved, 11_000.0)
         self.assertAlmostEqual(team_target.achievement, 55.0, places=6)
         self.assertEqual(self.target.measure, "invoiced_revenue")
-        # the settlement's entry point
+        # the settlement's entry point: every beneficiary in one call; a rep
+        # without a target gets the plan's default target
+        self.plan.target_amount = 5_000.0
         self.assertEqual(
-            self.plan._get_incentive_target(self.rep, self.month_from, self.month_to),
-            10_000.0,
-        )
-        self.assertEqual(
-            self.plan._get_incentive_target(self.rep_b, self.month_from, self.month_to),
-            0.0,
+            self.plan._get_incentive_targets(
+                self.rep | self.rep_b, self.month_from, self.month_to
+            ),
+            {self.rep: 10_000.0, self.rep_b: 5_000.0},
         )
 
     def test_bad_targets(self):
