@@ -69,6 +69,14 @@ class ResCompany(models.Model):
         "beneficiary (seed: 40%).",
     )
 
+    # Background settlement runs (issue #13)
+    incentive_settle_background_lines = fields.Integer(
+        "Background Settlement From",
+        default=20_000,
+        help="A settlement taking at least this many commission lines runs in "
+        "the background, in batches of about as many lines; 0: never.",
+    )
+
     # Plans (issue #11)
     incentive_plan_second_approval = fields.Boolean(
         "Second Approver for Plans",

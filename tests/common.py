@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import datetime
+
 from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.tests import Form
 
@@ -16,6 +18,68 @@ def delete_committed_plan(registry, plan_id, partner_id):
         env = api.Environment(cr, SUPERUSER_ID, {})
         env["sale.incentive.plan"].browse(plan_id).unlink()
         env["res.partner"].browse(partner_id).unlink()
+
+
+def commit_agent_plan(registry, name, agents, lines, amount=12.34):
+    """Commit, through a cursor of its own, a plan paying ``agents`` external
+    agents, each earning ``lines`` lines of ``amount`` in March 2026; returns
+    (plan id, [partner ids])."""
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+        company = env.ref("base.main_company")
+        partners = env["res.partner"].create(
+            [
+                {"name": f"{name} Agent {index}", "is_incentive_agent": True}
+                for index in range(agents)
+            ]
+        )
+        plan = env["sale.incentive.plan"].create(
+            {
+                "name": name,
+                "company_id": company.id,
+                "agent_ids": [Command.set(partners.ids)],
+            }
+        )
+        env["sale.incentive.line"].create(
+            [
+                {
+                    "company_id": company.id,
+                    "plan_id": plan.id,
+                    "kind": "invoice",
+                    "is_earned": True,
+                    "date": datetime.date(2026, 3, 1 + index % 28),
+                    "partner_id": partner.id,
+                    "base_amount": 1000.0,
+                    "amount": amount,
+                }
+                for partner in partners
+                for index in range(lines)
+            ]
+        )
+        return plan.id, partners.ids
+
+
+def delete_committed_runs(registry, plan_id):
+    """Delete the settlement runs of ``plan_id`` a test committed, their
+    messages, and the scheduled action's triggers and progress."""
+    with registry.cursor() as cr:
+        cr.execute(
+            "SELECT run_id FROM sale_incentive_settle_run_plan_rel WHERE plan_id = %s",
+            [plan_id],
+        )
+        run_ids = [row[0] for row in cr.fetchall()]
+        cr.execute(
+            "DELETE FROM mail_message WHERE model = 'sale.incentive.settle.run' "
+            "AND res_id = ANY(%s)",
+            [run_ids],
+        )
+        cr.execute(
+            "DELETE FROM sale_incentive_settle_run WHERE id = ANY(%s)", [run_ids]
+        )
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        cron = env.ref("sale_incentive.ir_cron_sale_incentive_settle_run")
+        cr.execute("DELETE FROM ir_cron_trigger WHERE cron_id = %s", [cron.id])
+        cr.execute("DELETE FROM ir_cron_progress WHERE cron_id = %s", [cron.id])
 
 
 class IncentiveCase(AccountTestInvoicingCommon):

@@ -69,6 +69,12 @@ class SaleIncentiveSettleWizard(models.TransientModel):
         if not plans:
             raise UserError(self.env._("No plan to settle for this period."))
         partners = self.partner_ids | self.user_ids.partner_id
+        runs = self.env["sale.incentive.settle.run"]
+        runs._check_no_active_run(plans, self.date)
+        line_count = runs._count_unsettled_lines(plans, self.date, partners or None)
+        if runs._goes_to_background(line_count):
+            run = runs._start(plans, self.date, partners or None, line_count)
+            return run._get_form_action()
         settlements = self.env["sale.incentive.settlement"]._run_settlement(
             plans, self.date, partners or None
         )
