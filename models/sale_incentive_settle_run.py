@@ -145,9 +145,14 @@ class SaleIncentiveSettleRun(models.Model):
         )
 
     @api.model
-    def _goes_to_background(self, line_count):
+    def _background_line_count(self, plans, date, partners=None):
+        """The lines to settle when they reach the company's threshold (the
+        run goes to the background), else 0."""
         threshold = self.env.company.incentive_settle_background_lines
-        return bool(threshold) and line_count >= threshold
+        if not threshold:
+            return 0
+        count = self._count_unsettled_lines(plans, date, partners)
+        return count if count >= threshold else 0
 
     @api.model
     def _check_no_active_run(self, plans, date, exclude=None):
@@ -184,10 +189,22 @@ class SaleIncentiveSettleRun(models.Model):
         # one settlement of a plan at a time: a concurrent start fails on
         # the plan's row lock, a later one sees the run queued here
         facts = self.env["sale.incentive.settlement.facts"]
-        for plan in plans:
-            facts._claim_plan(plan)
-        self._check_no_active_run(plans, date)
         date_from, date_to = periods.period_bounds(date, plans[:1].period)
+        for plan in plans:
+            # read before the lock: a refused lock aborts the transaction
+            busy = self.env._(
+                "%(plan)s is being settled for %(date_from)s - %(date_to)s by "
+                "someone else at this very moment; see the result under "
+                "Commissions > Settlement Runs or Settlements once it is finished.",
+                plan=plan.display_name,
+                date_from=date_from,
+                date_to=date_to,
+            )
+            try:
+                facts._claim_plan(plan)
+            except UserError as exc:
+                raise UserError(busy) from exc
+        self._check_no_active_run(plans, date)
         run = self.create(
             {
                 "company_id": plans[:1].company_id.id or self.env.company.id,
@@ -346,7 +363,8 @@ class SaleIncentiveSettleRun(models.Model):
 
     def _fail(self, exc):
         message = exc.args[0] if isinstance(exc, UserError) else str(exc)
-        self.write(
+        # recorded whatever the failure, lost rights included
+        self.sudo().write(
             {"state": "failed", "error": message, "date_done": fields.Datetime.now()}
         )
         self._notify_user(

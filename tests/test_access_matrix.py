@@ -66,6 +66,9 @@ MODELS = {
     "sale.incentive.plan.coefficient": dict(CONFIG, accountant="rwcd"),
     # requested and approved by managers (guards: drafts, not their own)
     "sale.incentive.adjustment": dict(READERS, manager="rwcd", admin="rwcd"),
+    # background settlement runs (issue #13): finance and the administrators
+    # manage them; a user sees the runs they started (here: the rep's)
+    "sale.incentive.settle.run": {"user": "r", "accountant": "rwcd", "admin": "rwcd"},
 }
 
 # wizards and temporary reports: what each role does with its own records
@@ -251,6 +254,14 @@ class TestAccessMatrix(SettlementCase):
             "sale.incentive.settlement.line": cls.settlement.line_ids[:1],
             "sale.incentive.plan.coefficient": cls.coefficient,
             "sale.incentive.adjustment": cls.adjustment,
+            "sale.incentive.settle.run": cls.env["sale.incentive.settle.run"].create(
+                {
+                    "user_id": cls.rep.id,
+                    "plan_ids": [Command.set(cls.plan.ids)],
+                    "date_from": "2026-03-01",
+                    "date_to": "2026-03-31",
+                }
+            ),
             "sale.order": cls.order,
             "sale.order.line": cls.order.order_line,
             "account.move": cls.invoice,

@@ -23,7 +23,11 @@ CRON = "sale_incentive.ir_cron_sale_incentive_settle_run"
 START_TIMEOUT = 180
 RUN_TIMEOUT = 240
 REQUEST_TIMEOUT = 180
-LOSER_MESSAGES = ("already being settled", "Another settlement is running")
+# the loser saw the winner's run, or met it while it was being queued
+LOSER_MESSAGES = (
+    "Workers is already being settled for 2026-03-01 - 2026-03-31 in the background",
+    "Workers is being settled for 2026-03-01 - 2026-03-31 by someone else",
+)
 
 
 def _free_port():
@@ -147,6 +151,10 @@ class TestSettleWorkers(TransactionCase):
         self._stop_server()
         super().tearDown()
 
+    def _remove_log(self):
+        if os.path.exists(self.logfile):
+            os.unlink(self.logfile)
+
     # ------------------------------------------------------------------
     # The server
     # ------------------------------------------------------------------
@@ -158,6 +166,7 @@ class TestSettleWorkers(TransactionCase):
             prefix="sale_incentive_workers_", suffix=".log"
         )
         os.close(handle)
+        self.addCleanup(self._remove_log)
         args = [
             sys.executable,
             "-m",
@@ -193,20 +202,24 @@ class TestSettleWorkers(TransactionCase):
         while time.monotonic() < deadline:
             if self.server.poll() is not None:
                 self.fail(f"the server stopped at start:\n{self._log_tail()}")
-            try:
-                response = requests.post(
-                    f"{self.url}/web/webclient/version_info",
-                    json={"jsonrpc": "2.0", "method": "call", "params": {}},
-                    timeout=10,
-                )
-                if response.ok:
-                    return
-            except requests.RequestException:
-                pass
+            if self._answers():
+                return
             time.sleep(1)
         self.fail(
             f"the server did not answer in {START_TIMEOUT} s:\n{self._log_tail()}"
         )
+
+    def _answers(self):
+        """Whether the server answers a JSON-RPC request (not yet: False)."""
+        try:
+            response = requests.post(
+                f"{self.url}/web/webclient/version_info",
+                json={"jsonrpc": "2.0", "method": "call", "params": {}},
+                timeout=10,
+            )
+        except requests.RequestException:
+            return False
+        return response.ok
 
     def _stop_server(self):
         if not self.server or self.server.poll() is not None:
@@ -309,7 +322,9 @@ class TestSettleWorkers(TransactionCase):
 
             winners = [a for a in answers if "result" in a]
             losers = [a for a in answers if "error" in a]
-            self.assertEqual((len(winners), len(losers)), (1, 1), answers)
+            self.assertEqual(
+                (len(winners), len(losers)), (1, 1), f"{answers}\n{self._log_tail()}"
+            )
             self.assertEqual(
                 winners[0]["result"]["res_model"], "sale.incentive.settle.run"
             )

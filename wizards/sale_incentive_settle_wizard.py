@@ -71,8 +71,8 @@ class SaleIncentiveSettleWizard(models.TransientModel):
         partners = self.partner_ids | self.user_ids.partner_id
         runs = self.env["sale.incentive.settle.run"]
         runs._check_no_active_run(plans, self.date)
-        line_count = runs._count_unsettled_lines(plans, self.date, partners or None)
-        if runs._goes_to_background(line_count):
+        line_count = runs._background_line_count(plans, self.date, partners or None)
+        if line_count:
             run = runs._start(plans, self.date, partners or None, line_count)
             return run._get_form_action()
         settlements = self.env["sale.incentive.settlement"]._run_settlement(
