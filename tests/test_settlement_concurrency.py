@@ -5,7 +5,7 @@ from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
-from .common import delete_committed_plan
+from .common import commit_agent_plan, delete_committed_plan
 
 LINES = 40
 
@@ -20,35 +20,9 @@ class TestSettlementConcurrency(TransactionCase):
 
     def setUp(self):
         super().setUp()
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            company = env.ref("base.main_company")
-            partner = env["res.partner"].create(
-                {"name": "Concurrent Agent", "is_incentive_agent": True}
-            )
-            plan = env["sale.incentive.plan"].create(
-                {
-                    "name": "Concurrency",
-                    "company_id": company.id,
-                    "agent_ids": [(6, 0, partner.ids)],
-                }
-            )
-            env["sale.incentive.line"].create(
-                [
-                    {
-                        "company_id": company.id,
-                        "plan_id": plan.id,
-                        "kind": "invoice",
-                        "is_earned": True,
-                        "date": datetime.date(2026, 3, 1 + index % 28),
-                        "partner_id": partner.id,
-                        "base_amount": 1000.0,
-                        "amount": 12.34,
-                    }
-                    for index in range(LINES)
-                ]
-            )
-            self.plan_id, self.partner_id = plan.id, partner.id
+        self.plan_id, [self.partner_id] = commit_agent_plan(
+            self.registry, "Concurrency", 1, LINES
+        )
         self.addCleanup(self._delete_committed_data)
 
     def _delete_committed_data(self):
