@@ -23,11 +23,8 @@ CRON = "sale_incentive.ir_cron_sale_incentive_settle_run"
 START_TIMEOUT = 180
 RUN_TIMEOUT = 240
 REQUEST_TIMEOUT = 180
-# the loser saw the winner's run, or met it while it was being queued
-LOSER_MESSAGES = (
-    "Workers is already being settled for 2026-03-01 - 2026-03-31 in the background",
-    "Workers is being settled for 2026-03-01 - 2026-03-31 by someone else",
-)
+# the loser meets the winner while its run is being queued
+LOSER_MESSAGE = "Workers is being settled for 2026-03-01 - 2026-03-31 by someone else"
 
 
 def _free_port():
@@ -43,12 +40,16 @@ class TestSettleWorkers(TransactionCase):
 
     The server is a subprocess on the test database: it sees only committed
     data, so the data is committed through separate cursors and deleted
-    again by cleanups; the server is killed in tearDown.  Until both requests
-    have answered, this test holds the rows of the scheduled actions (``FOR
-    NO KEY UPDATE``, which ``ir.cron`` skips): the server's cron worker can
-    neither run other jobs against the test database nor finish the winning
-    run before the second request arrives, so the two settlements overlap
-    whatever the machine's load.
+    again by cleanups; the server is killed in tearDown.
+
+    Overlap whatever the machine's load: this test locks the rows of the
+    scheduled actions.  The others ``FOR NO KEY UPDATE`` for the whole test
+    (``ir.cron`` skips locked jobs: no other job runs against the test
+    database); the settlement runs' ``FOR UPDATE``, which also holds the
+    request that queues a run at its wake-up call (``_trigger`` inserts a
+    row referencing it) until the other request has answered.  So the winner
+    cannot commit before the loser meets it, and the cron worker cannot take
+    the run before both have answered.
     """
 
     AGENTS = 4
@@ -281,9 +282,7 @@ class TestSettleWorkers(TransactionCase):
                 "SELECT id FROM ir_cron WHERE id != %s FOR NO KEY UPDATE", [cron_id]
             )
             hold.execute("SAVEPOINT settle_cron")
-            hold.execute(
-                "SELECT id FROM ir_cron WHERE id = %s FOR NO KEY UPDATE", [cron_id]
-            )
+            hold.execute("SELECT id FROM ir_cron WHERE id = %s FOR UPDATE", [cron_id])
             self._start_server()
             sessions = [self._login(*login) for login in self.logins]
             wizards = [
@@ -303,6 +302,7 @@ class TestSettleWorkers(TransactionCase):
             ]
             answers = [None, None]
             barrier = threading.Barrier(2)
+            answered = threading.Event()
 
             def settle(index):
                 barrier.wait(timeout=REQUEST_TIMEOUT)
@@ -312,14 +312,21 @@ class TestSettleWorkers(TransactionCase):
                     "action_settle",
                     [wizards[index]],
                 )
+                answered.set()
 
             threads = [threading.Thread(target=settle, args=(i,)) for i in (0, 1)]
             for thread in threads:
                 thread.start()
+            # the loser answers while the winner waits to wake the cron up
+            self.assertTrue(answered.wait(REQUEST_TIMEOUT), "no request answered")
+            loser = next(answer for answer in answers if answer)
+            # the cron worker may now take the run: release it, wake it up
+            hold.execute("ROLLBACK TO SAVEPOINT settle_cron")
+            self.env["ir.cron"]._notifydb()
             for thread in threads:
                 thread.join(REQUEST_TIMEOUT + 30)
             self.assertTrue(all(answers), f"no answer: {answers}")
-
+            self.assertIn("error", loser, answers)
             winners = [a for a in answers if "result" in a]
             losers = [a for a in answers if "error" in a]
             self.assertEqual(
@@ -330,15 +337,10 @@ class TestSettleWorkers(TransactionCase):
             )
             error = losers[0]["error"]["data"]
             self.assertEqual(error["name"], "odoo.exceptions.UserError", error)
-            self.assertTrue(
-                any(text in error["message"] for text in LOSER_MESSAGES), error
-            )
+            self.assertIn(LOSER_MESSAGE, error["message"])
             run_id = winners[0]["result"]["res_id"]
             winner = sessions[answers.index(winners[0])]
 
-            # the cron worker may now take the run: wake it up
-            hold.execute("ROLLBACK TO SAVEPOINT settle_cron")
-            self.env["ir.cron"]._notifydb()
             deadline = time.monotonic() + RUN_TIMEOUT
             run = {}
             while time.monotonic() < deadline:
