@@ -72,9 +72,11 @@ class TestPeriodReport(SettlementCase):
         self.assertMoney(row.earned, 1_000.0)
         self.assertMoney(row.settled, 1_000.0)
         self.assertMoney(row.paid, 0.0)
+        # the entry's payable has no due date: it is due on the entry's date,
+        # the end of the settled period
         payable = settlement._get_payable_lines()
-        self.assertEqual(len(payable), 1)
-        self.assertEqual(row.next_payout_date, payable.date_maturity)
+        self.assertEqual((len(payable), payable.date), (1, self.month_end))
+        self.assertEqual(row.next_payout_date, self.month_end)
         # last month: the plan's default target; its late line went into this
         # month's settlement, which pays it
         before = rows[(self.rep, self.last_month)]
@@ -84,7 +86,7 @@ class TestPeriodReport(SettlementCase):
         self.assertMoney(before.forecast, 0.0)
         self.assertMoney(before.earned, 400.0)
         self.assertMoney(before.settled, 400.0)
-        self.assertEqual(before.next_payout_date, payable.date_maturity)
+        self.assertEqual(before.next_payout_date, self.month_end)
 
         self._pay_settlement(settlement, date=self.month_end)
         self.assertEqual(settlement.state, "paid")
