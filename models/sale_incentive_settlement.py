@@ -893,9 +893,7 @@ class SaleIncentiveSettlement(models.Model):
     # ------------------------------------------------------------------
     # The beneficiary's statement: acknowledge or dispute (issue #10)
     # ------------------------------------------------------------------
-    acknowledged_by_id = fields.Many2one(
-        "res.users", "Acknowledged By", readonly=True, copy=False
-    )
+    acknowledged_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     acknowledged_date = fields.Datetime(readonly=True, copy=False)
     is_beneficiary = fields.Boolean(compute="_compute_is_beneficiary")
     dispute_count = fields.Integer(

@@ -409,27 +409,20 @@ class SaleIncentiveSettlementLine(models.Model):
             raise UserError(self.env._("This statement line is not disputed."))
 
     def _do_answer_dispute(self, outcome, note):
-        user = self.env.user.display_name
+        labels = dict(self._fields["dispute_state"]._description_selection(self.env))
         for line in self:
-            settlement = line.settlement_id.sudo()
             activity = line.dispute_activity_id
             line.sudo().write({"dispute_state": outcome, "dispute_note": note})
-            if outcome == "resolved":
-                message = self.env._(
-                    "Dispute of the statement line %(line)s resolved by %(user)s: "
-                    "%(note)s",
-                    line=line.name,
-                    user=user,
-                    note=note,
-                )
-            else:
-                message = self.env._(
-                    "Dispute of the statement line %(line)s rejected by %(user)s: "
-                    "%(note)s",
-                    line=line.name,
-                    user=user,
-                    note=note,
-                )
             if activity:
                 activity.sudo().action_feedback(feedback=note)
-            settlement.message_post(body=message, author_id=self.env.user.partner_id.id)
+            line.settlement_id.sudo().message_post(
+                body=self.env._(
+                    "Dispute of the statement line %(line)s: %(outcome)s by "
+                    "%(user)s: %(note)s",
+                    line=line.name,
+                    outcome=labels[outcome],
+                    user=self.env.user.display_name,
+                    note=note,
+                ),
+                author_id=self.env.user.partner_id.id,
+            )

@@ -79,11 +79,13 @@ class SaleIncentivePeriodReport(models.Model):
     @property
     def _table_query(self):
         lines = self.env["sale.incentive.line"]
+        # the plans of the user's companies (the rows' company rule), archived
+        # versions included
         plans = (
             self.env["sale.incentive.plan"]
             .sudo()
             .with_context(active_test=False)
-            .search([])
+            .search([("company_id", "in", self.env.companies.ids)])
         )
         earned = self._fact_where(lines._get_earned_domain(plans))
         settled = self._fact_where(lines._get_earned_domain(plans, settled=True))
@@ -135,7 +137,7 @@ class SaleIncentivePeriodReport(models.Model):
     # ------------------------------------------------------------------
     @api.depends("plan_id", "user_id", "date_from", "date_to", "achieved")
     def _compute_target(self):
-        groups = defaultdict(lambda: self.browse())
+        groups = defaultdict(self.browse)
         for row in self:
             groups[(row.plan_id, row.date_from, row.date_to)] |= row
         for (plan, date_from, date_to), rows in groups.items():

@@ -66,6 +66,8 @@ MODELS = {
     "sale.incentive.plan.coefficient": dict(CONFIG, accountant="rwcd"),
     # requested and approved by managers (guards: drafts, not their own)
     "sale.incentive.adjustment": dict(READERS, manager="rwcd", admin="rwcd"),
+    # My Commissions by period (issue #10): read-only, the lines' readers
+    "sale.incentive.period.report": READERS,
 }
 
 # wizards and temporary reports: what each role does with its own records
@@ -95,6 +97,10 @@ TRANSIENT = {
     ),
     "sale.incentive.settle.wizard": {"accountant": ALL, "other_company": ALL},
     "sale.incentive.forfeit.wizard": {"admin": ALL, "other_company": ALL},
+    # the beneficiary disputes, the manager answers (guards in the actions)
+    "sale.incentive.statement.dispute": dict.fromkeys(
+        ("user", "manager", "accountant", "admin", "other_company"), ALL
+    ),
     "sale.incentive.plan.version.wizard": {"admin": ALL, "other_company": ALL},
     "sale.incentive.simulation": {
         "accountant": ALL,
@@ -251,6 +257,9 @@ class TestAccessMatrix(SettlementCase):
             "sale.incentive.settlement.line": cls.settlement.line_ids[:1],
             "sale.incentive.plan.coefficient": cls.coefficient,
             "sale.incentive.adjustment": cls.adjustment,
+            "sale.incentive.period.report": cls.env[
+                "sale.incentive.period.report"
+            ].search([("user_id", "=", cls.rep.id), ("earned", "!=", 0)]),
             "sale.order": cls.order,
             "sale.order.line": cls.order.order_line,
             "account.move": cls.invoice,
@@ -308,6 +317,10 @@ class TestAccessMatrix(SettlementCase):
                 .create({"plan_id": self.plan.id})
                 .id,
                 "partner_id": self.rep.partner_id.id,
+            },
+            "sale.incentive.statement.dispute": lambda: {
+                "line_id": self.settlement.line_ids[:1].id,
+                "reason": "Not what I sold",
             },
             "sale.incentive.forfeit.wizard": lambda: {
                 "partner_id": self.rep.partner_id.id,

@@ -51,6 +51,20 @@ class TestPeriodReport(SettlementCase):
         self._close(settlement)
         return settlement
 
+    def _assertRows(self, rows, expected):
+        """{period start: (target, achieved, % of target, forecast, earned,
+        settled, paid)} of the rep's rows: money to the cent, % to 0.01."""
+        names = ("target", "achieved", "achievement")
+        names += ("forecast", "earned", "settled", "paid")
+        for date_from, figures in expected.items():
+            row = rows[(self.rep, date_from)]
+            for name, value in zip(names, figures, strict=True):
+                with self.subTest(period=date_from, field=name):
+                    if name == "achievement":
+                        self.assertEqual(round(row.achievement, 2), value)
+                    else:
+                        self.assertMoney(row[name], value)
+
     def _rows(self, user):
         rows = self.Report.with_user(user).search([("plan_id", "=", self.plan.id)])
         return {(row.user_id, row.date_from): row for row in rows}
@@ -64,29 +78,25 @@ class TestPeriodReport(SettlementCase):
         )
         row = rows[(self.rep, self.month)]
         self.assertEqual(row.date_to, self.month_end)
-        self.assertMoney(row.target, 20_000.0)
-        self.assertMoney(row.achieved, 10_000.0)
-        self.assertEqual(round(row.achievement, 2), 50.0)
-        # the orders were all confirmed this month: 10 % of 4,000 + 10,000 + 5,000
-        self.assertMoney(row.forecast, 1_900.0)
-        self.assertMoney(row.earned, 1_000.0)
-        self.assertMoney(row.settled, 1_000.0)
-        self.assertMoney(row.paid, 0.0)
+        # target, achieved, % of target, forecast, earned, settled, paid; last
+        # month has the plan's default target, and its late line went into
+        # this month's settlement; the orders were all confirmed this month
+        # (forecast: 10 % of 4,000 + 10,000 + 5,000)
+        self._assertRows(
+            rows,
+            {
+                self.month: (20_000.0, 10_000.0, 50.0, 1_900.0, 1_000.0, 1_000.0, 0.0),
+                self.last_month: (16_000.0, 4_000.0, 25.0, 0.0, 400.0, 400.0, 0.0),
+            },
+        )
         # the entry's payable has no due date: it is due on the entry's date,
-        # the end of the settled period
+        # the end of the settled period, for both periods it settles
         payable = settlement._get_payable_lines()
         self.assertEqual((len(payable), payable.date), (1, self.month_end))
         self.assertEqual(row.next_payout_date, self.month_end)
-        # last month: the plan's default target; its late line went into this
-        # month's settlement, which pays it
-        before = rows[(self.rep, self.last_month)]
-        self.assertMoney(before.target, 16_000.0)
-        self.assertMoney(before.achieved, 4_000.0)
-        self.assertEqual(round(before.achievement, 2), 25.0)
-        self.assertMoney(before.forecast, 0.0)
-        self.assertMoney(before.earned, 400.0)
-        self.assertMoney(before.settled, 400.0)
-        self.assertEqual(before.next_payout_date, self.month_end)
+        self.assertEqual(
+            rows[(self.rep, self.last_month)].next_payout_date, self.month_end
+        )
 
         self._pay_settlement(settlement, date=self.month_end)
         self.assertEqual(settlement.state, "paid")
@@ -222,7 +232,7 @@ class TestStatementAcknowledge(SettlementCase):
         self.assertFalse(activity.exists())
         self.assertEqual(settlement.dispute_count, 0)
         bodies = " ".join(settlement.message_ids.mapped("body"))
-        self.assertIn("resolved by Mgr: Added to April", bodies)
+        self.assertIn("Resolved by Mgr: Added to April", bodies)
         settlement.with_user(self.rep).action_acknowledge()
         self.assertEqual(settlement.acknowledged_by_id, self.rep)
 
@@ -236,7 +246,7 @@ class TestStatementAcknowledge(SettlementCase):
         self.assertEqual(line.dispute_state, "rejected")
         self.assertFalse(settlement.activity_ids)
         self.assertIn(
-            "rejected by Mgr: The rate is the plan", settlement.message_ids[0].body
+            "Rejected by Mgr: The rate is the plan", settlement.message_ids[0].body
         )
 
     def test_others_cannot_dispute_the_statement(self):
