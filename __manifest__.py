@@ -29,6 +29,7 @@
         "views/sale_incentive_settlement_views.xml",
         "views/res_config_settings_views.xml",
         "views/sale_incentive_settle_run_views.xml",
+        "views/sale_incentive_period_report_views.xml",
         "views/sale_incentive_menus.xml",
         "views/sale_incentive_plan_finance_views.xml",
         "views/sale_incentive_plan_coefficient_views.xml",
@@ -43,6 +44,7 @@
         "wizards/sale_incentive_forfeit_wizard_views.xml",
         "wizards/sale_incentive_plan_version_wizard_views.xml",
         "wizards/sale_incentive_simulation_views.xml",
+        "wizards/sale_incentive_statement_dispute_views.xml",
         "views/sale_incentive_screens_views.xml",
     ],
     "assets": {

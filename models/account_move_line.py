@@ -46,3 +46,20 @@ class AccountMoveLine(models.Model):
             "team": order.team_id or move.team_id,
             "shares": shares,
         }
+
+    # ------------------------------------------------------------------
+    # The payout of a settlement: its beneficiary hears when it is paid
+    # ------------------------------------------------------------------
+    def _reconcile_pre_hook(self):
+        data = super()._reconcile_pre_hook()
+        data["incentive_unpaid"] = self.move_id.sudo().incentive_settlement_id.filtered(
+            lambda s: s.state == "posted"
+        )
+        return data
+
+    def _reconcile_post_hook(self, data):
+        res = super()._reconcile_post_hook(data)
+        data["incentive_unpaid"].filtered(
+            lambda s: s.state == "paid"
+        )._notify_beneficiary("paid")
+        return res

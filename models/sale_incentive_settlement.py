@@ -32,7 +32,17 @@ HELD = ("holdback", "deferred")
 # the workflow actions, which write with sudo() after their own checks
 USER_WRITABLE = {"note"}
 # what the workflow still writes on a posted or cancelled settlement
-WRITABLE_WHEN_CLOSED = {"workflow_state", "reversal_move_id", "note", "access_token"}
+WRITABLE_WHEN_CLOSED = {
+    "workflow_state",
+    "reversal_move_id",
+    "note",
+    "access_token",
+    "acknowledged_by_id",
+    "acknowledged_date",
+}
+# when the beneficiary acknowledges or disputes the statement: once the sales
+# manager approved it, until (and after) it is paid
+STATEMENT_STATES = ("approved", "validated", "executive", "posted", "paid")
 APPROVAL_ACTIVITIES = [
     "sale_incentive.mail_activity_settlement_approve",
     "sale_incentive.mail_activity_settlement_validate",
@@ -525,11 +535,9 @@ class SaleIncentiveSettlement(models.Model):
                     or "/",
                 }
             )
-            leader = (
-                settlement.user_id.sale_team_id.user_id
-                or settlement.incentive_line_ids.team_id.user_id[:1]
+            settlement._schedule_approval_activity(
+                APPROVAL_ACTIVITIES[0], settlement._get_sales_approver()
             )
-            settlement._schedule_approval_activity(APPROVAL_ACTIVITIES[0], leader)
 
     def action_approve(self):
         """Sales manager approval."""
@@ -881,3 +889,89 @@ class SaleIncentiveSettlement(models.Model):
         if amount < 0:
             return self.env._("Minus %(amount)s", amount=words)
         return words
+
+    # ------------------------------------------------------------------
+    # The beneficiary's statement: acknowledge or dispute (issue #10)
+    # ------------------------------------------------------------------
+    acknowledged_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    acknowledged_date = fields.Datetime(readonly=True, copy=False)
+    is_beneficiary = fields.Boolean(compute="_compute_is_beneficiary")
+    dispute_count = fields.Integer(
+        "Open Disputes", compute="_compute_dispute_count", store=True
+    )
+
+    @api.depends_context("uid")
+    @api.depends("user_id", "partner_id")
+    def _compute_is_beneficiary(self):
+        for settlement in self:
+            settlement.is_beneficiary = settlement._is_own()
+
+    @api.depends("line_ids.dispute_state")
+    def _compute_dispute_count(self):
+        for settlement in self:
+            settlement.dispute_count = len(
+                settlement.line_ids.filtered(lambda c: c.dispute_state == "disputed")
+            )
+
+    def _get_sales_approver(self):
+        """The sales manager who approves the settlement: the leader of the
+        beneficiary's team, else of the team of its lines."""
+        self.ensure_one()
+        return (
+            self.user_id.sale_team_id.user_id
+            or self.incentive_line_ids.team_id.user_id[:1]
+        )
+
+    def _check_beneficiary(self):
+        """The current user is the beneficiary of every settlement of
+        ``self``, and the statement is approved."""
+        self.check_access("read")
+        if any(not settlement._is_own() for settlement in self):
+            raise AccessError(
+                self.env._(
+                    "Only the beneficiary of a settlement acknowledges or disputes "
+                    "its statement."
+                )
+            )
+        self._check_state(STATEMENT_STATES)
+
+    def action_acknowledge(self):
+        """The beneficiary confirms the statement (signs it)."""
+        self._check_can_acknowledge()
+        self._do_acknowledge()
+        return True
+
+    def _check_can_acknowledge(self):
+        self._check_beneficiary()
+        for settlement in self:
+            if settlement.acknowledged_by_id:
+                raise UserError(
+                    self.env._(
+                        "Statement %(name)s is already acknowledged.",
+                        name=settlement.name,
+                    )
+                )
+            if settlement.dispute_count:
+                raise UserError(
+                    self.env._(
+                        "Statement %(name)s has disputed lines: acknowledge it once "
+                        "the manager has answered them.",
+                        name=settlement.name,
+                    )
+                )
+
+    def _do_acknowledge(self):
+        user = self.env.user
+        for settlement in self:
+            settlement.sudo().write(
+                {
+                    "acknowledged_by_id": user.id,
+                    "acknowledged_date": fields.Datetime.now(),
+                }
+            )
+            settlement.sudo().message_post(
+                body=self.env._(
+                    "Statement acknowledged by %(user)s.", user=user.display_name
+                ),
+                author_id=user.partner_id.id,
+            )

@@ -11,6 +11,7 @@ from odoo import api, fields, models
 NOTIFIED = {
     "approved": "sale_incentive.mt_settlement_approved",
     "posted": "sale_incentive.mt_settlement_posted",
+    "paid": "sale_incentive.mt_settlement_paid",
 }
 
 
@@ -57,19 +58,25 @@ class SaleIncentiveSettlement(models.Model):
     def _notify_beneficiary(self, state):
         """Tell the followers of the subtype (the beneficiary) of ``state``."""
         for settlement in self:
-            settlement.sudo().message_post(
-                body=self.env._(
+            amount = self.env["sale.incentive.line"]._format_amount(
+                settlement.amount_payable, settlement.currency_id
+            )
+            if state == "paid":
+                body = self.env._(
+                    "Your settlement %(name)s is paid: %(amount)s.",
+                    name=settlement.name,
+                    amount=amount,
+                )
+            else:
+                body = self.env._(
                     "Your settlement %(name)s is %(state)s: %(amount)s to pay.",
                     name=settlement.name,
                     state=dict(self._fields["state"]._description_selection(self.env))[
                         state
                     ],
-                    amount=self.env["sale.incentive.line"]._format_amount(
-                        settlement.amount_payable, settlement.currency_id
-                    ),
-                ),
-                subtype_xmlid=NOTIFIED[state],
-            )
+                    amount=amount,
+                )
+            settlement.sudo().message_post(body=body, subtype_xmlid=NOTIFIED[state])
 
     def _do_approve(self):
         res = super()._do_approve()

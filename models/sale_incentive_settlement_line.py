@@ -1,9 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import format_date, formatLang
 
 from ..engine import components
+from .sale_incentive_settlement import STATEMENT_STATES
 
 COMPONENTS = [
     ("commission", "Line commissions"),
@@ -28,6 +29,12 @@ COMPONENTS = [
 
 
 DATE_PARAMS = frozenset({"date", "date_from", "date_to"})
+# what the dispute of a statement line writes on a closed settlement's component
+DISPUTE_FIELDS = frozenset(
+    {"dispute_state", "dispute_reason", "dispute_note", "dispute_activity_id"}
+)
+DISPUTE_ACTIVITY = "sale_incentive.mail_activity_statement_dispute"
+GROUP_MANAGER = "sale_incentive.group_sale_incentive_manager"
 
 
 class _Params(dict):
@@ -267,7 +274,9 @@ class SaleIncentiveSettlementLine(models.Model):
             line.incentive_line_count = counts.get(line, 0)
 
     def write(self, vals):
-        if set(vals) - {"released_by_id"} and self.settlement_id.filtered(
+        if set(vals) - {
+            "released_by_id"
+        } - DISPUTE_FIELDS and self.settlement_id.filtered(
             lambda s: s.state != "draft"
         ):
             raise UserError(
@@ -291,3 +300,129 @@ class SaleIncentiveSettlementLine(models.Model):
             "view_mode": "list,form",
             "domain": [("settlement_line_id", "=", self.id)],
         }
+
+    # ------------------------------------------------------------------
+    # Dispute of a statement line (issue #10): the beneficiary disputes, the
+    # sales manager who approves the settlement resolves or rejects
+    # ------------------------------------------------------------------
+    dispute_state = fields.Selection(
+        [("disputed", "Disputed"), ("resolved", "Resolved"), ("rejected", "Rejected")],
+        "Dispute",
+        readonly=True,
+        copy=False,
+    )
+    dispute_reason = fields.Text(readonly=True, copy=False)
+    dispute_note = fields.Text("Dispute Outcome", readonly=True, copy=False)
+    dispute_activity_id = fields.Many2one(
+        "mail.activity", readonly=True, copy=False, ondelete="set null"
+    )
+    can_dispute = fields.Boolean(compute="_compute_can_dispute")
+    can_answer_dispute = fields.Boolean(compute="_compute_can_dispute")
+
+    @api.depends_context("uid")
+    @api.depends("dispute_state", "settlement_id.state", "settlement_id.partner_id")
+    def _compute_can_dispute(self):
+        is_manager = self.env.user.has_group(GROUP_MANAGER)
+        for line in self:
+            settlement = line.settlement_id
+            line.can_dispute = (
+                settlement._is_own()
+                and settlement.state in STATEMENT_STATES
+                and line.dispute_state != "disputed"
+            )
+            line.can_answer_dispute = (
+                is_manager
+                and line.dispute_state == "disputed"
+                and not settlement._is_own()
+            )
+
+    def _open_dispute_wizard(self, mode):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Statement Line Dispute"),
+            "res_model": "sale.incentive.statement.dispute",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_line_id": self.id, "default_mode": mode},
+        }
+
+    def action_dispute(self):
+        """Open the wizard asking the beneficiary for a reason."""
+        self.settlement_id._check_beneficiary()
+        return self._open_dispute_wizard("dispute")
+
+    def action_resolve_dispute(self):
+        self._check_can_answer_dispute()
+        return self._open_dispute_wizard("resolved")
+
+    def action_reject_dispute(self):
+        self._check_can_answer_dispute()
+        return self._open_dispute_wizard("rejected")
+
+    def _check_can_dispute(self):
+        self.settlement_id._check_beneficiary()
+        if self.filtered(lambda line: line.dispute_state == "disputed"):
+            raise UserError(self.env._("This statement line is already disputed."))
+
+    def _do_dispute(self, reason):
+        user = self.env.user
+        for line in self:
+            settlement = line.settlement_id.sudo()
+            approver = settlement._get_sales_approver() or settlement.approved_by_id
+            activity = settlement.activity_schedule(
+                DISPUTE_ACTIVITY,
+                user_id=approver.id,
+                summary=self.env._("Disputed: %(line)s", line=line.name),
+                note=reason,
+            )
+            line.sudo().write(
+                {
+                    "dispute_state": "disputed",
+                    "dispute_reason": reason,
+                    "dispute_note": False,
+                    "dispute_activity_id": activity.id,
+                }
+            )
+            settlement.message_post(
+                body=self.env._(
+                    "%(user)s disputes the statement line %(line)s: %(reason)s",
+                    user=user.display_name,
+                    line=line.name,
+                    reason=reason,
+                ),
+                author_id=user.partner_id.id,
+            )
+
+    def _check_can_answer_dispute(self):
+        if not self.env.user.has_group(GROUP_MANAGER):
+            raise AccessError(
+                self.env._("Only a sales manager answers a statement dispute.")
+            )
+        # the settlements the manager may change: their team's, not their own
+        self.settlement_id.check_access("write")
+        if any(line.settlement_id._is_own() for line in self):
+            raise UserError(
+                self.env._("You cannot answer a dispute of your own statement.")
+            )
+        if self.filtered(lambda line: line.dispute_state != "disputed"):
+            raise UserError(self.env._("This statement line is not disputed."))
+
+    def _do_answer_dispute(self, outcome, note):
+        labels = dict(self._fields["dispute_state"]._description_selection(self.env))
+        for line in self:
+            activity = line.dispute_activity_id
+            line.sudo().write({"dispute_state": outcome, "dispute_note": note})
+            if activity:
+                activity.sudo().action_feedback(feedback=note)
+            line.settlement_id.sudo().message_post(
+                body=self.env._(
+                    "Dispute of the statement line %(line)s: %(outcome)s by "
+                    "%(user)s: %(note)s",
+                    line=line.name,
+                    outcome=labels[outcome],
+                    user=self.env.user.display_name,
+                    note=note,
+                ),
+                author_id=self.env.user.partner_id.id,
+            )

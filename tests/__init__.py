@@ -27,3 +27,5 @@ from . import test_statement
 from . import test_screens
 from . import test_settle_run
 from . import test_settle_workers
+from . import test_rep
+from . import test_rep_tours

@@ -363,6 +363,13 @@ class IncentiveCase(AccountTestInvoicingCommon):
             form.amount = amount  # partial: the invoice stays open
         return form.save()._create_payments()
 
+    def _pay_settlement(self, settlement, date="2026-04-05"):
+        """Pay a posted settlement through its Register Payment button."""
+        action = settlement.action_register_payment()
+        form = Form(self.env[action["res_model"]].with_context(**action["context"]))
+        form.payment_date = fields.Date.to_date(date)
+        return form.save().action_create_payments()
+
     def _forfeit(self, reason, partner=None, date="2026-06-30"):
         """Forfeiture decision through the wizard; returns its settlements."""
         wizard = self.env["sale.incentive.forfeit.wizard"].create(

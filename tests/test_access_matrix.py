@@ -69,6 +69,8 @@ MODELS = {
     # background settlement runs (issue #13): finance and the administrators
     # manage them; a user sees the runs they started (here: the rep's)
     "sale.incentive.settle.run": {"user": "r", "accountant": "rwcd", "admin": "rwcd"},
+    # My Commissions by period (issue #10): read-only, the lines' readers
+    "sale.incentive.period.report": READERS,
 }
 
 # wizards and temporary reports: what each role does with its own records
@@ -98,6 +100,10 @@ TRANSIENT = {
     ),
     "sale.incentive.settle.wizard": {"accountant": ALL, "other_company": ALL},
     "sale.incentive.forfeit.wizard": {"admin": ALL, "other_company": ALL},
+    # the beneficiary disputes, the manager answers (guards in the actions)
+    "sale.incentive.statement.dispute": dict.fromkeys(
+        ("user", "manager", "accountant", "admin", "other_company"), ALL
+    ),
     "sale.incentive.plan.version.wizard": {"admin": ALL, "other_company": ALL},
     "sale.incentive.simulation": {
         "accountant": ALL,
@@ -262,6 +268,9 @@ class TestAccessMatrix(SettlementCase):
                     "date_to": "2026-03-31",
                 }
             ),
+            "sale.incentive.period.report": cls.env[
+                "sale.incentive.period.report"
+            ].search([("user_id", "=", cls.rep.id), ("earned", "!=", 0)]),
             "sale.order": cls.order,
             "sale.order.line": cls.order.order_line,
             "account.move": cls.invoice,
@@ -319,6 +328,10 @@ class TestAccessMatrix(SettlementCase):
                 .create({"plan_id": self.plan.id})
                 .id,
                 "partner_id": self.rep.partner_id.id,
+            },
+            "sale.incentive.statement.dispute": lambda: {
+                "line_id": self.settlement.line_ids[:1].id,
+                "reason": "Not what I sold",
             },
             "sale.incentive.forfeit.wizard": lambda: {
                 "partner_id": self.rep.partner_id.id,

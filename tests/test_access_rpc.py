@@ -370,3 +370,38 @@ class TestAccessRpc(SettlementCase, HttpCase):
             "write",
             [self.order.ids, {"incentive_attribution": "resolved"}],
         )
+
+    def test_statement_acknowledge_and_dispute_are_the_beneficiary_s(self):
+        """Over JSON-RPC, only the beneficiary acknowledges or disputes an
+        approved statement, with or without the module's context keys."""
+        self.rep_settlement.with_user(self.manager).action_approve()
+        line = self.rep_settlement.line_ids[:1]
+
+        def state():
+            return (
+                self.rep_settlement.acknowledged_by_id.id,
+                line.dispute_state,
+                len(self.rep_settlement.activity_ids),
+            )
+
+        Settlement = "sale.incentive.settlement"
+        for user in (self.manager, self.rep_b, self.accountant):
+            self._assert_refused(
+                user,
+                Settlement,
+                "action_acknowledge",
+                [self.rep_settlement.ids],
+                state=state,
+            )
+            self._assert_refused(
+                user,
+                "sale.incentive.settlement.line",
+                "action_dispute",
+                [line.ids],
+                state=state,
+            )
+        answer = self._call(
+            self.rep, Settlement, "action_acknowledge", [self.rep_settlement.ids]
+        )
+        self.assertNotIn("error", answer)
+        self.assertEqual(self.rep_settlement.acknowledged_by_id, self.rep)

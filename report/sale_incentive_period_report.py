@@ -1,0 +1,214 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..engine import coefficients
+
+
+class SaleIncentivePeriodReport(models.Model):
+    """My Commissions by period: one row per plan, beneficiary and period of
+    the plan, from the commission lines dated in it.
+
+    Each money column is one fact of ``sale.incentive.line``, filtered by the
+    SQL that the ORM builds from its one definition (``_get_earned_domain``,
+    settled = linked to a settlement); the SQL is rebuilt at every read
+    (``_table_query``), so it follows those definitions.  The target comes
+    from ``plan._get_incentive_targets`` and the next payout date from the
+    settlement's payable, both computed in Python.
+    """
+
+    _name = "sale.incentive.period.report"
+    _description = "Commissions by Period"
+    _auto = False
+    _order = "date_from desc, plan_id"
+    _rec_name = "date_from"
+
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    plan_id = fields.Many2one("sale.incentive.plan", readonly=True)
+    period = fields.Selection(
+        [("month", "Month"), ("quarter", "Quarter"), ("year", "Year")],
+        readonly=True,
+    )
+    date_from = fields.Date("Period Start", readonly=True)
+    date_to = fields.Date("Period End", readonly=True)
+    partner_id = fields.Many2one("res.partner", "Beneficiary", readonly=True)
+    user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
+    team_id = fields.Many2one("crm.team", "Sales Team", readonly=True)
+    achieved = fields.Monetary(
+        readonly=True,
+        help="Earned base credited to the beneficiary in the period (what the "
+        "target measures).",
+    )
+    forecast = fields.Monetary(
+        readonly=True,
+        help="Commission expected from the orders confirmed in the period, "
+        "invoiced or not (never added to what is earned).",
+    )
+    earned = fields.Monetary(
+        readonly=True, help="Commission earned in the period (what settlements pay)."
+    )
+    settled = fields.Monetary(
+        readonly=True, help="Part of the earned commission taken by a settlement."
+    )
+    paid = fields.Monetary(
+        readonly=True, help="Part of the earned commission whose settlement is paid."
+    )
+    target = fields.Monetary(compute="_compute_target")
+    achievement = fields.Float(
+        "% of Target",
+        compute="_compute_target",
+        help="Achieved / target.",
+    )
+    next_payout_date = fields.Date(
+        compute="_compute_next_payout_date",
+        help="Due date of the unpaid payout of the settlements of the period.",
+    )
+
+    # ------------------------------------------------------------------
+    # SQL
+    # ------------------------------------------------------------------
+    @api.model
+    def _fact_where(self, domain):
+        """WHERE clause of ``domain`` on ``sale_incentive_line`` (no rules)."""
+        query = self.env["sale.incentive.line"].sudo()._search(domain)
+        return query.where_clause or SQL("TRUE")
+
+    @property
+    def _table_query(self):
+        lines = self.env["sale.incentive.line"]
+        # the plans of the user's companies (the rows' company rule), archived
+        # versions included
+        plans = (
+            self.env["sale.incentive.plan"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("company_id", "in", self.env.companies.ids)])
+        )
+        earned = self._fact_where(lines._get_earned_domain(plans))
+        settled = self._fact_where(lines._get_earned_domain(plans, settled=True))
+        paid = self._fact_where(
+            lines._get_earned_domain(plans, settled=True)
+            + [("settlement_id.state", "=", "paid")]
+        )
+        forecast = self._fact_where([("kind", "=", "forecast")])
+        period_start = SQL("date_trunc(plan.period, sale_incentive_line.date)::date")
+        return SQL(
+            """
+            SELECT COALESCE(MIN(sale_incentive_line.id) FILTER (
+                              WHERE sale_incentive_line.kind != 'forecast'),
+                            MIN(sale_incentive_line.id)) AS id,
+                   sale_incentive_line.company_id,
+                   sale_incentive_line.plan_id,
+                   plan.period,
+                   %(start)s AS date_from,
+                   (%(start)s + ('1 ' || plan.period)::interval
+                    - interval '1 day')::date AS date_to,
+                   sale_incentive_line.partner_id,
+                   MAX(sale_incentive_line.user_id) AS user_id,
+                   MAX(sale_incentive_line.team_id) AS team_id,
+                   COALESCE(SUM(%(base)s) FILTER (WHERE %(earned)s), 0) AS achieved,
+                   COALESCE(SUM(sale_incentive_line.amount)
+                            FILTER (WHERE %(forecast)s), 0) AS forecast,
+                   COALESCE(SUM(sale_incentive_line.amount)
+                            FILTER (WHERE %(earned)s), 0) AS earned,
+                   COALESCE(SUM(sale_incentive_line.amount)
+                            FILTER (WHERE %(settled)s), 0) AS settled,
+                   COALESCE(SUM(sale_incentive_line.amount)
+                            FILTER (WHERE %(paid)s), 0) AS paid
+              FROM sale_incentive_line
+              JOIN sale_incentive_plan plan
+                ON plan.id = sale_incentive_line.plan_id
+          GROUP BY sale_incentive_line.company_id, sale_incentive_line.plan_id,
+                   plan.period, sale_incentive_line.partner_id, %(start)s
+            """,
+            start=period_start,
+            base=lines._credited_base_sql(),
+            earned=earned,
+            forecast=forecast,
+            settled=settled,
+            paid=paid,
+        )
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("plan_id", "user_id", "date_from", "date_to", "achieved")
+    def _compute_target(self):
+        groups = defaultdict(self.browse)
+        for row in self:
+            groups[(row.plan_id, row.date_from, row.date_to)] |= row
+        for (plan, date_from, date_to), rows in groups.items():
+            targets = plan.sudo()._get_incentive_targets(
+                rows.user_id, date_from, date_to
+            )
+            for row in rows:
+                row.target = targets.get(row.user_id, 0.0) if row.user_id else 0.0
+                row.achievement = (
+                    coefficients.ratio(row.achieved, row.target) * 100.0
+                    if row.target
+                    else 0.0
+                )
+
+    def _get_settlements(self):
+        """{row: the settlements holding its earned lines}, in one grouped
+        read: a settlement may take the late lines of earlier periods."""
+        result = defaultdict(lambda: self.env["sale.incentive.settlement"])
+        lines = self.env["sale.incentive.line"].sudo()
+        domain = lines._get_earned_domain(
+            self.plan_id,
+            date_from=min(self.mapped("date_from")),
+            date_to=max(self.mapped("date_to")),
+            partners=self.partner_id,
+            settled=True,
+        )
+        rows_of = defaultdict(list)
+        for row in self:
+            rows_of[(row.plan_id, row.partner_id)].append(row)
+        groups = lines._read_group(
+            domain, ["plan_id", "partner_id", "settlement_id", "date:month"]
+        )
+        for plan, partner, settlement, month in groups:
+            for row in rows_of[(plan, partner)]:
+                if row.date_from <= month <= row.date_to:
+                    result[row] |= settlement
+        return result
+
+    def _compute_next_payout_date(self):
+        settlements_of = self._get_settlements() if self else {}
+        for row in self:
+            dates = [
+                line.date_maturity or line.date
+                for settlement in settlements_of[row]
+                if settlement.state == "posted"
+                for line in settlement._get_payable_lines()
+                if not line.reconciled
+            ]
+            row.next_payout_date = min(dates, default=False)
+
+    # ------------------------------------------------------------------
+    # Drill-down
+    # ------------------------------------------------------------------
+    def action_view_lines(self):
+        """The commission lines of the row, each with its status."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sale_incentive.action_sale_incentive_line_my"
+        )
+        action["name"] = self.env._(
+            "%(plan)s: %(date_from)s - %(date_to)s",
+            plan=self.plan_id.display_name,
+            date_from=self.date_from,
+            date_to=self.date_to,
+        )
+        action["domain"] = [
+            ("plan_id", "=", self.plan_id.id),
+            ("partner_id", "=", self.partner_id.id),
+            ("date", ">=", self.date_from),
+            ("date", "<=", self.date_to),
+        ]
+        action["context"] = {}
+        action["views"] = [(False, "list"), (False, "form")]
+        return action
