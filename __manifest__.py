@@ -16,7 +16,6 @@
         "data/sale_incentive_data.xml",
         "data/sale_incentive_kpi_data.xml",
         "data/sale_incentive_settlement_data.xml",
-        "data/sale_incentive_screens_data.xml",
         "views/sale_incentive_plan_views.xml",
         "views/sale_incentive_line_views.xml",
         "views/sale_order_views.xml",
@@ -41,7 +40,6 @@
         "wizards/sale_incentive_forfeit_wizard_views.xml",
         "wizards/sale_incentive_plan_version_wizard_views.xml",
         "wizards/sale_incentive_simulation_views.xml",
-        "views/sale_incentive_screens_views.xml",
     ],
     "assets": {
         "web.assets_tests": ["sale_incentive/static/tests/tours/**/*"],

@@ -76,6 +76,14 @@ class ResCompany(models.Model):
         "another approves.",
     )
 
+    # Settlements paying nothing (issue #10)
+    incentive_auto_close_exceptions = fields.Boolean(
+        "Close Settlements Paying Nothing",
+        help="Zero, suspended and negative settlements skip the approval chain "
+        "when submitted: they are validated automatically (the reason is "
+        "logged) and closed without a journal entry.",
+    )
+
     def _incentive_new_customer_since(self, date):
         """Earliest first-sale date that still makes a customer new on ``date``."""
         self.ensure_one()

@@ -72,3 +72,6 @@ class ResConfigSettings(models.TransientModel):
     incentive_plan_second_approval = fields.Boolean(
         related="company_id.incentive_plan_second_approval", readonly=False
     )
+    incentive_auto_close_exceptions = fields.Boolean(
+        related="company_id.incentive_auto_close_exceptions", readonly=False
+    )
