@@ -35,6 +35,7 @@
         "views/sale_incentive_portal_templates.xml",
         "wizards/sale_incentive_target_generate_views.xml",
         "wizards/sale_incentive_conflict_resolve_views.xml",
+        "wizards/sale_incentive_conflict_dispute_views.xml",
         "wizards/sale_incentive_scorecard_report_views.xml",
         "wizards/sale_incentive_settle_wizard_views.xml",
         "wizards/sale_incentive_forfeit_wizard_views.xml",

@@ -75,3 +75,9 @@ class ResConfigSettings(models.TransientModel):
     incentive_auto_close_exceptions = fields.Boolean(
         related="company_id.incentive_auto_close_exceptions", readonly=False
     )
+    incentive_alert_percent = fields.Float(
+        related="company_id.incentive_alert_percent", readonly=False
+    )
+    incentive_alert_periods = fields.Integer(
+        related="company_id.incentive_alert_periods", readonly=False
+    )
