@@ -265,17 +265,19 @@ class TestTeamBoard(SettlementCase):
 
 @tagged("post_install", "-at_install")
 class TestNothingToSettle(SettlementCase):
-    def _settle_wizard(self, plan, date="2026-03-31"):
-        return self.env["sale.incentive.settle.wizard"].create(
+    def _refusal(self, plan, date="2026-03-31"):
+        """The message of the settle wizard refusing to settle ``plan``."""
+        wizard = self.env["sale.incentive.settle.wizard"].create(
             {"period": "month", "date": date, "plan_ids": [Command.set(plan.ids)]}
         )
+        with self.assertRaises(UserError) as caught:
+            wizard.action_settle()
+        return str(caught.exception)
 
     def test_nothing_earned(self):
         plan = self._make_plan(rate=3.0, name="Key Accounts")
-        with self.assertRaises(UserError) as caught:
-            self._settle_wizard(plan).action_settle()
         self.assertEqual(
-            str(caught.exception),
+            self._refusal(plan),
             "Nothing to settle for 2026-03-01 – 2026-03-31. Key Accounts: "
             "nothing was earned.",
         )
@@ -283,20 +285,16 @@ class TestNothingToSettle(SettlementCase):
     def test_invoices_wait_for_payment(self):
         plan = self._make_plan(rate=3.0, name="On Payment", basis="paid")
         self._sell(1_000.0, date="2026-03-15")
-        with self.assertRaises(UserError) as caught:
-            self._settle_wizard(plan).action_settle()
         self.assertEqual(
-            str(caught.exception),
+            self._refusal(plan),
             "Nothing to settle for 2026-03-01 – 2026-03-31. On Payment: no line "
             "is earned yet: 1 invoiced lines wait for their payment.",
         )
 
     def test_plan_not_active(self):
         draft = self._make_plan(rate=3.0, name="Draft Plan", activate=False)
-        with self.assertRaises(UserError) as caught:
-            self._settle_wizard(draft).action_settle()
         self.assertEqual(
-            str(caught.exception),
+            self._refusal(draft),
             "Nothing to settle for 2026-03-01 – 2026-03-31. Draft Plan: the plan "
             "is not active (Draft).",
         )
