@@ -317,3 +317,42 @@ class TestGenerateTargetsDefault(SettlementCase):
             {(t.user_id, t.date_from, t.amount) for t in targets},
             {(self.rep, month_from, 5_000.0), (self.rep_b, month_from, 5_000.0)},
         )
+
+
+@tagged("post_install", "-at_install")
+class TestManagerI18n(SettlementCase):
+    """The manager's new screens and messages in Simplified Chinese."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["sale_incentive"], ["zh_CN"], overwrite=True
+        )
+
+    def test_nothing_to_settle_and_team_board_in_chinese(self):
+        zh_env = self.env(context=dict(self.env.context, lang="zh_CN"))
+        plan = self._make_plan(rate=3.0, name="Key Accounts")
+        wizard = zh_env["sale.incentive.settle.wizard"].create(
+            {
+                "period": "month",
+                "date": "2026-03-31",
+                "plan_ids": [Command.set(plan.ids)],
+            }
+        )
+        with self.assertRaises(UserError) as caught:
+            wizard.action_settle()
+        self.assertEqual(
+            str(caught.exception),
+            "2026-03-01 – 2026-03-31 没有可结算的提成。"
+            "Key Accounts：本期没有已确认的提成。",
+        )
+        arch = zh_env["sale.incentive.target"].get_views([(False, "kanban")])["views"][
+            "kanban"
+        ]["arch"]
+        for term in ("已达成", "预估", "已确认", "目标"):
+            self.assertIn(term, arch)
+        self.assertEqual(
+            zh_env.ref("sale_incentive.menu_sale_incentive_team_board").name, "团队看板"
+        )

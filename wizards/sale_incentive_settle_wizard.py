@@ -139,7 +139,11 @@ class SaleIncentiveSettleWizard(models.TransientModel):
                 )
             else:
                 reason = self.env._("nothing was earned")
-            reasons.append(f"{plan.display_name}: {reason}")
+            reasons.append(
+                self.env._(
+                    "%(plan)s: %(reason)s", plan=plan.display_name, reason=reason
+                )
+            )
         return self.env._(
             "Nothing to settle for %(date_from)s – %(date_to)s. %(reasons)s.",
             date_from=date_from,
