@@ -73,6 +73,14 @@ class IncentiveCase(AccountTestInvoicingCommon):
         )
 
     @classmethod
+    def _activate_zh_cn(cls):
+        """Simplified Chinese active, with the module's translations loaded."""
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["sale_incentive"], ["zh_CN"], overwrite=True
+        )
+
+    @classmethod
     def _make_user(cls, login, groups):
         return cls.env["res.users"].create(
             {

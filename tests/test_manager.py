@@ -326,10 +326,7 @@ class TestManagerI18n(SettlementCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["sale_incentive"], ["zh_CN"], overwrite=True
-        )
+        cls._activate_zh_cn()
 
     def test_nothing_to_settle_and_team_board_in_chinese(self):
         zh_env = self.env(context=dict(self.env.context, lang="zh_CN"))
