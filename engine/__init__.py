@@ -6,6 +6,7 @@ by the ORM layer, the simulation wizard and the reports alike.
 """
 
 from . import (
+    alerts,
     brackets,
     coefficients,
     components,
@@ -19,6 +20,7 @@ from . import (
 from .money import round_money
 
 __all__ = [
+    "alerts",
     "brackets",
     "coefficients",
     "components",

@@ -84,6 +84,29 @@ class ResCompany(models.Model):
         "another approves.",
     )
 
+    # Settlements paying nothing (issue #10)
+    incentive_auto_close_exceptions = fields.Boolean(
+        "Close Settlements Paying Nothing",
+        help="Zero, suspended and negative settlements skip the approval chain "
+        "when submitted: they are validated automatically (the reason is "
+        "logged) and closed without a journal entry.",
+    )
+
+    # Under-performance alerts (issue #10, seed 002)
+    incentive_alert_percent = fields.Float(
+        "Under-performance Threshold (%)",
+        default=60.0,
+        help="A rep whose achievement stays below this percentage of their "
+        "target for the set number of closed periods in a row gets their "
+        "manager an activity.",
+    )
+    incentive_alert_periods = fields.Integer(
+        "Under-performance Periods",
+        default=3,
+        help="Closed periods in a row below the threshold before the manager "
+        "is alerted; 0 turns the alerts off.",
+    )
+
     def _incentive_new_customer_since(self, date):
         """Earliest first-sale date that still makes a customer new on ``date``."""
         self.ensure_one()

@@ -75,3 +75,12 @@ class ResConfigSettings(models.TransientModel):
     incentive_settle_background_lines = fields.Integer(
         related="company_id.incentive_settle_background_lines", readonly=False
     )
+    incentive_auto_close_exceptions = fields.Boolean(
+        related="company_id.incentive_auto_close_exceptions", readonly=False
+    )
+    incentive_alert_percent = fields.Float(
+        related="company_id.incentive_alert_percent", readonly=False
+    )
+    incentive_alert_periods = fields.Integer(
+        related="company_id.incentive_alert_periods", readonly=False
+    )

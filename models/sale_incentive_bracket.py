@@ -29,10 +29,20 @@ class SaleIncentiveBracket(models.Model):
         help="Leave 0 on the last bracket for 'and above'.",
     )
     rate = fields.Float("Rate (%)", digits=(16, 4))
+    open_end_label = fields.Char(
+        " ", compute="_compute_open_end_label", help="The open end of the table."
+    )
     fixed_amount = fields.Monetary(
         currency_field="currency_id",
         help="Paid once when this bracket is reached (amount tables).",
     )
+
+    @api.depends("amount_to")
+    def _compute_open_end_label(self):
+        for bracket in self:
+            bracket.open_end_label = (
+                self.env._("and above") if not bracket.amount_to else False
+            )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -121,6 +121,12 @@ class SaleIncentiveLine(models.Model):
     )
     quantity = fields.Float(readonly=True, digits="Product Unit of Measure")
     base_amount = fields.Monetary("Base", readonly=True)
+    base_currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_base_currency_id",
+        help="The currency of the base; none when the plan's base is a "
+        "quantity (units are not money).",
+    )
     share = fields.Float(
         "Share (%)",
         readonly=True,
@@ -155,6 +161,13 @@ class SaleIncentiveLine(models.Model):
         for name in DROPPED_INDEXES:
             sql.drop_index(
                 self.env.cr, sql.make_index_name(self._table, name), self._table
+            )
+
+    @api.depends("plan_id.base", "currency_id")
+    def _compute_base_currency_id(self):
+        for line in self:
+            line.base_currency_id = (
+                line.currency_id if line.plan_id.base != "quantity" else False
             )
 
     # ------------------------------------------------------------------

@@ -122,7 +122,15 @@ class SaleIncentiveSettlement(models.Model):
         help="Overdue receivables: nothing is paid and the lines stay open "
         "until collected.",
     )
-    can_approve = fields.Boolean(compute="_compute_can_approve")
+    team_id = fields.Many2one(
+        related="user_id.sale_team_id",
+        string="Sales Team",
+        store=True,
+        help="The beneficiary's sales team.",
+    )
+    can_approve = fields.Boolean(
+        compute="_compute_can_approve", search="_search_can_approve"
+    )
     line_ids = fields.One2many(
         "sale.incentive.settlement.line", "settlement_id", "Components", readonly=True
     )
@@ -226,6 +234,16 @@ class SaleIncentiveSettlement(models.Model):
     def _compute_can_approve(self):
         for settlement in self:
             settlement.can_approve = settlement._approval_error() is None
+
+    def _search_can_approve(self, operator, value):
+        """Settlements waiting for the current user's approval step."""
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        waiting = self.search(
+            [("state", "in", ("submitted", "approved", "validated"))]
+        ).filtered("can_approve")
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", waiting.ids)]
 
     def _compute_incentive_line_count(self):
         counts = dict(

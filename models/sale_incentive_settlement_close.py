@@ -15,25 +15,6 @@ NOTIFIED = {
 }
 
 
-class ResCompany(models.Model):
-    _inherit = "res.company"
-
-    incentive_auto_close_exceptions = fields.Boolean(
-        "Close Settlements Paying Nothing",
-        help="Zero, suspended and negative settlements skip the approval chain "
-        "when submitted: they are validated automatically (the reason is "
-        "logged) and closed without a journal entry.",
-    )
-
-
-class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
-
-    incentive_auto_close_exceptions = fields.Boolean(
-        related="company_id.incentive_auto_close_exceptions", readonly=False
-    )
-
-
 class SaleIncentiveSettlement(models.Model):
     _inherit = "sale.incentive.settlement"
 

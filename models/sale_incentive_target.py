@@ -1,10 +1,16 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..engine import coefficients
+from ..engine import alerts, coefficients, periods
+
+# closed periods read beyond the streak length: a streak filling the whole
+# window is one already alerted on (see _cron_underperformance_alerts)
+ALERT_SLACK_PERIODS = 3
+QUANTITY_MEASURES = ("invoiced_quantity", "paid_quantity")
 
 
 class SaleIncentiveTarget(models.Model):
@@ -62,6 +68,27 @@ class SaleIncentiveTarget(models.Model):
         compute="_compute_achievement",
         help="Achieved / target, from the earned commission lines of the plan.",
     )
+    is_quantity = fields.Boolean(
+        compute="_compute_measure",
+        help="The target counts units, not money.",
+    )
+    user_team_id = fields.Many2one(
+        related="user_id.sale_team_id",
+        string="Salesperson's Team",
+        store=True,
+        help="The team the salesperson belongs to (the team board's groups).",
+    )
+    forecast_amount = fields.Monetary(
+        "Forecast",
+        compute="_compute_commissions",
+        help="Commission forecast of the confirmed orders of the period, not "
+        "invoiced or earned yet.",
+    )
+    earned_amount = fields.Monetary(
+        "Earned",
+        compute="_compute_commissions",
+        help="Commission earned in the period (what settlements pay).",
+    )
     note = fields.Char()
 
     _sql_constraints = [
@@ -83,6 +110,7 @@ class SaleIncentiveTarget(models.Model):
         for target in self:
             plan = target.plan_id
             target.measure = f"{plan.basis}_{plan.base}" if plan else False
+            target.is_quantity = target.measure in QUANTITY_MEASURES
 
     # ------------------------------------------------------------------
     # Checks
@@ -187,6 +215,53 @@ class SaleIncentiveTarget(models.Model):
             target.achieved = achieved
             target.achievement = coefficients.ratio(achieved, target.amount) * 100.0
 
+    @api.depends("date_from", "date_to", "user_id", "team_id", "plan_id")
+    def _compute_commissions(self):
+        """Forecast and earned commission of each target's person (or team)
+        in its period: two grouped queries for all the targets shown, the
+        earned lines read through the one definition of what is earned."""
+        valid = self.filtered(lambda t: t.plan_id and t.date_from and t.date_to)
+        earned_rows = forecast_rows = []
+        if valid:
+            Line = self.env["sale.incentive.line"].sudo()
+            bounds = (min(valid.mapped("date_from")), max(valid.mapped("date_to")))
+            groupby = ["plan_id", "user_id", "team_id", "date:day"]
+            earned_rows = Line._read_group(
+                Line._get_earned_domain(valid.plan_id, *bounds),
+                groupby,
+                ["amount:sum"],
+            )
+            forecast_rows = Line._read_group(
+                [
+                    ("plan_id", "in", valid.plan_id.ids),
+                    ("kind", "=", "forecast"),
+                    ("date", ">=", bounds[0]),
+                    ("date", "<=", bounds[1]),
+                ],
+                groupby,
+                ["amount:sum"],
+            )
+        for target in self:
+            target.earned_amount = target._sum_rows(earned_rows)
+            target.forecast_amount = target._sum_rows(forecast_rows)
+
+    def _sum_rows(self, rows):
+        """Sum of grouped ``(plan, user, team, day, amount)`` rows of this
+        target's plan, person (or team) and period."""
+        self.ensure_one()
+        if not (self.plan_id and self.date_from and self.date_to):
+            return 0.0
+        return sum(
+            amount
+            for plan, user, team, day, amount in rows
+            if plan == self.plan_id
+            and self.date_from <= day <= self.date_to
+            and (
+                (self.user_id and user == self.user_id)
+                or (self.team_id and team == self.team_id)
+            )
+        )
+
     @api.model
     def _get_target_amounts(self, plan, users, date_from, date_to):
         """{user: target under ``plan`` for periods within the dates}, in one
@@ -202,3 +277,160 @@ class SaleIncentiveTarget(models.Model):
             ["amount:sum"],
         )
         return dict(groups)
+
+    # ------------------------------------------------------------------
+    # Under-performance alerts (seed 002: 连续3个月未能完成定额60%)
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_underperformance_alerts(self):
+        """Give the rep's manager an activity when the rep stays below the
+        company's percentage of their target for its number of closed
+        periods in a row; one activity per rep and streak."""
+        today = fields.Date.context_today(self)
+        plans = (
+            self.env["sale.incentive.plan"]
+            .sudo()
+            .search([("state", "=", "active")])
+            .filtered(lambda p: p.company_id.incentive_alert_periods > 0)
+        )
+        if not plans:
+            return
+        windows = {plan: self._alert_periods(plan, today) for plan in plans}
+        rows = self._get_achieved_amounts(
+            plans,
+            min(w[0][0] for w in windows.values()),
+            max(w[-1][1] for w in windows.values()),
+        )[2]
+        achieved = defaultdict(float)
+        for plan_id, user_id, _team_id, day, value in rows:
+            achieved[plan_id, user_id, periods.period_bounds(day, "month")[0]] += value
+        streaks = defaultdict(list)  # user: [(plan, streak start or None)]
+        for plan, window in windows.items():
+            company = plan.company_id
+            users = self._alert_users(plan, window)
+            targets = [
+                plan._get_incentive_targets(users, *bounds)
+                if not plan.date_from or bounds[0] >= plan.date_from
+                else {}
+                for bounds in window
+            ]
+            for user in users:
+                results = [
+                    (
+                        by_user.get(user, 0.0),
+                        self._sum_achieved(achieved, plan, user, bounds),
+                    )
+                    for bounds, by_user in zip(window, targets, strict=True)
+                ]
+                start = alerts.streak_start(
+                    results,
+                    company.incentive_alert_percent,
+                    company.incentive_alert_periods,
+                )
+                if start is None:
+                    continue
+                # a streak filling the whole window started earlier: any
+                # alert already given counts for it
+                streaks[user].append((plan, window[start][0] if start else None))
+        self._create_underperformance_activities(streaks)
+
+    @api.model
+    def _alert_periods(self, plan, today):
+        """Bounds of the closed periods of ``plan`` read for its alerts,
+        oldest first."""
+        count = plan.company_id.incentive_alert_periods + ALERT_SLACK_PERIODS
+        bounds = [periods.previous_period(today, plan.period)]
+        while len(bounds) < count:
+            bounds.insert(0, periods.previous_period(bounds[0][0], plan.period))
+        return bounds
+
+    @api.model
+    def _alert_users(self, plan, window):
+        """The salespeople of ``plan``, and whoever has a target in it."""
+        with_target = self.sudo().search(
+            [
+                ("plan_id", "=", plan.id),
+                ("user_id", "!=", False),
+                ("date_from", ">=", window[0][0]),
+            ]
+        )
+        return (
+            plan.user_ids | plan.team_ids.member_ids | with_target.user_id
+        ).filtered(lambda u: not u.share)
+
+    @api.model
+    def _sum_achieved(self, achieved, plan, user, bounds):
+        """Achievement of ``user`` under ``plan`` in a period, from the
+        monthly sums of ``achieved``."""
+        total = 0.0
+        month = bounds[0]
+        while month <= bounds[1]:
+            total += achieved.get((plan.id, user.id, month), 0.0)
+            month = periods.period_bounds(month, "month")[1] + timedelta(days=1)
+        return total
+
+    @api.model
+    def _create_underperformance_activities(self, streaks):
+        """One activity per rep for the manager of their team, unless one
+        was already given since the streak started."""
+        if not streaks:
+            return
+        activity_type = self.env.ref("sale_incentive.mail_activity_underperformance")
+        partners = (
+            self.env["res.users"].browse([user.id for user in streaks]).partner_id
+        )
+        given = defaultdict(list)
+        for activity in (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", partners.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+        ):
+            given[activity.res_id].append(activity.create_date.date())
+        model = self.env["ir.model"]._get_id("res.partner")
+        vals_list = []
+        for user, found in streaks.items():
+            manager = user.sale_team_id.user_id
+            if not manager or manager == user:
+                continue
+            new = [
+                (plan, start)
+                for plan, start in found
+                if not any(
+                    start is None or day >= start for day in given[user.partner_id.id]
+                )
+            ]
+            if not new:
+                continue
+            company = new[0][0].company_id
+            vals_list.append(
+                {
+                    "res_model_id": model,
+                    "res_id": user.partner_id.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": manager.id,
+                    "summary": self.env._(
+                        "%(name)s below %(percent)s%% of target for %(count)s periods",
+                        name=user.name,
+                        percent=format(company.incentive_alert_percent, "g"),
+                        count=company.incentive_alert_periods,
+                    ),
+                    "note": self.env._(
+                        "%(name)s stayed below %(percent)s%% of their target "
+                        "for %(count)s closed periods in a row under: "
+                        "%(plans)s.",
+                        name=user.name,
+                        percent=format(company.incentive_alert_percent, "g"),
+                        count=company.incentive_alert_periods,
+                        plans=", ".join(plan.display_name for plan, _s in new),
+                    ),
+                    "date_deadline": fields.Date.context_today(self),
+                }
+            )
+        self.env["mail.activity"].sudo().create(vals_list)

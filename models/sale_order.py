@@ -53,6 +53,13 @@ class SaleOrder(models.Model):
         help="How the commission credit was attributed at confirmation when the "
         "salesperson is not the customer's owner.",
     )
+    incentive_dispute_user_id = fields.Many2one(
+        "res.users",
+        "Credit Disputed By",
+        readonly=True,
+        copy=False,
+        help="The salesperson who disputed the credit of this order.",
+    )
     incentive_conflict = fields.Boolean(
         "Credit Disputed",
         readonly=True,
@@ -359,7 +366,20 @@ class SaleOrder(models.Model):
             )
 
     def action_incentive_dispute(self):
-        """A salesperson disputes who is credited: the manager resolves it."""
+        """A salesperson disputes who is credited: they give a reason, the
+        manager resolves it."""
+        self._check_can_dispute()
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Dispute the Credit"),
+            "res_model": "sale.incentive.conflict.dispute",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_id": self.id},
+        }
+
+    def _check_can_dispute(self):
         if not self.env.user.has_group("sale_incentive.group_sale_incentive_user"):
             raise AccessError(
                 self.env._("Only sales incentive users can dispute a credit.")
@@ -370,20 +390,68 @@ class SaleOrder(models.Model):
                 raise UserError(
                     self.env._("Only a confirmed order's credit can be disputed.")
                 )
+
+    def _get_incentive_dispute_manager(self):
+        """Who resolves the dispute: the leader of the order's team, else of
+        the salesperson's team (hook)."""
+        self.ensure_one()
+        order = self.sudo()
+        return (order.team_id.user_id or order.user_id.sale_team_id.user_id).with_env(
+            self.env
+        )
+
+    def _incentive_dispute(self, reason):
+        """Flag the credit of these orders as disputed by the current user,
+        for ``reason``; the manager gets an activity."""
+        self._check_can_dispute()
+        if not (reason or "").strip():
+            raise UserError(self.env._("Say why you dispute the credit."))
         # a salesperson may dispute an order they can see but not edit: the
         # flag is written on their behalf
         self.sudo().write(
-            {"incentive_conflict": True, "incentive_attribution": "conflict"}
+            {
+                "incentive_conflict": True,
+                "incentive_attribution": "conflict",
+                "incentive_dispute_user_id": self.env.user.id,
+            }
         )
         for order in self.sudo():
             order.message_post(
                 author_id=self.env.user.partner_id.id,
                 body=self.env._(
-                    "%(user)s disputes the commission credit of this order.",
+                    "%(user)s disputes the commission credit of this order: %(reason)s",
                     user=self.env.user.name,
+                    reason=reason,
                 ),
             )
+            manager = order._get_incentive_dispute_manager()
+            if manager:
+                order.activity_schedule(
+                    "sale_incentive.mail_activity_credit_dispute",
+                    user_id=manager.id,
+                    summary=self.env._(
+                        "%(user)s disputes the credit", user=self.env.user.name
+                    ),
+                    note=reason,
+                )
         return True
+
+    def _get_incentive_dispute_parties(self):
+        """``(winner, [(user, share %)])`` a resolution starts from: the
+        claimant (who disputed) or the customer's owner against the
+        salesperson, split as the applicable plans split closer and owner."""
+        self.ensure_one()
+        order = self.sudo()
+        closer = order.user_id
+        owner = order.partner_id.commercial_partner_id.incentive_owner_id
+        claimant = order.incentive_dispute_user_id
+        other = claimant if claimant and claimant != closer else owner
+        winner = claimant or owner or closer
+        if not closer or not other or other == closer:
+            return winner, [(closer or other, 100.0)] if (closer or other) else []
+        closer_share = order._get_incentive_attribution_policy(owner or other)[1]
+        shares = [(closer, closer_share), (other, 100.0 - closer_share)]
+        return winner, [share for share in shares if share[1] > 0]
 
     def action_incentive_resolve(self):
         self.ensure_one()
@@ -409,7 +477,12 @@ class SaleOrder(models.Model):
 
     def write(self, vals):
         if (
-            {"incentive_attribution", "incentive_conflict"} & set(vals)
+            {
+                "incentive_attribution",
+                "incentive_conflict",
+                "incentive_dispute_user_id",
+            }
+            & set(vals)
             and not self.env.su
             and not self.env.user.has_group(
                 "sale_incentive.group_sale_incentive_manager"

@@ -29,3 +29,5 @@ from . import test_settle_run
 from . import test_settle_workers
 from . import test_rep
 from . import test_rep_tours
+from . import test_manager
+from . import test_manager_tours

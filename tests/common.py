@@ -137,6 +137,14 @@ class IncentiveCase(AccountTestInvoicingCommon):
         )
 
     @classmethod
+    def _activate_zh_cn(cls):
+        """Simplified Chinese active, with the module's translations loaded."""
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["sale_incentive"], ["zh_CN"], overwrite=True
+        )
+
+    @classmethod
     def _make_user(cls, login, groups):
         return cls.env["res.users"].create(
             {
@@ -382,6 +390,18 @@ class IncentiveCase(AccountTestInvoicingCommon):
         )
         action = wizard.action_confirm()
         return self.env["sale.incentive.settlement"].search(action["domain"])
+
+    def _dispute(self, order, user, reason="I found this customer"):
+        """``user`` disputes the credit of ``order`` through the dispute
+        wizard the order's button opens."""
+        action = order.with_user(user).action_incentive_dispute()
+        form = Form(
+            self.env[action["res_model"]]
+            .with_user(user)
+            .with_context(**action["context"])
+        )
+        form.reason = reason
+        return form.save().action_dispute()
 
     def _lines(self, **domain):
         dom = [(key, "=", value) for key, value in domain.items()]

@@ -92,6 +92,10 @@ TRANSIENT = {
         "admin": ALL,
         "other_company": ALL,
     },
+    # a salesperson disputes the credit of an order they see (issue #10)
+    "sale.incentive.conflict.dispute": dict.fromkeys(
+        ("user", "manager", "accountant", "admin", "other_company"), ALL
+    ),
     "sale.incentive.scorecard.report": dict.fromkeys(
         ("user", "manager", "accountant", "admin", "other_company"), ALL
     ),
@@ -144,6 +148,7 @@ FIELDS = {
     ("sale.order", "company_currency_id"): ORDER_READERS,
     ("sale.order", "incentive_attribution"): ATTRIBUTION,
     ("sale.order", "incentive_conflict"): ATTRIBUTION,
+    ("sale.order", "incentive_dispute_user_id"): ATTRIBUTION,
     ("sale.order.line", "incentive_amount"): READERS,
     ("sale.order.line", "company_currency_id"): ORDER_READERS,
     # the rep's posted invoice
@@ -313,6 +318,10 @@ class TestAccessMatrix(SettlementCase):
                 .create({"order_id": self.order.id, "reason": "Split"})
                 .id,
                 "user_id": self.rep.id,
+            },
+            "sale.incentive.conflict.dispute": lambda: {
+                "order_id": self.order.id,
+                "reason": "I closed it",
             },
             "sale.incentive.scorecard.report": lambda: {"plan_id": self.plan.id},
             "sale.incentive.scorecard.report.line": lambda: {

@@ -124,11 +124,9 @@ class TestAttribution(IncentiveCase):
         Wizard = self.env[action["res_model"]].with_user(self.manager)
         form = Form(Wizard.with_context(**action["context"]))
         form.mode = "split"
-        with form.line_ids.new() as line:
-            line.user_id = self.rep
-            line.share = 50.0
-        with form.line_ids.new() as line:
-            line.user_id = self.rep_b
+        # pre-filled from the conflict: the closer and the owner, 50 / 50
+        with form.line_ids.edit(1) as line:
+            self.assertEqual(line.user_id, self.rep_b)
             line.share = 40.0
         form.reason = "Both worked on it"
         wizard = form.save()
@@ -150,7 +148,7 @@ class TestAttribution(IncentiveCase):
         self.assertFalse(order.incentive_conflict)
         with self.assertRaises(AccessError):  # cannot see rep's order
             order.with_user(self.rep_c).action_incentive_dispute()
-        order.with_user(self.rep).action_incentive_dispute()
+        self._dispute(order, self.rep)
         self.assertTrue(order.incentive_conflict)
         self.assertIn("Rep_A disputes", self._last_message(order))
         with self.assertRaises(UserError):

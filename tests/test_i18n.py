@@ -15,10 +15,7 @@ class TestI18n(IncentiveCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["sale_incentive"], ["zh_CN"], overwrite=True
-        )
+        cls._activate_zh_cn()
         cls.rep.lang = "zh_CN"
 
     def _zh_env(self):

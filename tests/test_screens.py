@@ -123,7 +123,7 @@ class TestConflictOwnFavour(SettlementCase):
         self._make_plan(rate=3.0, users=self.rep | self.manager)
         self.customer.incentive_owner_id = self.manager
         order = self._order([(self.product, 1, 1000.0)])
-        order.with_user(self.rep).action_incentive_dispute()
+        self._dispute(order, self.rep, "The manager's customer, my deal")
         self.assertTrue(order.incentive_conflict)
         wizard = (
             self.env["sale.incentive.conflict.resolve"]

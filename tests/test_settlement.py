@@ -55,7 +55,13 @@ class SettlementCase(IncentiveCase):
                 **values,
             )
         )
-        action = wizard.action_settle()
+        try:
+            action = wizard.action_settle()
+        except UserError as error:
+            # the wizard says why a period has nothing to settle
+            if not str(error).startswith("Nothing to settle"):
+                raise
+            return self.Settlement
         return self.Settlement.search(action["domain"])
 
     def _close(self, settlement):

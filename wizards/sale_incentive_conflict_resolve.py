@@ -26,14 +26,39 @@ class SaleIncentiveConflictResolve(models.TransientModel):
         readonly=False,
     )
     line_ids = fields.One2many(
-        "sale.incentive.conflict.resolve.line", "wizard_id", string="Split"
+        "sale.incentive.conflict.resolve.line",
+        "wizard_id",
+        string="Split",
+        compute="_compute_line_ids",
+        store=True,
+        readonly=False,
     )
     reason = fields.Text(required=True)
 
     @api.depends("order_id")
     def _compute_user_id(self):
+        """The claim on the table: who disputed, or the customer's owner."""
         for wizard in self:
-            wizard.user_id = wizard.order_id.user_id
+            wizard.user_id = (
+                wizard.order_id._get_incentive_dispute_parties()[0]
+                if wizard.order_id
+                else False
+            )
+
+    @api.depends("order_id")
+    def _compute_line_ids(self):
+        """The parties of the dispute, split as the plans split closer and
+        owner."""
+        for wizard in self:
+            shares = (
+                wizard.order_id._get_incentive_dispute_parties()[1]
+                if wizard.order_id
+                else []
+            )
+            wizard.line_ids = [Command.clear()] + [
+                Command.create({"user_id": user.id, "share": share})
+                for user, share in shares
+            ]
 
     def _check_not_own_favour(self, shares):
         """A manager never credits themselves: their own manager or an
@@ -85,7 +110,11 @@ class SaleIncentiveConflictResolve(models.TransientModel):
                 ],
                 "incentive_conflict": False,
                 "incentive_attribution": "resolved",
+                "incentive_dispute_user_id": False,
             }
+        )
+        order.sudo().activity_feedback(
+            ["sale_incentive.mail_activity_credit_dispute"], feedback=self.reason
         )
         order.message_post(
             body=self.env._(

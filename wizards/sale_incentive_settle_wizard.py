@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -78,6 +80,8 @@ class SaleIncentiveSettleWizard(models.TransientModel):
         settlements = self.env["sale.incentive.settlement"]._run_settlement(
             plans, self.date, partners or None
         )
+        if not settlements:
+            raise UserError(self._nothing_to_settle_message(plans, partners))
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Settlements"),
@@ -85,3 +89,70 @@ class SaleIncentiveSettleWizard(models.TransientModel):
             "view_mode": "list,form",
             "domain": [("id", "in", settlements.ids)],
         }
+
+    def _nothing_to_settle_message(self, plans, partners):
+        """Why settling ``plans`` for the wizard's period created nothing:
+        per plan, what its lines of the period are (one grouped query)."""
+        date_from, date_to = periods.period_bounds(self.date, self.period)
+        Line = self.env["sale.incentive.line"].sudo()
+        domain = [
+            ("plan_id", "in", plans.ids),
+            ("date", ">=", date_from),
+            ("date", "<=", date_to),
+        ]
+        if partners:
+            domain.append(("partner_id", "in", partners.ids))
+        counts = defaultdict(lambda: defaultdict(int))
+        for plan, kind, is_earned, count, settled in Line._read_group(
+            domain, ["plan_id", "kind", "is_earned"], ["__count", "settlement_id:count"]
+        ):
+            if is_earned:
+                counts[plan]["settled"] += settled
+                counts[plan]["unsettled"] += count - settled
+            else:
+                counts[plan][kind] += count
+        reasons = []
+        for plan in plans:
+            found = counts[plan]
+            if plan.state not in ("active", "closed"):
+                reason = self.env._(
+                    "the plan is not active (%(state)s)",
+                    state=dict(plan._fields["state"]._description_selection(self.env))[
+                        plan.state
+                    ],
+                )
+            elif found["settled"] and not found["unsettled"]:
+                reason = self.env._(
+                    "its %(count)s earned lines are already settled",
+                    count=found["settled"],
+                )
+            elif found["invoice"]:
+                reason = self.env._(
+                    "no line is earned yet: %(count)s invoiced lines wait for "
+                    "their payment",
+                    count=found["invoice"],
+                )
+            elif found["forecast"]:
+                reason = self.env._(
+                    "no line is earned yet: %(count)s confirmed order lines "
+                    "are not invoiced",
+                    count=found["forecast"],
+                )
+            elif partners:
+                reason = self.env._(
+                    "nothing was earned by %(names)s",
+                    names=", ".join(partners.mapped("display_name")),
+                )
+            else:
+                reason = self.env._("nothing was earned")
+            reasons.append(
+                self.env._(
+                    "%(plan)s: %(reason)s", plan=plan.display_name, reason=reason
+                )
+            )
+        return self.env._(
+            "Nothing to settle for %(date_from)s – %(date_to)s. %(reasons)s.",
+            date_from=date_from,
+            date_to=date_to,
+            reasons="; ".join(reasons),
+        )

@@ -77,8 +77,9 @@ class SaleIncentiveTargetGenerate(models.TransientModel):
                 user: by_user.get((self.plan_id.id, user.id), 0.0)
                 for user in self.user_ids
             }
-        previous = Target.search(self._target_domain(prev_from))
-        return {t.user_id: t.amount for t in previous}
+        # the plan's default target for whoever had none (as settlements do)
+        targets = self.plan_id._get_incentive_targets(self.user_ids, prev_from, prev_to)
+        return {user: amount for user, amount in targets.items() if amount}
 
     def action_generate(self):
         self.ensure_one()
@@ -111,8 +112,12 @@ class SaleIncentiveTargetGenerate(models.TransientModel):
         if not vals_list:
             raise UserError(
                 self.env._(
-                    "No target to create: everyone has one already or there is "
-                    "nothing to start from in the previous period."
+                    "No target to create for %(plan)s from %(date)s: everyone "
+                    "has one already or there is nothing to start from in the "
+                    "previous period (no target there and no default target "
+                    "on the plan).",
+                    plan=self.plan_id.display_name,
+                    date=date_from,
                 )
             )
         targets = Target.create(vals_list)
