@@ -81,7 +81,9 @@ class DemoCompany:
     """The demo company's history, one phase per method."""
 
     def __init__(self, env):
-        self.env = env
+        # notifications are queued, as at any installation, not sent one by
+        # one (a test run sends them at once)
+        self.env = env(context=dict(env.context, mail_notify_force_send=False))
         self.today = fields.Date.context_today(env["sale.incentive.plan"])
         self.first = self.today.replace(day=1)
         self.accountant = self.ref("demo_user_accountant")

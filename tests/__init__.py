@@ -25,3 +25,4 @@ from . import test_access_rpc
 from . import test_plan_lifecycle
 from . import test_statement
 from . import test_screens
+from . import test_demo_company
