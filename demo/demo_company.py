@@ -14,14 +14,16 @@ No amount is written by hand: the commission lines, settlements, journal
 entries and payments all come from the module's flow.
 """
 
+from collections import defaultdict
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
 
 MONTHS = 6  # the current month and the five before it
 
-# rep: (team, customers (one per month, in turn), [(product, quantity per
-# month, oldest first)]).  Each rep has their own scheme (see the plans).
+# rep: (customers, one a month in turn; [(product, quantity per month,
+# oldest first)]).  Each rep earns under their own scheme (see the plans).
 SALES = {
     "demo_user_rep": (
         ("demo_customer_huaxin",),
@@ -141,31 +143,49 @@ class DemoCompany:
         }
 
     def sell(self):
-        """Every rep's order of each month: confirmed, invoiced and posted at
-        its date (this month's orders of some reps wait to be invoiced).
-        Returns {(rep xmlid, months ago): invoice}."""
+        """Every rep's order of each month, confirmed, invoiced and posted at
+        its date, a month at a time (this month's orders of some reps wait
+        to be invoiced).  Returns {(rep xmlid, months ago): invoice}."""
         invoices = {}
         for months_ago in range(MONTHS - 1, -1, -1):
-            for index, rep_xmlid in enumerate(SALES):
+            orders = self.env["sale.order"].create(
+                [self._order_vals(rep_xmlid, months_ago) for rep_xmlid in SALES]
+            )
+            orders.action_confirm()
+            to_invoice = self.env["sale.order"]
+            dates = {}
+            for index, (rep_xmlid, order) in enumerate(zip(SALES, orders, strict=True)):
                 date = self.day(months_ago, 4 + 4 * index)
-                order = self.env["sale.order"].create(
-                    self._order_vals(rep_xmlid, months_ago)
-                )
-                order.action_confirm()
                 # the confirmation stamps now: the order was signed that day
                 order.date_order = fields.Datetime.to_datetime(date)
-                if not months_ago and rep_xmlid in NOT_INVOICED_THIS_MONTH:
-                    continue
-                invoice = order._create_invoices()
-                invoice.invoice_date = date
-                invoice.action_post()
-                invoices[rep_xmlid, months_ago] = invoice
+                if months_ago or rep_xmlid not in NOT_INVOICED_THIS_MONTH:
+                    to_invoice |= order
+                    dates[order] = (rep_xmlid, date)
+            to_invoice._create_invoices(grouped=True)
+            for order in to_invoice:
+                rep_xmlid, date = dates[order]
+                order.invoice_ids.invoice_date = date
+                invoices[rep_xmlid, months_ago] = order.invoice_ids
+            to_invoice.invoice_ids.action_post()
         return invoices
 
-    def register_payment(self, invoice, date, amount=None):
+    @staticmethod
+    def pay_day(date):
+        """Customers pay on the 5th or the 20th, ten days after the invoice
+        at the earliest."""
+        due = date + relativedelta(days=10)
+        if due.day <= 5:
+            return due.replace(day=5)
+        if due.day <= 20:
+            return due.replace(day=20)
+        return due.replace(day=5) + relativedelta(months=1)
+
+    def register_payment(self, invoices, date, amount=None):
+        """Odoo's register-payment wizard on ``invoices`` (one payment each);
+        ``amount``: a partial payment of one invoice."""
         wizard = (
             self.env["account.payment.register"]
-            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .with_context(active_model="account.move", active_ids=invoices.ids)
             .create({"payment_date": date})
         )
         if amount is not None:
@@ -178,7 +198,7 @@ class DemoCompany:
         rep_xmlid, months_ago, product_xmlid, quantity = CREDIT_NOTE
         invoice = invoices[rep_xmlid, months_ago]
         currency = invoice.currency_id
-        paid_on = invoice.invoice_date + relativedelta(days=15)
+        paid_on = self.pay_day(invoice.invoice_date)
         self.register_payment(
             invoice, paid_on, currency.round(invoice.amount_total / 2)
         )
@@ -212,30 +232,31 @@ class DemoCompany:
         )
         if not credit.reconciled:
             invoice.js_assign_outstanding_line(credit.id)
-        rest_on = refund_date + relativedelta(days=10)
+        rest_on = self.pay_day(refund_date)
         if rest_on <= self.today:
             self.register_payment(invoice, rest_on)
 
     def collect(self, invoices):
-        """Customers pay 15 days after the invoice; every fifth invoice is
+        """Customers pay in full on their pay day; every fifth invoice is
         paid 40 % first and the rest a month later; what falls after today
         is still open."""
         credited = invoices[CREDIT_NOTE[0], CREDIT_NOTE[1]]
+        in_full = defaultdict(lambda: self.env["account.move"])
+        partial = []
         for number, invoice in enumerate(invoices.values()):
             if invoice == credited:
                 continue
-            first = invoice.invoice_date + relativedelta(days=15)
-            if first > self.today:
-                continue
+            first = self.pay_day(invoice.invoice_date)
             if number % 5 != 3:
-                self.register_payment(invoice, first)
+                in_full[first] |= invoice
                 continue
-            self.register_payment(
-                invoice, first, invoice.currency_id.round(invoice.amount_total * 0.4)
-            )
-            rest_on = first + relativedelta(days=30)
-            if rest_on <= self.today:
-                self.register_payment(invoice, rest_on)
+            amount = invoice.currency_id.round(invoice.amount_total * 0.4)
+            partial.append((first, invoice, amount))
+            in_full[first + relativedelta(months=1)] |= invoice
+        events = partial + [(date, moves, None) for date, moves in in_full.items()]
+        for date, moves, amount in sorted(events, key=lambda e: (e[0], e[2] is None)):
+            if date <= self.today:
+                self.register_payment(moves, date, amount)
 
     def dispute(self):
         """Ming sells a car to Lei's customer: the plans credit the owner;
@@ -281,16 +302,18 @@ class DemoCompany:
         showroom = self.ref("demo_team_showroom")
         for months_ago, state in sorted(SETTLED.items(), reverse=True):
             settlements = self.run_settlement("month", self.month_start(months_ago))
-            for settlement in settlements:
-                target = state
-                if months_ago == 2 and settlement.user_id.sale_team_id == showroom:
-                    target = "submitted"
-                self.advance(settlement, target)
+            targets = {
+                settlement: "submitted"
+                if months_ago == 2 and settlement.user_id.sale_team_id == showroom
+                else state
+                for settlement in settlements
+            }
+            self.advance(settlements, targets)
         last_quarter = self.first - relativedelta(
             months=(self.first.month - 1) % 3, days=1
         )
-        for settlement in self.run_settlement("quarter", last_quarter):
-            self.advance(settlement, "paid")
+        settlements = self.run_settlement("quarter", last_quarter)
+        self.advance(settlements, dict.fromkeys(settlements, "paid"))
 
     def run_settlement(self, period, date):
         wizard = (
@@ -311,38 +334,44 @@ class DemoCompany:
             return self.admin
         return manager
 
-    def advance(self, settlement, target):
-        while STEPS.index(settlement.state) < STEPS.index(target):
-            state = settlement.state
-            as_accountant = settlement.with_user(self.accountant)
+    def advance(self, settlements, targets):
+        """Take each settlement step by step to its target state, every step
+        taken by who takes it in the company, for all the settlements at that
+        step at once.  (Settlements paying nothing may close on submit.)"""
+        accountant = self.accountant
+        for state in STEPS[:-1]:
+            todo = settlements.filtered(
+                lambda s, state=state: (
+                    s.state == state and STEPS.index(targets[s]) > STEPS.index(state)
+                )
+            )
             if state == "draft":
-                as_accountant.action_submit()
+                todo.with_user(accountant).action_submit()
             elif state == "submitted":
-                settlement.with_user(self.approver(settlement)).action_approve()
+                by_approver = defaultdict(lambda: settlements.browse())
+                for settlement in todo:
+                    by_approver[self.approver(settlement)] |= settlement
+                for approver, group in by_approver.items():
+                    group.with_user(approver).action_approve()
             elif state == "approved":
-                as_accountant.action_validate()
+                todo.with_user(accountant).action_validate()
             elif state == "validated":
-                as_accountant.action_post()
-            elif state == "posted":
-                if not settlement.move_id or not settlement.amount_payable:
-                    return
-                self.pay(settlement)
-            if settlement.state == state:
-                return
+                todo.with_user(accountant).action_post()
+            else:
+                todo = todo.filtered(lambda s: s.move_id and s.amount_payable)
+                if todo:
+                    self.pay(todo)
 
-    def pay(self, settlement):
-        action = settlement.with_user(self.accountant).action_register_payment()
+    def pay(self, settlements):
+        """Register Payment on the settlements' payables (one payment per
+        beneficiary), ten days after the period."""
+        action = settlements.with_user(self.accountant).action_register_payment()
+        date_to = max(settlements.mapped("date_to"))
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.accountant)
             .with_context(**action["context"])
-            .create(
-                {
-                    "payment_date": min(
-                        settlement.date_to + relativedelta(days=10), self.today
-                    )
-                }
-            )
+            .create({"payment_date": min(date_to + relativedelta(days=10), self.today)})
         )
         wizard.action_create_payments()
 
