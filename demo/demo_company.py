@@ -348,7 +348,7 @@ class DemoCompany:
             if state == "draft":
                 todo.with_user(accountant).action_submit()
             elif state == "submitted":
-                by_approver = defaultdict(lambda: settlements.browse())
+                by_approver = defaultdict(settlements.browse)
                 for settlement in todo:
                     by_approver[self.approver(settlement)] |= settlement
                 for approver, group in by_approver.items():
