@@ -27,8 +27,10 @@ class TestDemoCompany(TransactionCase):
             cls.env.ref(f"{MODULE}.demo_plan_key_accounts", raise_if_not_found=False)
         )
         if not cls.installed_with_demo:
+            # as the installation does: no sign-up invitation to the new users
+            env = cls.env(context=dict(cls.env.context, no_reset_password=True))
             for path in get_manifest(MODULE)["demo"]:
-                convert_file(cls.env, MODULE, path, {}, mode="init", kind="demo")
+                convert_file(env, MODULE, path, {}, mode="init", kind="demo")
         ref = cls.env.ref
         cls.teams = ref(f"{MODULE}.demo_team_key_accounts") | ref(
             f"{MODULE}.demo_team_showroom"
