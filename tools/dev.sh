@@ -120,6 +120,8 @@ cmd_run() {
     admin / admin        administrator: configures plans, sees everything
     incentive_manager / incentive_manager   sales manager: team lines, targets, approvals
     incentive_rep / incentive_rep           sales rep: own commissions only
+    incentive_accountant / incentive_accountant   accountant: settle, validate, post, pay
+    (every login and what to look at first: README.md, "Demo company")
 EOF
     odoo -d "$DB_RUN" --addons-path="$ADDONS_PATH" --data-dir="$STATE/data" \
         --http-interface=127.0.0.1 --http-port="$HTTP_PORT" --db-filter="^$DB_RUN\$"
