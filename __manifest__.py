@@ -50,7 +50,9 @@
         "web.assets_tests": ["sale_incentive/static/tests/tours/**/*"],
     },
     "demo": [
+        "demo/sale_incentive_company_demo.xml",
         "demo/sale_incentive_demo.xml",
         "demo/sale_incentive_kpi_demo.xml",
+        "demo/sale_incentive_history_demo.xml",
     ],
 }

@@ -7,6 +7,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..demo import demo_company
 from ..engine import brackets as bracket_engine
 from ..engine import components, periods, scoring
 from ..engine import kpi as kpi_engine
@@ -593,6 +594,12 @@ class SaleIncentivePlan(models.Model):
             or yearly.get((False, year))
             or (self.holdback_expense_coefficient, self.holdback_profit_coefficient)
         )
+
+    @api.model
+    def _load_demo_company(self):
+        """Demo data: six months of the demo company's life, through the
+        real flows (demo/demo_company.py); called once by the demo XML."""
+        demo_company.DemoCompany(self.env).load()
 
     # ------------------------------------------------------------------
     # Guards

@@ -31,3 +31,4 @@ from . import test_rep
 from . import test_rep_tours
 from . import test_manager
 from . import test_manager_tours
+from . import test_demo_company

@@ -120,6 +120,8 @@ cmd_run() {
     admin / admin        administrator: configures plans, sees everything
     incentive_manager / incentive_manager   sales manager: team lines, targets, approvals
     incentive_rep / incentive_rep           sales rep: own commissions only
+    incentive_accountant / incentive_accountant   accountant: settle, validate, post, pay
+    (every login and what to look at first: README.md, "Demo company")
 EOF
     odoo -d "$DB_RUN" --addons-path="$ADDONS_PATH" --data-dir="$STATE/data" \
         --http-interface=127.0.0.1 --http-port="$HTTP_PORT" --db-filter="^$DB_RUN\$"
@@ -176,12 +178,14 @@ cmd_test() {
     grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ INFO .*odoo.modules.module: [a-z_]+: [0-9]+ tests' "$log" | sed 's/.*module: /  /' >&2 || true
 
     if [ -z "${SKIP_DEMO:-}" ]; then
-        say "checking that $MODULE installs with demo data in '$db_demo'"
+        say "checking that $MODULE installs with demo data in '$db_demo' (and TestDemoCompany on it)"
         port=$(free_port)
         odoo -d "$db_demo" --addons-path="$ADDONS_PATH" --data-dir="$STATE/data" \
             -i "$MODULE" --stop-after-init --http-port="$port" --http-interface=127.0.0.1 \
+            --test-enable --test-tags="/$MODULE:TestDemoCompany" \
             --log-level=info --max-cron-threads=0 >"$log_demo" 2>&1 || rc=1
         check_log "$log_demo" "install with demo data" || rc=1
+        grep -oE '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$log_demo" | tail -n 1 | sed 's/^/  demo database: /' >&2 || true
     fi
     # a skipped test is a defect here (e.g. no Chromium for the tours)
     local skipped
