@@ -278,7 +278,15 @@ class DemoCompany:
             }
         )
         order.action_confirm()
-        order.with_user(ming).action_incentive_dispute()
+        action = order.with_user(ming).action_incentive_dispute()
+        self.env[action["res_model"]].with_user(ming).with_context(
+            action["context"]
+        ).create(
+            {
+                "reason": "Huaxin's fleet manager came to the showroom and "
+                "bought from me; Lei never met him on this order."
+            }
+        ).action_dispute()
 
     def quotations(self):
         """Quotations under negotiation: what they would earn shows on them."""

@@ -155,6 +155,15 @@ class TestDemoCompany(TransactionCase):
             ]
         )
         self.assertEqual(disputed.user_id, self.env.ref(f"{MODULE}.demo_user_rep_ming"))
+        # the dispute waits for the Key Accounts manager, with Ming's reason
+        activity = disputed.activity_ids.filtered(
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref(f"{MODULE}.mail_activity_credit_dispute")
+            )
+        )
+        self.assertEqual(activity.user_id, self.env.ref(f"{MODULE}.demo_user_manager"))
+        self.assertIn("Huaxin's fleet manager", activity.note)
 
     def test_six_months_of_lines_targets_kpis(self):
         lines = self.env["sale.incentive.line"].search(
