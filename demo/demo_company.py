@@ -260,7 +260,8 @@ class DemoCompany:
 
     def dispute(self):
         """Ming sells a car to Lei's customer: the plans credit the owner;
-        Ming disputes it and the Key Accounts manager has it to resolve."""
+        Ming disputes it, with a reason; the leader of the order's team (the
+        showroom manager) has it to resolve."""
         ming = self.ref("demo_user_rep_ming")
         order = self.env["sale.order"].create(
             {

@@ -155,14 +155,16 @@ class TestDemoCompany(TransactionCase):
             ]
         )
         self.assertEqual(disputed.user_id, self.env.ref(f"{MODULE}.demo_user_rep_ming"))
-        # the dispute waits for the Key Accounts manager, with Ming's reason
+        # the dispute waits for the leader of the order's team, with the reason
         activity = disputed.activity_ids.filtered(
             lambda a: (
                 a.activity_type_id
                 == self.env.ref(f"{MODULE}.mail_activity_credit_dispute")
             )
         )
-        self.assertEqual(activity.user_id, self.env.ref(f"{MODULE}.demo_user_manager"))
+        self.assertEqual(
+            activity.user_id, self.env.ref(f"{MODULE}.demo_user_manager_showroom")
+        )
         self.assertIn("Huaxin's fleet manager", activity.note)
 
     def test_six_months_of_lines_targets_kpis(self):
