@@ -86,7 +86,8 @@ class SaleIncentiveSettlement(models.Model):
             )
         }
         new = []
-        for settlement in self.filtered("partner_id"):
+        # as message_subscribe: archived partners follow nothing
+        for settlement in self.filtered("partner_id.active"):
             follower = existing.get((settlement.id, settlement.partner_id.id))
             if follower:  # e.g. the accountant settling is the beneficiary
                 follower.subtype_ids = [Command.set(subtypes)]
