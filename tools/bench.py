@@ -30,6 +30,7 @@ settled total for the same line amounts.
 """
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -319,63 +320,80 @@ def floor_sql(cr, table, plan_id):
     return time.perf_counter() - start
 
 
-def vacuum(cr, *tables):
-    """VACUUM ANALYZE outside the transaction (committed data)."""
-    cr.commit()
-    cr._cnx.autocommit = True
-    try:
-        for table in tables:
-            cr.execute(f'VACUUM ANALYZE "{table}"')  # names from this file
-    finally:
-        cr._cnx.autocommit = False
+@contextlib.contextmanager
+def new_env(registry):
+    """A superuser environment on a new cursor, committed when it closes."""
+    import odoo
+
+    with registry.cursor() as cr:
+        yield odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
 
 
-def case_settle_si(env, size, floor=True):
+def vacuum(registry, *tables):
+    """VACUUM ANALYZE committed tables (outside a transaction)."""
+    from odoo.tools import SQL
+
+    with registry.cursor() as cr:
+        cr._cnx.autocommit = True
+        try:
+            for table in tables:
+                cr.execute(SQL("VACUUM ANALYZE %s", SQL.identifier(table)))
+        finally:
+            cr._cnx.autocommit = False
+
+
+def case_settle_si(registry, size, floor=True):
     """The lines are committed before the run, as in production (they were
     posted days before): rows inserted by the settling transaction itself
     would have every foreign key checked again by the UPDATE.  They are
     deleted again once measured."""
-    cr = env.cr
-    plan, _partners = insert_si_lines(env, size["lines"], size["reps"])
-    vacuum(cr, "sale_incentive_line")
+    with new_env(registry) as env:
+        plan_id = insert_si_lines(env, size["lines"], size["reps"])[0].id
+        if floor:
+            # the floor's lean table: the same rows, a primary key only, an
+            # ordinary (logged) table like ours, committed like ours
+            env.cr.execute(
+                "CREATE TABLE bench_lean AS SELECT id, plan_id, partner_id, amount, "
+                "settlement_id FROM sale_incentive_line WHERE plan_id = %s",
+                [plan_id],
+            )
+            env.cr.execute("ALTER TABLE bench_lean ADD PRIMARY KEY (id)")
+    tables = ["sale_incentive_line"] + (["bench_lean"] if floor else [])
+    vacuum(registry, *tables)
     try:
-        return settle_si(env, plan, floor)
+        result = {}
+        if floor:
+            with new_env(registry) as env:
+                result["floor"] = floor_sql(env.cr, "bench_lean", plan_id)
+                env.cr.rollback()
+                # the same statement on our table (its indexes; the floor's
+                # keys are no settlements, so foreign-key checks are off)
+                env.cr.execute("SET LOCAL session_replication_role = replica")
+                result["ours"] = floor_sql(env.cr, "sale_incentive_line", plan_id)
+                env.cr.rollback()
+            vacuum(registry, "sale_incentive_line")
+        with new_env(registry) as env:
+            result.update(settle_si(env, env["sale.incentive.plan"].browse(plan_id)))
+            env.cr.rollback()
+        return result
     finally:
-        cr.rollback()
-        cr.execute("DROP TABLE IF EXISTS bench_lean")
-        cr.execute("DELETE FROM sale_incentive_line WHERE plan_id = %s", [plan.id])
-        cr.execute(
-            "UPDATE sale_incentive_plan SET active = false WHERE id = %s", [plan.id]
-        )
-        cr.commit()
+        with new_env(registry) as env:
+            env.cr.execute("DROP TABLE IF EXISTS bench_lean")
+            env.cr.execute(
+                "DELETE FROM sale_incentive_line WHERE plan_id = %s", [plan_id]
+            )
+            env.cr.execute(
+                "UPDATE sale_incentive_plan SET active = false WHERE id = %s",
+                [plan_id],
+            )
 
 
-def settle_si(env, plan, floor):
+def settle_si(env, plan):
     cr = env.cr
     cr.execute(
         "SELECT SUM(amount) FROM sale_incentive_line WHERE plan_id = %s", [plan.id]
     )
-    expected = cr.fetchone()[0]
-    result = {"expected": float(expected)}
-    if floor:
-        # the floor's lean table: the same rows, a primary key only, an
-        # ordinary (logged) table like ours, committed like ours
-        cr.execute(
-            "CREATE TABLE bench_lean AS SELECT id, plan_id, partner_id, amount, "
-            "settlement_id FROM sale_incentive_line WHERE plan_id = %s",
-            [plan.id],
-        )
-        cr.execute("ALTER TABLE bench_lean ADD PRIMARY KEY (id)")
-        vacuum(cr, "bench_lean")
-        result["floor"] = floor_sql(cr, "bench_lean", plan.id)
-        cr.rollback()
-        # the same statement on our table (its indexes; the floor's keys
-        # are no settlements, so its foreign-key checks are off)
-        cr.execute("SET LOCAL session_replication_role = replica")
-        result["ours"] = floor_sql(cr, "sale_incentive_line", plan.id)
-        cr.rollback()
-        vacuum(cr, "sale_incentive_line")
-    env.invalidate_all()
+    result = {"expected": float(cr.fetchone()[0])}
     admin = env.ref("base.user_admin")
     before = peak_mb()
     start = time.perf_counter()
@@ -397,9 +415,31 @@ def settle_si(env, plan, floor):
     return result
 
 
-def case_settle_oca(env, size):
+def case_settle_oca(registry, size):
     """OCA's monthly settlement of ``lines`` agent lines of ``reps`` agents:
-    one real posted invoice, its invoice line and agent line cloned by SQL."""
+    one real posted invoice, its invoice line and agent line cloned by SQL,
+    committed before the run as for sale_incentive (see case_settle_si)."""
+    with new_env(registry) as env:
+        agent_ids, aml_ids = insert_oca_lines(env, size)
+    vacuum(registry, "account_invoice_line_agent", "account_move_line")
+    try:
+        with new_env(registry) as env:
+            result = settle_oca(env, env["res.partner"].browse(agent_ids))
+            env.cr.rollback()
+        return result
+    finally:
+        with new_env(registry) as env:
+            env.cr.execute(
+                "DELETE FROM account_invoice_line_agent WHERE agent_id = ANY(%s)",
+                [agent_ids],
+            )
+            env.cr.execute(
+                "DELETE FROM account_move_line WHERE id = ANY(%s)", [aml_ids]
+            )
+
+
+def insert_oca_lines(env, size):
+    """(agent ids, cloned invoice line ids) of ``lines`` agent lines."""
     from odoo import Command
 
     cr = env.cr
@@ -465,18 +505,7 @@ def case_settle_oca(env, size):
         },
     )
     cr.execute("DELETE FROM account_invoice_line_agent WHERE id = %s", [src])
-    # committed before the run, as for sale_incentive (see case_settle_si)
-    vacuum(cr, "account_invoice_line_agent", "account_move_line")
-    try:
-        return settle_oca(env, agents)
-    finally:
-        cr.rollback()
-        cr.execute(
-            "DELETE FROM account_invoice_line_agent WHERE agent_id = ANY(%s)",
-            [agents.ids],
-        )
-        cr.execute("DELETE FROM account_move_line WHERE id = ANY(%s)", [aml_ids])
-        cr.commit()
+    return agents.ids, aml_ids
 
 
 def settle_oca(env, agents):
@@ -603,6 +632,14 @@ def worker(argv):
     size = dict(SCALES[scale])
     if case == "million":
         size.update(lines=1_000_000)
+    if case in ("settle", "million"):
+        # data committed before the run: these open their own cursors
+        if variant == "si":
+            result = case_settle_si(registry, size, floor=case == "settle")
+        else:
+            result = case_settle_oca(registry, size)
+        out("RESULT " + json.dumps(result))
+        return
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
         if case == "prepare":
@@ -613,10 +650,6 @@ def worker(argv):
                 result = case_post(env, variant, size)
             elif case == "cycle":
                 result = case_cycle(env, variant, size)
-            elif case in ("settle", "million") and variant == "si":
-                result = case_settle_si(env, size, floor=case == "settle")
-            elif case == "settle":
-                result = case_settle_oca(env, size)
             elif case == "tiers":
                 result = case_tiers(env, size)
             cr.rollback()
