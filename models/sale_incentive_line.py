@@ -8,7 +8,18 @@ from odoo.tools import SQL, float_compare, float_repr, float_round, sql
 from ..engine import proration, splits
 from ..engine.periods import period_bounds
 
-DROPPED_INDEXES = ("company_id", "kind", "is_earned", "team_id", "customer_id")
+DROPPED_INDEXES = (
+    "company_id",
+    "kind",
+    "is_earned",
+    "team_id",
+    "customer_id",
+    # replaced by PLAN_DATE_INDEX
+    "plan_id",
+    "date",
+)
+# every query of earned lines is bound to a plan, most to dates as well
+PLAN_DATE_INDEX = "sale_incentive_line_plan_id_date_index"
 
 
 class SaleIncentiveLine(models.Model):
@@ -36,14 +47,14 @@ class SaleIncentiveLine(models.Model):
     # Indexes: every one is rewritten when a settlement links its lines (an
     # UPDATE of 100,000 rows), so only those a query or a foreign-key action
     # needs are kept; company, kind, earned, team and customer are always
-    # read together with the plan, the order, the invoice or the origin line.
+    # read together with the plan, the order, the invoice or the origin line;
+    # plan and date share one index (PLAN_DATE_INDEX, plan first).
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     plan_id = fields.Many2one(
         "sale.incentive.plan",
         required=True,
         readonly=True,
-        index=True,
         ondelete="restrict",
     )
     rule_id = fields.Many2one("sale.incentive.rule", readonly=True, ondelete="set null")
@@ -65,7 +76,7 @@ class SaleIncentiveLine(models.Model):
         readonly=True,
         help="Earned lines are what settlements pay.",
     )
-    date = fields.Date(required=True, readonly=True, index=True)
+    date = fields.Date(required=True, readonly=True)
     # not indexed: read only together with the plan, partner and rule
     period_date = fields.Date(
         readonly=True,
@@ -162,6 +173,7 @@ class SaleIncentiveLine(models.Model):
             sql.drop_index(
                 self.env.cr, sql.make_index_name(self._table, name), self._table
             )
+        sql.create_index(self.env.cr, PLAN_DATE_INDEX, self._table, ["plan_id", "date"])
 
     @api.depends("plan_id.base", "currency_id")
     def _compute_base_currency_id(self):

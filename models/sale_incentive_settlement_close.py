@@ -6,7 +6,10 @@ suspended, negative) close without the whole approval chain when the company
 says so: they are validated automatically with the reason logged.
 """
 
-from odoo import api, fields, models
+from collections import defaultdict
+
+from odoo import Command, api, fields, models
+from odoo.tools import SQL
 
 NOTIFIED = {
     "approved": "sale_incentive.mt_settlement_approved",
@@ -20,21 +23,66 @@ class SaleIncentiveSettlement(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._number_drafts(vals_list)
         settlements = super().create(vals_list)
-        for settlement in settlements:
-            # the beneficiary hears when their settlement moves on
-            settlement.sudo().message_subscribe(
-                partner_ids=settlement.partner_id.ids,
-                subtype_ids=[self.env.ref(xmlid).id for xmlid in NOTIFIED.values()],
-            )
-        for settlement in settlements.filtered(lambda s: s.name == "/"):
-            sequence = (
-                self.env["ir.sequence"].with_company(settlement.company_id).sudo()
-            )
-            settlement.sudo().name = (
-                sequence.next_by_code("sale.incentive.settlement") or "/"
-            )
+        settlements.sudo()._subscribe_beneficiaries()
         return settlements
+
+    @api.model
+    def _number_drafts(self, vals_list):
+        """Number the new drafts: one draw of the sequence per company for
+        the whole batch (a settlement run creates one per beneficiary)."""
+        todo = defaultdict(list)
+        for vals in vals_list:
+            if vals.get("name", "/") == "/" and vals.get("company_id"):
+                todo[vals["company_id"]].append(vals)
+        for company_id, company_vals in todo.items():
+            company = self.env["res.company"].browse(company_id)
+            sequence = (
+                self.env["ir.sequence"]
+                .with_company(company)
+                .sudo()
+                .search(
+                    [
+                        ("code", "=", "sale.incentive.settlement"),
+                        ("company_id", "in", [company.id, False]),
+                    ],
+                    order="company_id",
+                    limit=1,
+                )
+            )
+            for vals, name in zip(
+                company_vals, _next_names(sequence, len(company_vals)), strict=True
+            ):
+                vals["name"] = name
+
+    def _subscribe_beneficiaries(self):
+        """The beneficiary hears when their settlement moves on: the
+        followers of all the new settlements written in one batch."""
+        subtypes = [self.env.ref(xmlid).id for xmlid in NOTIFIED.values()]
+        followers = self.env["mail.followers"].sudo()
+        existing = {
+            (follower.res_id, follower.partner_id.id): follower
+            for follower in followers.search(
+                [("res_model", "=", self._name), ("res_id", "in", self.ids)]
+            )
+        }
+        new = []
+        # as message_subscribe: archived partners follow nothing
+        for settlement in self.filtered("partner_id.active"):
+            follower = existing.get((settlement.id, settlement.partner_id.id))
+            if follower:  # e.g. the accountant settling is the beneficiary
+                follower.subtype_ids = [Command.set(subtypes)]
+            else:
+                new.append(
+                    {
+                        "res_model": self._name,
+                        "res_id": settlement.id,
+                        "partner_id": settlement.partner_id.id,
+                        "subtype_ids": [Command.set(subtypes)],
+                    }
+                )
+        followers.create(new)
 
     def _notify_beneficiary(self, state):
         """Tell the followers of the subtype (the beneficiary) of ``state``."""
@@ -130,3 +178,20 @@ class SaleIncentiveSettlement(models.Model):
                     else ""
                 )
             )
+
+
+def _next_names(sequence, count):
+    """``count`` numbers of ``sequence`` ("/" without one): one nextval
+    query for a standard sequence, the sequence's own draw otherwise."""
+    if not sequence:
+        return ["/"] * count
+    if sequence.implementation == "standard" and not sequence.use_date_range:
+        sequence.env.cr.execute(
+            SQL(
+                "SELECT nextval(%s) FROM generate_series(1, %s) ORDER BY 1",
+                f"ir_sequence_{sequence.id:03d}",
+                count,
+            )
+        )
+        return [sequence.get_next_char(row[0]) for row in sequence.env.cr.fetchall()]
+    return [sequence._next() for _index in range(count)]

@@ -116,9 +116,10 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
             return {}
         users = self._get_beneficiary_users(plan, partner_ids, raw)
         records = self.env["res.users"].union(*users.values())
+        # one recordset: the beneficiaries' fields are read once for all
         raw["users"] = {
-            self.env["res.partner"].browse(partner_id): users[partner_id]
-            for partner_id in sorted(partner_ids)
+            partner: users[partner.id]
+            for partner in self.env["res.partner"].browse(sorted(partner_ids))
         }
         raw["settled"] = self._read_settled_table_bases(plan, raw["lines"])
         raw["targets"], raw["scores"], raw["overdue"] = {}, {}, {}
@@ -198,7 +199,12 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
                     previous.get(self.env["res.partner"].browse(partner_id)) or []
                 )
             users[partner_id] = user
-        return users
+        # one prefetch set: the users' fields are read once for all
+        prefetch = [user.id for user in users.values() if user]
+        return {
+            partner_id: user.with_prefetch(prefetch)
+            for partner_id, user in users.items()
+        }
 
     # ------------------------------------------------------------------
     # The unsettled earned lines, grouped as the engine settles them

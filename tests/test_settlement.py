@@ -6,6 +6,7 @@ import openpyxl
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools import SQL
 
 from .common import IncentiveCase
 
@@ -409,6 +410,65 @@ class TestSettlement(SettlementCase):
         self.assertMoney(bracket.base_amount, 700_000.0)
         self.assertEqual(bracket.incentive_line_count, 2)
         self.assertMoney(settlement.amount_total, 16_000.0)
+
+    def test_one_run_numbers_and_subscribes_every_beneficiary(self):
+        """A run creates its drafts in one batch: each is numbered from the
+        settlement sequence and followed by its own beneficiary, with the
+        approval and posting notifications."""
+        plan = self._make_plan(rate=5.0, users=self.rep | self.rep_b, name="Both")
+        self.plan.active = False
+        self._sell(10_000.0)
+        self._sell(20_000.0, user=self.rep_b)
+        sequence = self.env.ref("sale_incentive.seq_sale_incentive_settlement")
+        first = sequence.number_next_actual
+        settlements = self._settle("2026-03-31", plans=plan).sorted("id")
+        self.assertEqual(
+            settlements.partner_id.ids, (self.rep | self.rep_b).partner_id.ids
+        )
+        self.assertEqual(
+            settlements.mapped("name"),
+            [sequence.get_next_char(first), sequence.get_next_char(first + 1)],
+        )
+        sequence.invalidate_recordset(["number_next_actual"])
+        self.assertEqual(sequence.number_next_actual, first + 2)
+        notified = self.env.ref("sale_incentive.mt_settlement_approved") | (
+            self.env.ref("sale_incentive.mt_settlement_posted")
+        )
+        for settlement in settlements:
+            follower = settlement.message_follower_ids.filtered(
+                lambda f, s=settlement: f.partner_id == s.partner_id
+            )
+            self.assertEqual(len(follower), 1)
+            self.assertEqual(follower.subtype_ids, notified)
+        self.assertNotIn(
+            self.rep_b.partner_id, settlements[0].message_follower_ids.partner_id
+        )
+        self.assertMoney(sum(settlements.mapped("amount_total")), 1_500.0)
+
+    def test_line_table_keeps_only_the_indexes_queries_need(self):
+        """The settlement's link UPDATE rewrites every index of the line
+        table: plan and date share one index, and a database updated from
+        an earlier version loses the indexes that are gone."""
+        cr = self.env.cr
+        for column in ("plan_id", "date"):
+            cr.execute(
+                SQL(
+                    "CREATE INDEX IF NOT EXISTS %s ON sale_incentive_line (%s)",
+                    SQL.identifier(f"sale_incentive_line__{column}_index"),
+                    SQL.identifier(column),
+                )
+            )
+        self.env["sale.incentive.line"].init()
+        cr.execute(
+            "SELECT indexname, indexdef FROM pg_indexes "
+            "WHERE tablename = 'sale_incentive_line'"
+        )
+        indexes = dict(cr.fetchall())
+        self.assertNotIn("sale_incentive_line__plan_id_index", indexes)
+        self.assertNotIn("sale_incentive_line__date_index", indexes)
+        self.assertIn(
+            "(plan_id, date)", indexes["sale_incentive_line_plan_id_date_index"]
+        )
 
 
 @tagged("post_install", "-at_install")
