@@ -24,6 +24,4 @@ from . import sale_incentive_settlement
 from . import sale_incentive_settlement_line
 from . import sale_incentive_pay_band
 from . import sale_incentive_adjustment
-from . import sale_incentive_settlement_portal
-from . import sale_incentive_settlement_close
 from . import sale_incentive_settle_run
