@@ -281,7 +281,7 @@ class DemoCompany:
         order.action_confirm()
         action = order.with_user(ming).action_incentive_dispute()
         self.env[action["res_model"]].with_user(ming).with_context(
-            action["context"]
+            **action["context"]
         ).create(
             {
                 "reason": "Huaxin's fleet manager came to the showroom and "
