@@ -36,6 +36,15 @@ class SaleOrder(models.Model):
     company_currency_id = fields.Many2one(
         related="company_id.currency_id", string="Company Currency"
     )
+    incentive_forecast_pending = fields.Boolean(
+        "Forecast Pending",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Confirmed or changed since its forecast lines were written: a "
+        "background job writes them; until then the expected commission is "
+        "computed from the order lines.",
+    )
     incentive_attribution = fields.Selection(
         [
             ("closer", "Closer credited"),
@@ -59,17 +68,34 @@ class SaleOrder(models.Model):
         help="The credit of this order is disputed: a manager resolves it.",
     )
 
-    @api.depends("incentive_line_ids.amount", "incentive_line_ids.kind")
+    @api.depends(
+        "incentive_line_ids.amount",
+        "incentive_line_ids.kind",
+        "incentive_forecast_pending",
+        "state",
+        "user_id",
+        "incentive_share_ids.share",
+        "order_line.product_id",
+        "order_line.product_uom_qty",
+        "order_line.price_subtotal",
+    )
     def _compute_incentive_amount(self):
+        """The forecast lines' total; for an order whose lines the background
+        job has not written yet, the same figure computed from its lines."""
+        Line = self.env["sale.incentive.line"]
+        pending = Line._sum_vals(Line._get_pending_forecast_vals(self), "order_id")
         data = dict(
-            self.env["sale.incentive.line"]._read_group(
+            Line._read_group(
                 [("order_id", "in", self.ids), ("kind", "=", "forecast")],
                 ["order_id"],
                 ["amount:sum"],
             )
         )
         for order in self:
-            order.incentive_amount = data.get(order, 0.0)
+            if order.sudo().incentive_forecast_pending:
+                order.incentive_amount = pending.get(order.id, 0.0)
+            else:
+                order.incentive_amount = data.get(order, 0.0)
 
     def _get_incentive_shares(self):
         """[(user, partner, share %)] of this order (hook).

@@ -13,17 +13,35 @@ class SaleOrderLine(models.Model):
         help="Expected commission of this line (forecast), company currency.",
     )
 
-    @api.depends("order_id.incentive_line_ids.amount")
+    @api.depends(
+        "order_id.incentive_line_ids.amount",
+        "order_id.incentive_forecast_pending",
+        "order_id.state",
+        "order_id.user_id",
+        "order_id.incentive_share_ids.share",
+        "product_id",
+        "product_uom_qty",
+        "price_subtotal",
+    )
     def _compute_incentive_amount(self):
+        """The line's forecast lines; computed from the line itself while the
+        background job has not written them (see the order's figure)."""
+        Line = self.env["sale.incentive.line"]
+        pending = Line._sum_vals(
+            Line._get_pending_forecast_vals(self.order_id), "sale_line_id"
+        )
         data = dict(
-            self.env["sale.incentive.line"]._read_group(
+            Line._read_group(
                 [("sale_line_id", "in", self.ids), ("kind", "=", "forecast")],
                 ["sale_line_id"],
                 ["amount:sum"],
             )
         )
         for line in self:
-            line.incentive_amount = data.get(line, 0.0)
+            if line.order_id.sudo().incentive_forecast_pending:
+                line.incentive_amount = pending.get(line.id, 0.0)
+            else:
+                line.incentive_amount = data.get(line, 0.0)
 
     company_currency_id = fields.Many2one(
         related="company_id.currency_id", string="Company Currency"

@@ -312,6 +312,14 @@ class IncentiveCase(AccountTestInvoicingCommon):
         action = wizard.action_confirm()
         return self.env["sale.incentive.settlement"].search(action["domain"])
 
+    def _run_forecast_job(self):
+        """Run the background job that writes the forecast lines of the
+        orders confirmed or changed (triggered by them; run by the cron
+        worker outside tests)."""
+        self.env.ref(
+            "sale_incentive.ir_cron_incentive_forecast"
+        ).method_direct_trigger()
+
     def _lines(self, **domain):
         dom = [(key, "=", value) for key, value in domain.items()]
         return self.env["sale.incentive.line"].search(dom)

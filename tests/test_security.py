@@ -167,6 +167,7 @@ class TestSplitWithoutSplitAccess(IncentiveCase):
         with self.assertRaises(AccessError):
             order.with_user(self.seller).read(["incentive_share_ids"])
         order.with_user(self.seller).action_confirm()
+        self._run_forecast_job()
         self.assertEqual(
             {
                 (line.user_id, round(line.amount, 2))

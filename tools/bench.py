@@ -121,13 +121,14 @@ def prepare(env, variant):
         ]
     )
     if variant == "si":
+        # only an active plan writes commission lines
         env["sale.incentive.plan"].create(
             {
                 "name": "Bench 3%",
                 "team_ids": [Command.set(team.ids)],
                 "rule_ids": [Command.create({"name": "Standard", "rate": 3.0})],
             }
-        )
+        ).action_activate()
     elif variant == "oca":
         commission = env["commission"].create(
             {"name": "Bench 3%", "commission_type": "fixed", "fix_qty": 3.0}
