@@ -79,6 +79,7 @@ class SaleOrder(models.Model):
         "order_line.product_uom_qty",
         "order_line.price_subtotal",
     )
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_incentive_amount(self):
         """The forecast lines' total; for an order whose lines the background
         job has not written yet, the same figure computed from its lines."""

@@ -23,6 +23,7 @@ class SaleOrderLine(models.Model):
         "product_uom_qty",
         "price_subtotal",
     )
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_incentive_amount(self):
         """The line's forecast lines; computed from the line itself while the
         background job has not written them (see the order's figure)."""
