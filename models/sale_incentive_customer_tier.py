@@ -213,7 +213,17 @@ class SaleIncentiveCustomerTier(models.Model):
         (no sales: the tier of 0); locked partners are left alone."""
         date_from, date_to = self._get_window(date)
         partners = self.env["res.partner"].with_company(company)
-        old_tier = partners._field_to_sql("p", "incentive_tier_id")
+        partners.flush_model(
+            [
+                "incentive_tier_id",
+                "incentive_tier_locked",
+                "commercial_partner_id",
+                "active",
+            ]
+        )
+        key = str(company.id)
+        # the company's value in the jsonb column (the tier's unlink clears it)
+        old_tier = SQL("(p.incentive_tier_id -> %s ->> 0)::int", key)
         locked = partners._field_to_sql("p", "incentive_tier_locked")
         amount = SQL("COALESCE(s.amount, 0)")
         cases = [
@@ -227,7 +237,6 @@ class SaleIncentiveCustomerTier(models.Model):
             for tier, low, high in self._get_thresholds(company, date)
         ]
         new_tier = SQL("CASE %s END", SQL(" ").join(cases)) if cases else SQL("NULL")
-        key = str(company.id)
         rows = self.env.execute_query(
             SQL(
                 """WITH sales AS (%(sales)s),
@@ -238,8 +247,7 @@ class SaleIncentiveCustomerTier(models.Model):
                      WHERE p.commercial_partner_id = p.id
                        AND NOT COALESCE(%(locked)s, FALSE)
                        AND (s.partner_id IS NOT NULL
-                            OR (p.incentive_tier_id IS NOT NULL AND p.active
-                                AND %(old_tier)s IS NOT NULL)))
+                            OR (p.active AND %(old_tier)s IS NOT NULL)))
                 UPDATE res_partner p
                    SET incentive_tier_id = CASE
                            WHEN c.new_tier IS NULL THEN NULLIF(

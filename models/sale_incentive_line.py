@@ -293,9 +293,11 @@ class SaleIncentiveLine(models.Model):
             return
         qty = defaultdict(float)
         bases = defaultdict(lambda: defaultdict(float))
-        for sol in orders.order_line.filtered(lambda l: not l.display_type):
+        order_lines = orders.order_line.filtered(lambda l: not l.display_type)
+        for sol, src in zip(
+            order_lines, order_lines._prepare_incentive_sources(), strict=True
+        ):
             qty[(sol.order_id.id, sol.product_id.id)] += sol.product_uom_qty
-            src = sol._prepare_incentive_source()
             margin = src["revenue"] - src["cost"]
             bases[sol.order_id.id]["revenue"] += src["revenue"]
             bases[sol.order_id.id]["margin"] += margin
@@ -763,6 +765,8 @@ class SaleIncentiveLine(models.Model):
     @api.model
     def _prepare_clawback_vals(self, refund_sources, plans=None, skip=frozenset()):
         """Opposite lines of what credit notes reverse, at the original rates."""
+        if not refund_sources:
+            return []
         origins = self._find_origin_lines(refund_sources)
         vals_list = []
         plain = []
@@ -875,11 +879,9 @@ class SaleIncentiveLine(models.Model):
     @api.model
     def _prepare_forecast_vals(self, orders):
         """Forecast line values of ``orders``, computed without writing."""
-        sources = [
-            sol._prepare_incentive_source()
-            for sol in orders.order_line
-            if not sol.display_type and sol.product_id
-        ]
+        sources = orders.order_line.filtered(
+            lambda l: not l.display_type and l.product_id
+        )._prepare_incentive_sources()
         if not sources:
             return []
         return self._prepare_lines_for_sources(sources, "forecast")

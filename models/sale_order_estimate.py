@@ -36,11 +36,9 @@ class SaleOrder(models.Model):
     def _compute_incentive_estimate(self):
         """One pass of the forecast engine for every quotation of ``self``."""
         quotations = self.filtered(lambda o: o.state in ("draft", "sent"))
-        sources = [
-            sol._prepare_incentive_source()
-            for sol in quotations.order_line
-            if not sol.display_type and sol.product_id
-        ]
+        sources = quotations.order_line.filtered(
+            lambda l: not l.display_type and l.product_id
+        )._prepare_incentive_sources()
         vals_list = (
             self.env["sale.incentive.line"]
             .sudo()

@@ -56,33 +56,56 @@ class SaleOrderLine(models.Model):
         the order's currency.
         """
         self.ensure_one()
-        order = self.order_id
-        company = order.company_id
-        date = order.date_order.date()
-        revenue = order.currency_id._convert(
-            self.price_subtotal, company.currency_id, company, date
-        )
-        quantity = self.product_uom_qty
-        unit_cost = self.product_id.with_company(company).standard_price
-        return {
-            "company": company,
-            "date": date,
-            "sign": 1,
-            "product": self.product_id,
-            "quantity": quantity,
-            "revenue": revenue,
-            "amount_currency": self.price_subtotal,
-            "currency": order.currency_id,
-            "cost": unit_cost * quantity,
-            "price_unit": revenue / quantity if quantity else 0.0,
-            "customer": order.partner_id.commercial_partner_id,
-            "order": order,
-            "sale_line": self,
-            "move": self.env["account.move"],
-            "move_line": self.env["account.move.line"],
-            "team": order.team_id,
-            "shares": order._get_incentive_shares(),
-        }
+        return self._prepare_incentive_sources()[0]
+
+    def _prepare_incentive_sources(self):
+        """``_prepare_incentive_source`` of every line of ``self``, in order;
+        what the lines of one order share (date, customer, team, split) and
+        the products' costs are read once."""
+        per_order = {}
+        costs = {}
+        sources = []
+        for line in self:
+            order = line.order_id
+            if order not in per_order:
+                per_order[order] = {
+                    "company": order.company_id,
+                    "date": order.date_order.date(),
+                    "customer": order.partner_id.commercial_partner_id,
+                    "team": order.team_id,
+                    "shares": order._get_incentive_shares(),
+                }
+            common = per_order[order]
+            company, date = common["company"], common["date"]
+            revenue = order.currency_id._convert(
+                line.price_subtotal, company.currency_id, company, date
+            )
+            quantity = line.product_uom_qty
+            product = line.product_id
+            if (product, company) not in costs:
+                costs[(product, company)] = product.with_company(company).standard_price
+            sources.append(
+                {
+                    "company": company,
+                    "date": date,
+                    "sign": 1,
+                    "product": product,
+                    "quantity": quantity,
+                    "revenue": revenue,
+                    "amount_currency": line.price_subtotal,
+                    "currency": order.currency_id,
+                    "cost": costs[(product, company)] * quantity,
+                    "price_unit": revenue / quantity if quantity else 0.0,
+                    "customer": common["customer"],
+                    "order": order,
+                    "sale_line": line,
+                    "move": self.env["account.move"],
+                    "move_line": self.env["account.move.line"],
+                    "team": common["team"],
+                    "shares": common["shares"],
+                }
+            )
+        return sources
 
     def write(self, vals):
         res = super().write(vals)
