@@ -40,7 +40,7 @@ class SaleOrder(models.Model):
         "Forecast Pending",
         readonly=True,
         copy=False,
-        index="btree_not_null",
+        index=True,
         help="Confirmed or changed since its forecast lines were written: a "
         "background job writes them; until then the expected commission is "
         "computed from the order lines.",

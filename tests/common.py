@@ -269,6 +269,34 @@ class IncentiveCase(AccountTestInvoicingCommon):
             invoice.action_post()
         return invoice
 
+    def _invoice_in(self, company, partner=None, amount=1000.0, user=None):
+        """Posted customer invoice of ``company`` (one untaxed line, no product)."""
+        env = self.env(context=dict(self.env.context, allowed_company_ids=company.ids))
+        invoice = (
+            env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": (partner or self.customer).id,
+                    "invoice_user_id": (user or self.rep).id,
+                    "invoice_date": "2026-03-15",
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "Consulting",
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        invoice.action_post()
+        return invoice
+
     def _refund(self, invoice, date="2026-04-10", quantity=None, post=True):
         """Credit note through Odoo's reversal wizard; ``quantity`` makes it partial."""
         wizard = (

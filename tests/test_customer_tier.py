@@ -124,32 +124,6 @@ class TestCustomerTier(IncentiveCase):
         self.assertEqual(clawback.tier_id, self.big)
         self.assertMoney(clawback.amount, -100.0)
 
-    def _invoice_in(self, company, partner, amount):
-        env = self.env(context=dict(self.env.context, allowed_company_ids=company.ids))
-        invoice = (
-            env["account.move"]
-            .with_company(company)
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "invoice_date": "2026-03-15",
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Consulting",
-                                "quantity": 1,
-                                "price_unit": amount,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-            )
-        )
-        invoice.action_post()
-        return invoice
-
     def test_tiers_per_company_in_the_tiers_currency(self):
         company_b = self.setup_other_company(name="Company B")["company"]
         self.env.user.company_ids |= company_b
@@ -185,8 +159,8 @@ class TestCustomerTier(IncentiveCase):
         self.customer.write(
             {"incentive_tier_id": self.big.id, "incentive_tier_locked": True}
         )
-        self._invoice_in(company_b, self.customer, 1999.99)
-        self._invoice_in(company_b, self.small_buyer, 2000.0)
+        self._invoice_in(company_b, self.customer, 1999.99, self.env.user)
+        self._invoice_in(company_b, self.small_buyer, 2000.0, self.env.user)
         self.assertEqual(
             Tier._recompute_partner_tiers(company_b, date(2026, 11, 30)), 2
         )
