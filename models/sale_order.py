@@ -41,6 +41,7 @@ class SaleOrder(models.Model):
         readonly=True,
         copy=False,
         index=True,
+        groups="base.group_system",
         help="Confirmed or changed since its forecast lines were written: a "
         "background job writes them; until then the expected commission is "
         "computed from the order lines.",
