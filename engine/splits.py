@@ -26,6 +26,8 @@ def split_amount(amount, shares, *, digits):
 
     :raise ValueError: when a share is negative or they add up to zero.
     """
+    if len(shares) == 1 and shares[0] > 0:  # one beneficiary: the whole
+        return [to_float(quantize(amount, digits=digits))]
     shares = [to_decimal(share) for share in shares]
     if any(share < 0 for share in shares):
         raise ValueError("Shares cannot be negative.")

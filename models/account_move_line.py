@@ -15,37 +15,62 @@ class AccountMoveLine(models.Model):
         currency.
         """
         self.ensure_one()
-        move = self.move_id
-        sign = -1 if move.move_type == "out_refund" else 1
-        order = self.sale_line_ids.order_id[:1]
-        company = move.company_id
-        revenue = -self.balance
-        quantity = self.quantity * sign
-        unit_cost = self.product_id.with_company(company).standard_price
-        if order:
-            shares = order._get_incentive_shares()
-        else:
-            user = move.invoice_user_id
-            shares = [(user, user.partner_id, 100.0)] if user else []
-        return {
-            "company": company,
-            "date": move.invoice_date or move.date,
-            "sign": sign,
-            "product": self.product_id,
-            "quantity": quantity,
-            "revenue": revenue,
-            "amount_currency": -self.amount_currency,
-            "currency": self.currency_id,
-            "cost": unit_cost * quantity,
-            "price_unit": abs(revenue / quantity) if quantity else 0.0,
-            "customer": move.commercial_partner_id,
-            "order": order,
-            "sale_line": self.sale_line_ids[:1],
-            "move": move,
-            "move_line": self,
-            "team": order.team_id or move.team_id,
-            "shares": shares,
-        }
+        return self._prepare_incentive_sources()[0]
+
+    def _prepare_incentive_sources(self):
+        """``_prepare_incentive_source`` of every line of ``self``, in order;
+        what lines of one invoice or one order share (dates, customer, team,
+        split) and the products' costs are read once."""
+        per_move = {}
+        per_order = {}
+        costs = {}
+        sources = []
+        for line in self:
+            move = line.move_id
+            if move not in per_move:
+                user = move.invoice_user_id
+                per_move[move] = {
+                    "company": move.company_id,
+                    "date": move.invoice_date or move.date,
+                    "sign": -1 if move.move_type == "out_refund" else 1,
+                    "customer": move.commercial_partner_id,
+                    "team": move.team_id,
+                    "shares": [(user, user.partner_id, 100.0)] if user else [],
+                }
+            common = per_move[move]
+            company = common["company"]
+            sale_lines = line.sale_line_ids
+            order = sale_lines.order_id[:1]
+            if order and order not in per_order:
+                per_order[order] = order._get_incentive_shares()
+            product = line.product_id
+            if (product, company) not in costs:
+                costs[(product, company)] = product.with_company(company).standard_price
+            sign = common["sign"]
+            revenue = -line.balance
+            quantity = line.quantity * sign
+            sources.append(
+                {
+                    "company": company,
+                    "date": common["date"],
+                    "sign": sign,
+                    "product": product,
+                    "quantity": quantity,
+                    "revenue": revenue,
+                    "amount_currency": -line.amount_currency,
+                    "currency": line.currency_id,
+                    "cost": costs[(product, company)] * quantity,
+                    "price_unit": abs(revenue / quantity) if quantity else 0.0,
+                    "customer": common["customer"],
+                    "order": order,
+                    "sale_line": sale_lines[:1],
+                    "move": move,
+                    "move_line": line,
+                    "team": order.team_id or common["team"],
+                    "shares": per_order[order] if order else common["shares"],
+                }
+            )
+        return sources
 
     # ------------------------------------------------------------------
     # The payout of a settlement: its beneficiary hears when it is paid

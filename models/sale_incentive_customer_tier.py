@@ -1,11 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 import itertools
-from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import SQL
 
 TIER_WINDOW_PARAM = "sale_incentive.tier_window"
 
@@ -153,22 +153,39 @@ class SaleIncentiveCustomerTier(models.Model):
         return self.browse()
 
     @api.model
+    def _get_invoiced_sales_query(self, company, date_from, date_to):
+        """SQL of (partner_id, amount): the untaxed invoiced sales of each
+        commercial partner of ``company`` in company currency, one GROUP BY."""
+        query = self.env["account.move.line"]._search(
+            [
+                ("company_id", "=", company.id),
+                ("parent_state", "=", "posted"),
+                ("move_id.move_type", "in", ("out_invoice", "out_refund")),
+                ("display_type", "=", "product"),
+                ("invoice_date", ">=", date_from),
+                ("invoice_date", "<=", date_to),
+                ("partner_id", "!=", False),
+            ]
+        )
+        query.groupby = SQL.identifier("account_move_line", "partner_id")
+        return query.select(
+            SQL.identifier("account_move_line", "partner_id"),
+            SQL("-SUM(%s) AS amount", SQL.identifier("account_move_line", "balance")),
+        )
+
+    @api.model
     def _get_invoiced_sales(self, company, date_from, date_to, partners=None):
         """{commercial partner: untaxed invoiced sales} in one grouped query."""
-        domain = [
-            ("company_id", "=", company.id),
-            ("parent_state", "=", "posted"),
-            ("move_id.move_type", "in", ("out_invoice", "out_refund")),
-            ("display_type", "=", "product"),
-            ("invoice_date", ">=", date_from),
-            ("invoice_date", "<=", date_to),
-        ]
-        if partners is not None:
-            domain.append(("partner_id", "in", partners.ids))
-        groups = self.env["account.move.line"]._read_group(
-            domain, ["partner_id"], ["balance:sum"]
+        rows = self.env.execute_query(
+            self._get_invoiced_sales_query(company, date_from, date_to)
         )
-        return {partner: -balance for partner, balance in groups if partner}
+        sales = {
+            self.env["res.partner"].browse(partner_id): float(amount)
+            for partner_id, amount in rows
+        }
+        if partners is not None:
+            sales = {p: amount for p, amount in sales.items() if p in partners}
+        return sales
 
     @api.model
     def _recompute_partner_tiers(self, companies=None, date=None):
@@ -187,27 +204,74 @@ class SaleIncentiveCustomerTier(models.Model):
         return changed
 
     def _recompute_company_tiers(self, company, date):
-        """Classify the partners of one company with its tiers ``self``."""
+        """Classify the partners of one company with its tiers ``self``, set
+        based: one statement aggregates each commercial partner's sales in
+        the window, classifies them against the thresholds (converted into
+        company currency once) and updates the partners whose tier changes.
+
+        Partners with sales in the window or a tier already are classified
+        (no sales: the tier of 0); locked partners are left alone."""
         date_from, date_to = self._get_window(date)
-        sales = self._get_invoiced_sales(company, date_from, date_to)
-        partners_c = self.env["res.partner"].with_company(company)
-        partners = partners_c.browse(p.id for p in sales) | partners_c.search(
-            [("incentive_tier_id", "!=", False)]
+        partners = self.env["res.partner"].with_company(company)
+        partners.flush_model(
+            [
+                "incentive_tier_id",
+                "incentive_tier_locked",
+                "commercial_partner_id",
+                "active",
+            ]
         )
-        partners = partners.filtered(
-            lambda p: not p.incentive_tier_locked and p.commercial_partner_id == p
-        )
-        thresholds = self._get_thresholds(company, date)
-        by_tier = defaultdict(list)
-        for partner in partners:
-            tier = self._tier_for_amount(sales.get(partner, 0.0), thresholds)
-            if partner.incentive_tier_id != tier:
-                by_tier[tier.id].append(partner.id)
-        for tier_id, partner_ids in by_tier.items():
-            partners_c.browse(partner_ids).sudo().write(
-                {"incentive_tier_id": tier_id or False}
+        key = str(company.id)
+        # the company's value in the jsonb column (the tier's unlink clears it)
+        old_tier = SQL("(p.incentive_tier_id -> %s ->> 0)::int", key)
+        locked = partners._field_to_sql("p", "incentive_tier_locked")
+        amount = SQL("COALESCE(s.amount, 0)")
+        cases = [
+            SQL(
+                "WHEN %s >= %s AND %s THEN %s",
+                amount,
+                low,
+                SQL("%s < %s", amount, high) if high is not None else SQL("TRUE"),
+                tier.id,
             )
-        return sum(len(ids) for ids in by_tier.values())
+            for tier, low, high in self._get_thresholds(company, date)
+        ]
+        new_tier = SQL("CASE %s END", SQL(" ").join(cases)) if cases else SQL("NULL")
+        rows = self.env.execute_query(
+            SQL(
+                """WITH sales AS (%(sales)s),
+                        classified AS (
+                    SELECT p.id, %(old_tier)s AS old_tier, %(new_tier)s::int AS new_tier
+                      FROM res_partner p
+                      LEFT JOIN sales s ON s.partner_id = p.id
+                     WHERE p.commercial_partner_id = p.id
+                       AND NOT COALESCE(%(locked)s, FALSE)
+                       AND (s.partner_id IS NOT NULL
+                            OR (p.active AND %(old_tier)s IS NOT NULL)))
+                UPDATE res_partner p
+                   SET incentive_tier_id = CASE
+                           WHEN c.new_tier IS NULL THEN NULLIF(
+                               COALESCE(p.incentive_tier_id, '{}'::jsonb) - %(key)s,
+                               '{}'::jsonb)
+                           ELSE COALESCE(p.incentive_tier_id, '{}'::jsonb)
+                               || jsonb_build_object(%(key)s, c.new_tier)
+                       END,
+                       write_uid = %(uid)s,
+                       write_date = %(now)s
+                  FROM classified c
+                 WHERE p.id = c.id AND c.old_tier IS DISTINCT FROM c.new_tier
+             RETURNING p.id""",
+                sales=self._get_invoiced_sales_query(company, date_from, date_to),
+                old_tier=old_tier,
+                new_tier=new_tier,
+                locked=locked,
+                key=key,
+                uid=self.env.uid,
+                now=self.env.cr.now(),
+            )
+        )
+        partners.invalidate_model(["incentive_tier_id", "write_uid", "write_date"])
+        return len(rows)
 
     @api.model
     def _cron_recompute_partner_tiers(self):

@@ -275,7 +275,10 @@ class SaleIncentiveLine(models.Model):
             is_new = self._is_new_customer(customer, source["date"], company)
         values = {
             "product": product,
+            "product_id": product.id,
+            "categ_path": product.categ_id.parent_path if product else "",
             "team": source["team"],
+            "team_id": source["team"].id,
             "quantity": quantity,
             "base": base,
             "price_unit": price_unit,
@@ -315,9 +318,11 @@ class SaleIncentiveLine(models.Model):
             return
         qty = defaultdict(float)
         bases = defaultdict(lambda: defaultdict(float))
-        for sol in orders.order_line.filtered(lambda l: not l.display_type):
+        order_lines = orders.order_line.filtered(lambda l: not l.display_type)
+        for sol, src in zip(
+            order_lines, order_lines._prepare_incentive_sources(), strict=True
+        ):
             qty[(sol.order_id.id, sol.product_id.id)] += sol.product_uom_qty
-            src = sol._prepare_incentive_source()
             margin = src["revenue"] - src["cost"]
             bases[sol.order_id.id]["revenue"] += src["revenue"]
             bases[sol.order_id.id]["margin"] += margin
@@ -360,12 +365,16 @@ class SaleIncentiveLine(models.Model):
 
     @api.model
     def _get_plan_rules(self, plan, cache=None):
-        """(main rules, additions) of ``plan``, each sorted by sequence, once
-        per batch when a ``cache`` dict is given."""
+        """(main rules, additions) of ``plan``, each a list of (rule, its
+        conditions as plain data) sorted by sequence; read once per batch
+        when a ``cache`` dict is given."""
         if cache is not None and plan.id in cache:
             return cache[plan.id]
-        rules = plan.rule_ids.sorted(lambda r: (r.sequence, r.id))
-        result = (rules, rules.filtered(lambda r: r.rule_kind == "addition"))
+        rules = [
+            (rule, rule._get_match_data())
+            for rule in plan.rule_ids.sorted(lambda r: (r.sequence, r.id))
+        ]
+        result = (rules, [r for r in rules if r[0].rule_kind == "addition"])
         if cache is not None:
             cache[plan.id] = result
         return result
@@ -384,10 +393,9 @@ class SaleIncentiveLine(models.Model):
         """
         values = self._get_rule_values(source, plan)
         rules, additions = self._get_plan_rules(plan, rules_cache)
-        rule = next(
-            (r for r in rules if r._matches(values)), self.env["sale.incentive.rule"]
-        )
-        if not rule:
+        match = self.env["sale.incentive.rule"]._match_data
+        rule = next((r for r, data in rules if match(data, values)), None)
+        if rule is None:
             return None
         res = rule._compute_commission(values)
         currency = source["company"].currency_id
@@ -418,8 +426,9 @@ class SaleIncentiveLine(models.Model):
         ({"amount": total, "review": flagged}, [explanation of each])."""
         extra = {"amount": main["amount"], "review": False}
         parts = []
-        for addition in additions:
-            if addition._matches(values):
+        match = self.env["sale.incentive.rule"]._match_data
+        for addition, data in additions:
+            if match(data, values):
                 res = addition._compute_commission(values, main_amount=main["amount"])
                 if currency.is_zero(res["amount"]):
                     continue
@@ -466,23 +475,35 @@ class SaleIncentiveLine(models.Model):
         }
 
     @api.model
-    def _prepare_lines_for_sources(self, sources, kind, plans=None, skip=frozenset()):
+    def _prepare_lines_for_sources(
+        self, sources, kind, plans=None, skip=frozenset(), plans_by_day=None
+    ):
         """Line values for ``sources`` (dicts), for every applicable plan (or
         only ``plans``) and every beneficiary; ``skip`` holds (move id, plan id)
-        pairs already accrued."""
-        self._add_order_values(sources)
-        self._add_customer_values(sources)
+        pairs already accrued; ``plans_by_day``: {(company, date): plans}
+        already looked up (restricted to ``plans``)."""
         plan_model = self.env["sale.incentive.plan"]
-        plans_cache = {}
-        caches = {"rules": {}, "covers": {}}
-        vals_list = []
+        plans_cache = dict(plans_by_day or {})
         for source in sources:
             key = (source["company"], source["date"])
             if key not in plans_cache:
                 plans_cache[key] = plan_model._get_applicable_plans(*key)
                 if plans is not None:
                     plans_cache[key] &= plans
-            for plan in plans_cache[key]:
+        all_plans = plan_model.union(*plans_cache.values())
+        if not all_plans:
+            return []
+        caches = {"rules": {}, "covers": {}}
+        if any(
+            rule._needs_order_values()
+            for plan in all_plans
+            for rule, _data in self._get_plan_rules(plan, caches["rules"])[0]
+        ):
+            self._add_order_values(sources)
+        self._add_customer_values(sources)
+        vals_list = []
+        for source in sources:
+            for plan in plans_cache[(source["company"], source["date"])]:
                 if (source["move"].id, plan.id) not in skip:
                     vals_list += self._prepare_plan_lines(source, plan, kind, caches)
         if kind == "forecast":
@@ -680,6 +701,21 @@ class SaleIncentiveLine(models.Model):
         )
         if not moves:
             return self
+        # invoices of a day no plan covers earn nothing: nothing to read
+        plans_by_day = {}
+        for move in moves:
+            key = (move.company_id, move.invoice_date or move.date)
+            if key not in plans_by_day:
+                found = self.env["sale.incentive.plan"]._get_applicable_plans(*key)
+                plans_by_day[key] = found if plans is None else found & plans
+        moves = moves.filtered(
+            lambda m: (
+                m.move_type == "out_refund"
+                or plans_by_day[(m.company_id, m.invoice_date or m.date)]
+            )
+        )
+        if not moves:
+            return self
         skip = {
             (move.id, plan.id)
             for move, plan in self._read_group(
@@ -687,29 +723,26 @@ class SaleIncentiveLine(models.Model):
                 ["move_id", "plan_id"],
             )
         }
-        vals_list = []
-        refund_sources = []
-        sources = []
         # batch reads for the whole posting, not one per invoice
         moves.invoice_line_ids.sale_line_ids.order_id.sudo().incentive_share_ids.mapped(
             "share"
         )
         moves.invoice_user_id.partner_id.mapped("name")
-        for company, company_moves in moves.grouped("company_id").items():
-            # company-dependent costs
-            company_moves.invoice_line_ids.product_id.with_company(company).mapped(
-                "standard_price"
+        amls = self.env["account.move.line"].concat(
+            *(
+                move.invoice_line_ids.filtered(lambda l: l.display_type == "product")
+                for move in moves
             )
-        for move in moves:
-            for aml in move.invoice_line_ids.filtered(
-                lambda l: l.display_type == "product"
-            ):
-                source = aml._prepare_incentive_source()
-                if move.move_type == "out_refund":
-                    refund_sources.append(source)
-                else:
-                    sources.append(source)
-        vals_list += self._prepare_lines_for_sources(sources, "invoice", plans, skip)
+        )
+        sources, refund_sources = [], []
+        for source in amls._prepare_incentive_sources():
+            if source["sign"] < 0:
+                refund_sources.append(source)
+            else:
+                sources.append(source)
+        vals_list = self._prepare_lines_for_sources(
+            sources, "invoice", plans, skip, plans_by_day
+        )
         vals_list += self._prepare_clawback_vals(refund_sources, plans, skip)
         return self._create_lines(vals_list)
 
@@ -757,6 +790,8 @@ class SaleIncentiveLine(models.Model):
     @api.model
     def _prepare_clawback_vals(self, refund_sources, plans=None, skip=frozenset()):
         """Opposite lines of what credit notes reverse, at the original rates."""
+        if not refund_sources:
+            return []
         origins = self._find_origin_lines(refund_sources)
         vals_list = []
         plain = []
@@ -829,17 +864,106 @@ class SaleIncentiveLine(models.Model):
 
     @api.model
     def _refresh_forecast(self, orders):
-        """Replace the forecast lines of ``orders`` (confirmed ones only)."""
+        """Forecast of ``orders`` out of date (confirmed, cancelled, changed):
+        their forecast lines are dropped now and written again by a
+        background job (``_cron_refresh_forecast``), so confirming an order
+        costs no commission computation.  Until the job has run, the order's
+        figures (button, line column) are computed on read from the order
+        lines by the same engine (``_get_pending_forecast_vals``)."""
         self.sudo().search(
             [("order_id", "in", orders.ids), ("kind", "=", "forecast")]
         ).unlink()
+        orders = orders.sudo()
         confirmed = orders.filtered(lambda o: o.state == "sale")
-        sources = [
-            sol._prepare_incentive_source()
-            for sol in confirmed.order_line
-            if not sol.display_type and sol.product_id
+        stale = (orders - confirmed).filtered("incentive_forecast_pending")
+        if stale:
+            stale.incentive_forecast_pending = False
+        todo = confirmed.filtered(lambda o: not o.incentive_forecast_pending)
+        if todo:
+            todo.incentive_forecast_pending = True
+        if confirmed:
+            self.env.ref("sale_incentive.ir_cron_incentive_forecast")._trigger()
+        return self
+
+    @api.model
+    def _write_forecast(self, orders):
+        """Write the forecast lines of ``orders`` now (confirmed ones only),
+        replacing those they have."""
+        self.sudo().search(
+            [("order_id", "in", orders.ids), ("kind", "=", "forecast")]
+        ).unlink()
+        orders = orders.sudo()
+        lines = self._create_lines(
+            self._prepare_forecast_vals(orders.filtered(lambda o: o.state == "sale"))
+        )
+        pending = orders.filtered("incentive_forecast_pending")
+        if pending:
+            pending.incentive_forecast_pending = False
+        return lines
+
+    @api.model
+    def _prepare_forecast_vals(self, orders):
+        """Forecast line values of ``orders``, computed without writing."""
+        sources = orders.order_line.filtered(
+            lambda l: not l.display_type and l.product_id
+        )._prepare_incentive_sources()
+        if not sources:
+            return []
+        return self._prepare_lines_for_sources(sources, "forecast")
+
+    @api.model
+    def _get_pending_forecast_vals(self, orders):
+        """Forecast line values of the confirmed ``orders`` whose lines the
+        background job has not written yet, restricted to the lines the
+        current user may read (what they would see once written)."""
+        pending = orders.sudo().filtered(
+            lambda o: o.state == "sale" and o.incentive_forecast_pending
+        )
+        if not pending:
+            return []
+        vals_list = self.sudo()._prepare_forecast_vals(pending)
+        if self.env.su or not vals_list:
+            return vals_list
+        self.check_access("read")
+        domain = self.env["ir.rule"]._compute_domain(self._name, "read")
+        if not domain:
+            return vals_list
+        fields_read = {"company_id", "user_id", "team_id", "partner_id", "plan_id"}
+        drafts = [
+            self.new({k: v for k, v in vals.items() if k in fields_read})
+            for vals in vals_list
         ]
-        return self._create_lines(self._prepare_lines_for_sources(sources, "forecast"))
+        visible = set(self.concat(*drafts).filtered_domain(domain))
+        return [
+            vals
+            for vals, draft in zip(vals_list, drafts, strict=True)
+            if draft in visible
+        ]
+
+    @api.model
+    def _sum_vals(self, vals_list, key):
+        """{vals[key]: total amount} of line values, in the company
+        currency's digits."""
+        totals = defaultdict(float)
+        currencies = {}
+        for vals in vals_list:
+            totals[vals[key]] += vals["amount"]
+            currencies[vals[key]] = vals["company_id"]
+        companies = self.env["res.company"].browse(set(currencies.values()))
+        rounding = {company.id: company.currency_id for company in companies}
+        return {
+            k: rounding[currencies[k]].round(amount) for k, amount in totals.items()
+        }
+
+    @api.model
+    def _cron_refresh_forecast(self, batch_size=200):
+        """Write the forecast lines of the orders waiting for them, by batch
+        (the cron commits and calls again while some remain)."""
+        domain = [("incentive_forecast_pending", "=", True)]
+        orders = self.env["sale.order"].sudo().search(domain, limit=batch_size)
+        self._write_forecast(orders)
+        remaining = self.env["sale.order"].sudo().search_count(domain)
+        self.env["ir.cron"]._notify_progress(done=len(orders), remaining=remaining)
 
     # ------------------------------------------------------------------
     # Paid basis
@@ -1000,7 +1124,7 @@ class SaleIncentiveLine(models.Model):
         orders = self.filtered(lambda l: l.kind == "forecast").order_id
         redo.sudo().unlink()
         self._create_for_invoices(moves, plans)
-        self._refresh_forecast(orders)
+        self._write_forecast(orders)
         return group_lines.exists() & kept
 
     # Line status (issue #10)

@@ -304,36 +304,58 @@ class SaleIncentiveRule(models.Model):
         ``values`` is the dict built by ``sale.incentive.line._get_rule_values``.
         """
         self.ensure_one()
-        product = values["product"]
-        if self.product_ids and product not in self.product_ids:
+        return self._match_data(self._get_match_data(), values)
+
+    def _get_match_data(self):
+        """The conditions of this rule as plain data, read once per batch of
+        lines (``_match_data`` evaluates them without the ORM)."""
+        self.ensure_one()
+        return {
+            "product_ids": frozenset(self.product_ids.ids),
+            "categ_paths": tuple(self.categ_ids.mapped("parent_path")),
+            "team_ids": frozenset(self.team_ids.ids),
+            "customer_type": self.customer_type,
+            "tier_codes": frozenset(self.tier_ids.mapped("code")),
+            "price_condition": self.price_condition,
+            "min_order_quantity": self.min_order_quantity,
+        }
+
+    @api.model
+    def _match_data(self, data, values):
+        """Whether the conditions ``data`` (``_get_match_data``) hold for
+        ``values`` (plain Python, one call per line and rule)."""
+        if data["product_ids"] and values["product_id"] not in data["product_ids"]:
             return False
-        if self.categ_ids and not (
-            product
-            and product.categ_id.parent_path
-            and any(
-                product.categ_id.parent_path.startswith(categ.parent_path)
-                for categ in self.categ_ids
-            )
-        ):
-            return False
-        if self.team_ids and values["team"] not in self.team_ids:
-            return False
-        if self.customer_type == "new" and not values["is_new_customer"]:
-            return False
-        if self.customer_type == "existing" and values["is_new_customer"]:
-            return False
-        if self.tier_ids and values["tier"] not in self.tier_ids.mapped("code"):
-            return False
-        if self.price_condition != "any":
-            below = values["below_guide"]
-            if (self.price_condition == "below_guide") != below:
+        if data["categ_paths"]:
+            path = values["categ_path"]
+            if not path or not any(path.startswith(p) for p in data["categ_paths"]):
                 return False
+        if data["team_ids"] and values["team_id"] not in data["team_ids"]:
+            return False
+        if data["customer_type"] == "new" and not values["is_new_customer"]:
+            return False
+        if data["customer_type"] == "existing" and values["is_new_customer"]:
+            return False
+        if data["tier_codes"] and values["tier"] not in data["tier_codes"]:
+            return False
+        condition = data["price_condition"]
+        if condition != "any" and (condition == "below_guide") != values["below_guide"]:
+            return False
+        minimum = data["min_order_quantity"]
         return (
-            not self.min_order_quantity
-            or float_compare(
-                values["order_quantity"], self.min_order_quantity, precision_digits=6
-            )
-            >= 0
+            not minimum
+            or float_compare(values["order_quantity"], minimum, precision_digits=6) >= 0
+        )
+
+    def _needs_order_values(self):
+        """Whether this rule reads the order's figures (order quantity or
+        base): only then does a batch compute them."""
+        self.ensure_one()
+        return bool(
+            self.min_order_quantity
+            or self.compute_type == "fixed_order"
+            or (self.compute_type == "bracket" and self.bracket_basis == "order")
+            or (self.compute_type == "formula" and "order_" in (self.formula or ""))
         )
 
     # ------------------------------------------------------------------

@@ -38,6 +38,16 @@ class SaleOrder(models.Model):
     company_currency_id = fields.Many2one(
         related="company_id.currency_id", string="Company Currency"
     )
+    incentive_forecast_pending = fields.Boolean(
+        "Forecast Pending",
+        readonly=True,
+        copy=False,
+        index=True,
+        groups="base.group_system",
+        help="Confirmed or changed since its forecast lines were written: a "
+        "background job writes them; until then the expected commission is "
+        "computed from the order lines.",
+    )
     incentive_attribution = fields.Selection(
         [
             ("closer", "Closer credited"),
@@ -68,17 +78,35 @@ class SaleOrder(models.Model):
         help="The credit of this order is disputed: a manager resolves it.",
     )
 
-    @api.depends("incentive_line_ids.amount", "incentive_line_ids.kind")
+    @api.depends(
+        "incentive_line_ids.amount",
+        "incentive_line_ids.kind",
+        "incentive_forecast_pending",
+        "state",
+        "user_id",
+        "incentive_share_ids.share",
+        "order_line.product_id",
+        "order_line.product_uom_qty",
+        "order_line.price_subtotal",
+    )
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_incentive_amount(self):
+        """The forecast lines' total; for an order whose lines the background
+        job has not written yet, the same figure computed from its lines."""
+        Line = self.env["sale.incentive.line"]
+        pending = Line._sum_vals(Line._get_pending_forecast_vals(self), "order_id")
         data = dict(
-            self.env["sale.incentive.line"]._read_group(
+            Line._read_group(
                 [("order_id", "in", self.ids), ("kind", "=", "forecast")],
                 ["order_id"],
                 ["amount:sum"],
             )
         )
         for order in self:
-            order.incentive_amount = data.get(order, 0.0)
+            if order.sudo().incentive_forecast_pending:
+                order.incentive_amount = pending.get(order.id, 0.0)
+            else:
+                order.incentive_amount = data.get(order, 0.0)
 
     def _get_incentive_shares(self):
         """[(user, partner, share %)] of this order (hook).
@@ -557,11 +585,9 @@ class SaleOrder(models.Model):
     def _compute_incentive_estimate(self):
         """One pass of the forecast engine for every quotation of ``self``."""
         quotations = self.filtered(lambda o: o.state in ("draft", "sent"))
-        sources = [
-            sol._prepare_incentive_source()
-            for sol in quotations.order_line
-            if not sol.display_type and sol.product_id
-        ]
+        sources = quotations.order_line.filtered(
+            lambda l: not l.display_type and l.product_id
+        )._prepare_incentive_sources()
         vals_list = (
             self.env["sale.incentive.line"]
             .sudo()

@@ -13,17 +13,36 @@ class SaleOrderLine(models.Model):
         help="Expected commission of this line (forecast), company currency.",
     )
 
-    @api.depends("order_id.incentive_line_ids.amount")
+    @api.depends(
+        "order_id.incentive_line_ids.amount",
+        "order_id.incentive_forecast_pending",
+        "order_id.state",
+        "order_id.user_id",
+        "order_id.incentive_share_ids.share",
+        "product_id",
+        "product_uom_qty",
+        "price_subtotal",
+    )
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_incentive_amount(self):
+        """The line's forecast lines; computed from the line itself while the
+        background job has not written them (see the order's figure)."""
+        Line = self.env["sale.incentive.line"]
+        pending = Line._sum_vals(
+            Line._get_pending_forecast_vals(self.order_id), "sale_line_id"
+        )
         data = dict(
-            self.env["sale.incentive.line"]._read_group(
+            Line._read_group(
                 [("sale_line_id", "in", self.ids), ("kind", "=", "forecast")],
                 ["sale_line_id"],
                 ["amount:sum"],
             )
         )
         for line in self:
-            line.incentive_amount = data.get(line, 0.0)
+            if line.order_id.sudo().incentive_forecast_pending:
+                line.incentive_amount = pending.get(line.id, 0.0)
+            else:
+                line.incentive_amount = data.get(line, 0.0)
 
     company_currency_id = fields.Many2one(
         related="company_id.currency_id", string="Company Currency"
@@ -37,33 +56,56 @@ class SaleOrderLine(models.Model):
         the order's currency.
         """
         self.ensure_one()
-        order = self.order_id
-        company = order.company_id
-        date = order.date_order.date()
-        revenue = order.currency_id._convert(
-            self.price_subtotal, company.currency_id, company, date
-        )
-        quantity = self.product_uom_qty
-        unit_cost = self.product_id.with_company(company).standard_price
-        return {
-            "company": company,
-            "date": date,
-            "sign": 1,
-            "product": self.product_id,
-            "quantity": quantity,
-            "revenue": revenue,
-            "amount_currency": self.price_subtotal,
-            "currency": order.currency_id,
-            "cost": unit_cost * quantity,
-            "price_unit": revenue / quantity if quantity else 0.0,
-            "customer": order.partner_id.commercial_partner_id,
-            "order": order,
-            "sale_line": self,
-            "move": self.env["account.move"],
-            "move_line": self.env["account.move.line"],
-            "team": order.team_id,
-            "shares": order._get_incentive_shares(),
-        }
+        return self._prepare_incentive_sources()[0]
+
+    def _prepare_incentive_sources(self):
+        """``_prepare_incentive_source`` of every line of ``self``, in order;
+        what the lines of one order share (date, customer, team, split) and
+        the products' costs are read once."""
+        per_order = {}
+        costs = {}
+        sources = []
+        for line in self:
+            order = line.order_id
+            if order not in per_order:
+                per_order[order] = {
+                    "company": order.company_id,
+                    "date": order.date_order.date(),
+                    "customer": order.partner_id.commercial_partner_id,
+                    "team": order.team_id,
+                    "shares": order._get_incentive_shares(),
+                }
+            common = per_order[order]
+            company, date = common["company"], common["date"]
+            revenue = order.currency_id._convert(
+                line.price_subtotal, company.currency_id, company, date
+            )
+            quantity = line.product_uom_qty
+            product = line.product_id
+            if (product, company) not in costs:
+                costs[(product, company)] = product.with_company(company).standard_price
+            sources.append(
+                {
+                    "company": company,
+                    "date": date,
+                    "sign": 1,
+                    "product": product,
+                    "quantity": quantity,
+                    "revenue": revenue,
+                    "amount_currency": line.price_subtotal,
+                    "currency": order.currency_id,
+                    "cost": costs[(product, company)] * quantity,
+                    "price_unit": revenue / quantity if quantity else 0.0,
+                    "customer": common["customer"],
+                    "order": order,
+                    "sale_line": line,
+                    "move": self.env["account.move"],
+                    "move_line": self.env["account.move.line"],
+                    "team": common["team"],
+                    "shares": common["shares"],
+                }
+            )
+        return sources
 
     def write(self, vals):
         res = super().write(vals)

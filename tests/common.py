@@ -341,6 +341,34 @@ class IncentiveCase(AccountTestInvoicingCommon):
             invoice.action_post()
         return invoice
 
+    def _invoice_in(self, company, partner=None, amount=1000.0, user=None):
+        """Posted customer invoice of ``company`` (one untaxed line, no product)."""
+        env = self.env(context=dict(self.env.context, allowed_company_ids=company.ids))
+        invoice = (
+            env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": (partner or self.customer).id,
+                    "invoice_user_id": (user or self.rep).id,
+                    "invoice_date": "2026-03-15",
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "Consulting",
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        invoice.action_post()
+        return invoice
+
     def _refund(self, invoice, date="2026-04-10", quantity=None, post=True):
         """Credit note through Odoo's reversal wizard; ``quantity`` makes it partial."""
         wizard = (
@@ -402,6 +430,14 @@ class IncentiveCase(AccountTestInvoicingCommon):
         )
         form.reason = reason
         return form.save().action_dispute()
+
+    def _run_forecast_job(self):
+        """Run the background job that writes the forecast lines of the
+        orders confirmed or changed (triggered by them; run by the cron
+        worker outside tests)."""
+        self.env.ref(
+            "sale_incentive.ir_cron_incentive_forecast"
+        ).method_direct_trigger()
 
     def _lines(self, **domain):
         dom = [(key, "=", value) for key, value in domain.items()]

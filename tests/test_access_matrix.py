@@ -146,6 +146,8 @@ FIELDS = {
     ("sale.order", "incentive_estimate"): READERS,
     ("sale.order", "incentive_estimate_note"): READERS,
     ("sale.order", "company_currency_id"): ORDER_READERS,
+    # technical: the forecast job's flag, written by the module as superuser
+    ("sale.order", "incentive_forecast_pending"): {},
     ("sale.order", "incentive_attribution"): ATTRIBUTION,
     ("sale.order", "incentive_conflict"): ATTRIBUTION,
     ("sale.order", "incentive_dispute_user_id"): ATTRIBUTION,

@@ -20,6 +20,7 @@ class TestAttribution(IncentiveCase):
         return {(s.user_id, s.share) for s in order.incentive_share_ids}
 
     def _forecast(self, order):
+        self._run_forecast_job()
         return {
             line.user_id: line.amount
             for line in self._lines(order_id=order.id, kind="forecast")

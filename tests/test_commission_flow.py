@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from odoo import Command
 from odoo.tests import Form, tagged
 
 from .common import IncentiveCase
@@ -74,6 +75,56 @@ class TestCommissionFlow(IncentiveCase):
         invoice.action_post()
         self.assertMoney(self._lines(move_id=invoice.id).amount, 300.0)
 
+    def test_forecast_written_by_background_job(self):
+        """Confirming computes no commission line: it triggers the job that
+        writes the forecast; meanwhile the order shows the same figures,
+        computed from its lines, and each user sees only what the lines
+        would show them."""
+        self._make_plan(rate=3.0, users=self.rep_b, name="Rep B 3%")
+        triggers = self.env["ir.cron.trigger"].search([])
+        order = self._order(
+            [(self.product, 10, 1000.0), (self.product, 5, 1000.0)],
+            confirm=False,
+            incentive_share_ids=[
+                Command.create({"user_id": self.rep.id, "share": 60.0}),
+                Command.create({"user_id": self.rep_b.id, "share": 40.0}),
+            ],
+        )
+        order.action_confirm()
+        self.assertFalse(self._lines(order_id=order.id))
+        cron = self.env.ref("sale_incentive.ir_cron_incentive_forecast")
+        self.assertIn(cron, (self.env["ir.cron.trigger"].search([]) - triggers).cron_id)
+        before = {
+            "all": order.incentive_amount,
+            "lines": order.order_line.mapped("incentive_amount"),
+            "rep": order.with_user(self.rep).incentive_amount,
+            "manager": order.with_user(self.manager).incentive_amount,
+        }
+        self.assertMoney(before["all"], 450.0)
+        self.assertEqual(before["lines"], [300.0, 150.0])
+        self.assertMoney(before["rep"], 270.0)
+        self.assertMoney(before["manager"], 450.0)
+        self._run_forecast_job()
+        self.assertFalse(order.sudo().incentive_forecast_pending)
+        forecast = self._lines(order_id=order.id, kind="forecast")
+        self.assertEqual(
+            sorted((line.user_id.login, line.amount) for line in forecast),
+            [("rep_a", 90.0), ("rep_a", 180.0), ("rep_b", 60.0), ("rep_b", 120.0)],
+        )
+        order.invalidate_recordset()
+        after = {
+            "all": order.incentive_amount,
+            "lines": order.order_line.mapped("incentive_amount"),
+            "rep": order.with_user(self.rep).incentive_amount,
+            "manager": order.with_user(self.manager).incentive_amount,
+        }
+        self.assertEqual(after, before)
+        # cancelled: no forecast, nothing pending
+        order._action_cancel()
+        self.assertFalse(self._lines(order_id=order.id))
+        self.assertFalse(order.sudo().incentive_forecast_pending)
+        self.assertMoney(order.incentive_amount, 0.0)
+
     def test_user_outside_plan_earns_nothing(self):
         order = self._order([(self.product, 10, 1000.0)], user=self.rep_c)
         invoice = self._invoice(order)
@@ -84,10 +135,14 @@ class TestCommissionFlow(IncentiveCase):
         self.assertMoney(order.incentive_amount, 300.0)
         order.order_line.product_uom_qty = 20
         self.assertMoney(order.incentive_amount, 600.0)
+        self._run_forecast_job()
+        self.assertMoney(self._lines(order_id=order.id, kind="forecast").amount, 600.0)
         # edited in the order form: the order's write refreshes it once
         with Form(order) as form, form.order_line.edit(0) as line:
             line.product_uom_qty = 30
         self.assertMoney(order.incentive_amount, 900.0)
+        self._run_forecast_job()
         self.assertEqual(len(self._lines(order_id=order.id, kind="forecast")), 1)
+        self.assertMoney(order.incentive_amount, 900.0)
         order._action_cancel()
         self.assertMoney(order.incentive_amount, 0.0)

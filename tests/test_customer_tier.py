@@ -124,6 +124,61 @@ class TestCustomerTier(IncentiveCase):
         self.assertEqual(clawback.tier_id, self.big)
         self.assertMoney(clawback.amount, -100.0)
 
+    def test_tiers_per_company_in_the_tiers_currency(self):
+        company_b = self.setup_other_company(name="Company B")["company"]
+        self.env.user.company_ids |= company_b
+        eur = self._enable_currency("EUR")
+        # in company B, 1 USD = 0.5 EUR: the 1,000 EUR threshold is 2,000 USD
+        self.env["res.currency.rate"].create(
+            {
+                "name": "2026-01-01",
+                "rate": 0.5,
+                "currency_id": eur.id,
+                "company_id": company_b.id,
+            }
+        )
+        Tier = self.env["sale.incentive.customer.tier"].with_company(company_b)
+        b_large, b_small = Tier.create(
+            [
+                {
+                    "name": "B large",
+                    "code": "large",
+                    "company_id": company_b.id,
+                    "currency_id": eur.id,
+                    "min_amount": 1000.0,
+                },
+                {
+                    "name": "B small",
+                    "code": "small",
+                    "company_id": company_b.id,
+                    "currency_id": eur.id,
+                    "max_amount": 1000.0,
+                },
+            ]
+        )
+        self.customer.write(
+            {"incentive_tier_id": self.big.id, "incentive_tier_locked": True}
+        )
+        self._invoice_in(company_b, self.customer, 1999.99, self.env.user)
+        self._invoice_in(company_b, self.small_buyer, 2000.0, self.env.user)
+        self.assertEqual(
+            Tier._recompute_partner_tiers(company_b, date(2026, 11, 30)), 2
+        )
+        customer_b = self.customer.with_company(company_b)
+        buyer_b = self.small_buyer.with_company(company_b)
+        self.assertEqual(customer_b.incentive_tier_id, b_small)
+        self.assertEqual(buyer_b.incentive_tier_id, b_large)
+        self.assertEqual(b_large.partner_count, 1)
+        # company A keeps its own (locked) tier and ignores company B's sales
+        self.assertEqual(self.customer.incentive_tier_id, self.big)
+        self.assertEqual(self._recompute(), 0)
+        self.assertFalse(self.small_buyer.incentive_tier_id)
+        self.assertEqual(buyer_b.incentive_tier_id, b_large)
+        # B's sales drop out of the window: B's tier of 0 sales
+        self.assertEqual(Tier._recompute_partner_tiers(company_b, date(2027, 6, 1)), 1)
+        self.assertEqual(buyer_b.incentive_tier_id, b_small)
+        self.assertEqual(customer_b.incentive_tier_id, b_small)
+
     def test_bad_thresholds(self):
         Tier = self.env["sale.incentive.customer.tier"]
         with (

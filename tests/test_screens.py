@@ -96,6 +96,7 @@ class TestRepSettlement(SettlementCase):
 
     def test_line_status_follows_the_settlement(self):
         order = self._order([(self.product, 1, 5_000.0)])
+        self._run_forecast_job()
         forecast = self._lines(order_id=order.id)
         self.assertEqual(forecast.mapped("incentive_status"), ["forecast"])
         invoice = self._sell(10_000.0)

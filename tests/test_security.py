@@ -82,33 +82,6 @@ class TestIncentiveMultiCompany(IncentiveCase):
         cls.plan_a = cls._make_plan(rate=3.0, name="A 3%")
         cls.plan_b = cls._make_plan(rate=7.0, name="B 7%", company_id=cls.company_b.id)
 
-    def _invoice_in(self, company):
-        env = self.env(context=dict(self.env.context, allowed_company_ids=company.ids))
-        invoice = (
-            env["account.move"]
-            .with_company(company)
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": self.customer.id,
-                    "invoice_user_id": self.rep.id,
-                    "invoice_date": "2026-03-15",
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Consulting",
-                                "quantity": 1,
-                                "price_unit": 1000.0,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-            )
-        )
-        invoice.action_post()
-        return invoice
-
     def test_each_company_applies_its_own_plans(self):
         line_a = self._lines(move_id=self._invoice_in(self.env.company).id)
         line_b = self._lines(move_id=self._invoice_in(self.company_b).id)
@@ -167,6 +140,7 @@ class TestSplitWithoutSplitAccess(IncentiveCase):
         with self.assertRaises(AccessError):
             order.with_user(self.seller).read(["incentive_share_ids"])
         order.with_user(self.seller).action_confirm()
+        self._run_forecast_job()
         self.assertEqual(
             {
                 (line.user_id, round(line.amount, 2))

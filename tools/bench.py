@@ -125,7 +125,7 @@ def prepare(env, variant):
         ]
     )
     if variant == "si":
-        # only plans in force write lines
+        # only an active plan writes commission lines
         env["sale.incentive.plan"].create(
             {
                 "name": "Bench 3%",
@@ -619,7 +619,13 @@ def case_tiers(env, size):
     partners = env["res.partner"].with_company(company).browse(partner_ids)
     got = {p.id: p.incentive_tier_id.code for p in partners}
     wrong = sum(1 for pid in partner_ids if got[pid] != expected.get(pid))
-    return {"s": module_s, "sql": sql_s, "wrong": wrong}
+    # the daily run once every customer has its tier: nothing changes
+    env.invalidate_all()
+    start = time.perf_counter()
+    tiers._recompute_partner_tiers(companies=company, date=day)
+    env.flush_all()
+    again_s = time.perf_counter() - start
+    return {"s": module_s, "sql": sql_s, "again": again_s, "wrong": wrong}
 
 
 def worker(argv):
@@ -784,10 +790,12 @@ def report(args, size, measured):
         f"the floor{oca_floor} | <= 3x |"
     )
     mod_e, sql_e = med(tiers["si"]), med(tiers["si"], "sql")
+    again_e = med(tiers["si"], "again")
     out(
         f"| (e) tiers of {size['cust']:,} customers | - | - "
         f"| recompute {mod_e:.2f} s vs one SQL GROUP BY {sql_e:.2f} s: "
-        f"**{fmt_ratio(mod_e, sql_e)}** | <= 3x |"
+        f"**{fmt_ratio(mod_e, sql_e)}** (every customer changes tier); run again "
+        f"(none changes) {again_e:.2f} s: **{fmt_ratio(again_e, sql_e)}** | <= 3x |"
     )
     if million:
         res = million["si"][0]
