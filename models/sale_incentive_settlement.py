@@ -655,7 +655,15 @@ class SaleIncentiveSettlement(models.Model):
                 self.env._("Only managers and accountants reset a settlement.")
             )
         self.check_access("write")
-        self.sudo().write({"workflow_state": "draft"})
+        # the beneficiary signed the approved figures: back to draft, they
+        # may change, so the signature no longer holds
+        self.sudo().write(
+            {
+                "workflow_state": "draft",
+                "acknowledged_by_id": False,
+                "acknowledged_date": False,
+            }
+        )
         self.activity_unlink(APPROVAL_ACTIVITIES)
         return True
 

@@ -37,7 +37,14 @@ class SaleIncentivePeriodReport(models.Model):
     partner_id = fields.Many2one("res.partner", "Beneficiary", readonly=True)
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", "Sales Team", readonly=True)
+    base_currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_base_currency_id",
+        help="The currency of the target and of what is achieved; none when "
+        "the plan's base is a quantity (units are not money).",
+    )
     achieved = fields.Monetary(
+        currency_field="base_currency_id",
         readonly=True,
         help="Earned base credited to the beneficiary in the period (what the "
         "target measures).",
@@ -56,7 +63,9 @@ class SaleIncentivePeriodReport(models.Model):
     paid = fields.Monetary(
         readonly=True, help="Part of the earned commission whose settlement is paid."
     )
-    target = fields.Monetary(compute="_compute_target")
+    target = fields.Monetary(
+        compute="_compute_target", currency_field="base_currency_id"
+    )
     achievement = fields.Float(
         "% of Target",
         compute="_compute_target",
@@ -135,6 +144,13 @@ class SaleIncentivePeriodReport(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
+    @api.depends("plan_id.base", "currency_id")
+    def _compute_base_currency_id(self):
+        for row in self:
+            row.base_currency_id = (
+                row.currency_id if row.plan_id.base != "quantity" else False
+            )
+
     @api.depends("plan_id", "user_id", "date_from", "date_to", "achieved")
     def _compute_target(self):
         groups = defaultdict(self.browse)

@@ -178,6 +178,7 @@ class TestCreditDispute(SettlementCase):
             [(self.rep, 100.0)],
         )
         self.assertFalse(order.activity_ids)
+        self._run_forecast_job()
         self.assertMoney(
             sum(self._lines(order_id=order.id, kind="forecast").mapped("amount")),
             30.0,
@@ -209,6 +210,7 @@ class TestTeamBoard(SettlementCase):
         self._sell(4_000.0, date=self.today)
         self._order([(self.product, 2, 1000.0)])  # confirmed, not invoiced
         self._sell(2_000.0, date=self.today, user=self.rep_b)
+        self._run_forecast_job()  # as the cron worker does after confirming
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "sale_incentive.action_sale_incentive_team_board"
         )

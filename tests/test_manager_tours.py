@@ -49,6 +49,7 @@ class TestManagerTour(SettlementCase, HttpCase):
         order = self._order([(self.product, 1, 1000.0)], partner=self.owned)
         self.assertEqual(order.incentive_share_ids.user_id, self.rep_b)
         self._dispute(order, self.rep, "I closed it")
+        self._run_forecast_job()  # as the cron worker does after confirming
         self.start_tour(
             "/odoo", "sale_incentive_manager_tour", login=self.manager.login
         )

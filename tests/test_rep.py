@@ -46,6 +46,7 @@ class TestPeriodReport(SettlementCase):
         self._sell(10_000.0, date=self.month)
         self._order([(self.product, 5, 1_000.0)])
         self._sell(7_000.0, date=self.month, user=self.rep_b)
+        self._run_forecast_job()  # as the cron worker does after confirming
         settlements = self._settle(self.month_end)
         settlement = settlements.filtered(lambda s: s.user_id == self.rep)
         self._close(settlement)
@@ -130,6 +131,29 @@ class TestPeriodReport(SettlementCase):
         summed = {node.get("name") for node in arch.xpath("//field[@sum]")}
         self.assertEqual(summed, {"forecast", "earned", "settled", "paid"})
 
+    def test_quantity_base_is_shown_in_units_not_money(self):
+        """A plan counting units: its target and what is achieved carry no
+        currency (units are not money); the commission columns still do."""
+        plan = self._make_plan(
+            rate=10.0, users=self.rep, base="quantity", name="Units", target_amount=8
+        )
+        order = self._order([(self.product, 5, 1_000.0)])
+        self._invoice(order, date=self.month)
+        rows = self.Report.with_user(self.rep).search([("plan_id", "=", plan.id)])
+        self.assertEqual(len(rows), 1)
+        self.assertFalse(rows.base_currency_id)
+        self.assertEqual(rows.achieved, 5.0)
+        self.assertEqual(rows.target, 8.0)
+        self.assertEqual(rows.currency_id, self.env.company.currency_id)
+        # the same sale under the money plan: its base is money
+        money = self._rows(self.rep)[(self.rep, self.month)]
+        self.assertEqual(money.base_currency_id, self.env.company.currency_id)
+        self.assertMoney(money.achieved, 5_000.0)
+        arch = etree.fromstring(
+            self.Report.get_views([(False, "list")])["views"]["list"]["arch"]
+        )
+        self.assertTrue(arch.xpath("//field[@name='base_currency_id']"))
+
     def test_row_drills_down_to_its_lines_with_status(self):
         self._settled_this_month()
         row = self._rows(self.rep)[(self.rep, self.month)]
@@ -182,6 +206,20 @@ class TestStatementAcknowledge(SettlementCase):
         self.assertEqual(settlement.message_ids[0].author_id, self.rep.partner_id)
         with self.assertRaisesRegex(UserError, "already acknowledged"):
             settlement.with_user(self.rep).action_acknowledge()
+
+    def test_reset_to_draft_withdraws_the_acknowledgement(self):
+        """The rep signed the approved figures: once the settlement goes back
+        to draft (and may change) the signature no longer holds, and the rep
+        acknowledges the statement again once it is approved again."""
+        settlement = self._approved()
+        settlement.with_user(self.rep).action_acknowledge()
+        settlement.with_user(self.manager).action_reset_draft()
+        self.assertFalse(settlement.acknowledged_by_id)
+        self.assertFalse(settlement.acknowledged_date)
+        settlement.action_submit()
+        settlement.with_user(self.manager).action_approve()
+        settlement.with_user(self.rep).action_acknowledge()
+        self.assertEqual(settlement.acknowledged_by_id, self.rep)
 
     def test_posted_statement_can_be_acknowledged(self):
         settlement = self._approved()

@@ -33,6 +33,7 @@ class TestRepTours(SettlementCase, HttpCase):
         confirmed order of 5,000 not invoiced (forecast 500)."""
         self._sell(10_000.0, date=self.today)
         self._order([(self.product, 5, 1_000.0)])
+        self._run_forecast_job()  # as the cron worker does after confirming
         return self._settle(self.month_end)
 
     def test_quotation_estimate(self):

@@ -431,8 +431,10 @@ class TestSettlement(SettlementCase):
         )
         sequence.invalidate_recordset(["number_next_actual"])
         self.assertEqual(sequence.number_next_actual, first + 2)
-        notified = self.env.ref("sale_incentive.mt_settlement_approved") | (
-            self.env.ref("sale_incentive.mt_settlement_posted")
+        notified = (
+            self.env.ref("sale_incentive.mt_settlement_approved")
+            | self.env.ref("sale_incentive.mt_settlement_posted")
+            | self.env.ref("sale_incentive.mt_settlement_paid")
         )
         for settlement in settlements:
             follower = settlement.message_follower_ids.filtered(
