@@ -85,6 +85,7 @@ class SaleIncentiveSettleRun(models.Model):
     done_count = fields.Integer("Beneficiaries Done", readonly=True)
     progress = fields.Float(compute="_compute_progress")
     batches = fields.Json(
+        "Batch Plan",
         readonly=True,
         copy=False,
         help="[[plan id, [partner ids]]] in the order they are settled.",
