@@ -226,6 +226,18 @@ class SaleIncentiveLine(models.Model):
         return domain
 
     @api.model
+    def _get_forecast_domain(self, plans, date_from=None, date_to=None):
+        """The forecast lines of ``plans`` (orders confirmed, commission
+        expected), dated within the optional bounds: what My Commissions and
+        the team board show beside what is earned, never added to it."""
+        domain = [("plan_id", "in", plans.ids), ("kind", "=", "forecast")]
+        if date_from:
+            domain.append(("date", ">=", date_from))
+        if date_to:
+            domain.append(("date", "<=", date_to))
+        return domain
+
+    @api.model
     def _credited_base_sql(self):
         """SQL of the base credited to the line's beneficiary (base × share)."""
         return SQL(

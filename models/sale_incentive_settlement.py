@@ -551,17 +551,13 @@ class SaleIncentiveSettlement(models.Model):
             raise AccessError(self.env._("You can only submit your own settlements."))
 
     def _do_submit(self):
+        self._number_unnumbered()
         for settlement in self:
-            sequence = self.env["ir.sequence"].with_company(settlement.company_id)
             settlement.sudo().write(
                 {
                     "workflow_state": "submitted",
                     "submitted_by_id": self.env.user.id,
                     "submitted_date": fields.Datetime.now(),
-                    "name": settlement.name
-                    if settlement.name != "/"
-                    else sequence.sudo().next_by_code("sale.incentive.settlement")
-                    or "/",
                 }
             )
             settlement._schedule_approval_activity(
@@ -900,6 +896,22 @@ class SaleIncentiveSettlement(models.Model):
         return settlements
 
     @api.model
+    def _get_number_sequence(self, company):
+        """The sequence numbering ``company``'s settlements (hook)."""
+        return (
+            self.env["ir.sequence"]
+            .sudo()
+            .search(
+                [
+                    ("code", "=", "sale.incentive.settlement"),
+                    ("company_id", "in", [company.id, False]),
+                ],
+                order="company_id",
+                limit=1,
+            )
+        )
+
+    @api.model
     def _number_drafts(self, vals_list):
         """Number the new drafts: one draw of the sequence per company for
         the whole batch (a settlement run creates one per beneficiary)."""
@@ -908,24 +920,22 @@ class SaleIncentiveSettlement(models.Model):
             if vals.get("name", "/") == "/" and vals.get("company_id"):
                 todo[vals["company_id"]].append(vals)
         for company_id, company_vals in todo.items():
-            company = self.env["res.company"].browse(company_id)
-            sequence = (
-                self.env["ir.sequence"]
-                .with_company(company)
-                .sudo()
-                .search(
-                    [
-                        ("code", "=", "sale.incentive.settlement"),
-                        ("company_id", "in", [company.id, False]),
-                    ],
-                    order="company_id",
-                    limit=1,
-                )
+            sequence = self._get_number_sequence(
+                self.env["res.company"].browse(company_id)
             )
             for vals, name in zip(
                 company_vals, _next_names(sequence, len(company_vals)), strict=True
             ):
                 vals["name"] = name
+
+    def _number_unnumbered(self):
+        """Number the settlements of ``self`` still named "/" (drafts made
+        before drafts were numbered at creation), from the same sequence."""
+        todo = self.filtered(lambda s: s.name == "/")
+        for company, settlements in todo.grouped("company_id").items():
+            names = _next_names(self._get_number_sequence(company), len(settlements))
+            for settlement, name in zip(settlements, names, strict=True):
+                settlement.sudo().name = name
 
     def _subscribe_beneficiaries(self):
         """The beneficiary hears when their settlement moves on: the

@@ -232,12 +232,7 @@ class SaleIncentiveTarget(models.Model):
                 ["amount:sum"],
             )
             forecast_rows = Line._read_group(
-                [
-                    ("plan_id", "in", valid.plan_id.ids),
-                    ("kind", "=", "forecast"),
-                    ("date", ">=", bounds[0]),
-                    ("date", "<=", bounds[1]),
-                ],
+                Line._get_forecast_domain(valid.plan_id, *bounds),
                 groupby,
                 ["amount:sum"],
             )

@@ -102,7 +102,7 @@ class SaleIncentivePeriodReport(models.Model):
             lines._get_earned_domain(plans, settled=True)
             + [("settlement_id.state", "=", "paid")]
         )
-        forecast = self._fact_where([("kind", "=", "forecast")])
+        forecast = self._fact_where(lines._get_forecast_domain(plans))
         period_start = SQL("date_trunc(plan.period, sale_incentive_line.date)::date")
         return SQL(
             """

@@ -22,6 +22,20 @@ class TestSettlementClose(SettlementCase):
         self.assertNotEqual(draft.name, "/")
         self.assertTrue(draft.display_name.startswith(draft.name))
 
+    def test_unnumbered_draft_gets_the_next_number_on_submit(self):
+        """A draft left unnumbered (created before drafts were numbered at
+        creation) takes the next number of the same sequence on submit."""
+        self._sell(10_000.0)
+        draft = self._settle("2026-03-31")
+        sequence = self.env["sale.incentive.settlement"]._get_number_sequence(
+            draft.company_id
+        )
+        draft.sudo().name = "/"
+        expected = sequence.get_next_char(sequence.number_next_actual)
+        draft.action_submit()
+        self.assertEqual(draft.state, "submitted")
+        self.assertEqual(draft.name, expected)
+
     def _negative_april(self, auto_close):
         """April's settlement of a March sale credited in April (negative)."""
         self.env.company.incentive_auto_close_exceptions = auto_close
