@@ -257,13 +257,16 @@ class SaleIncentiveSettlement(models.Model):
         return [("id", "in" if positive else "not in", waiting.ids)]
 
     def _compute_incentive_line_count(self):
-        counts = dict(
-            self.env["sale.incentive.line"]._read_group(
-                [("settlement_id", "in", self.ids)], ["settlement_id"], ["__count"]
-            )
+        lines = self.env["sale.incentive.line"]
+        counts = defaultdict(int)
+        groups = lines._read_group(
+            [("settlement_id", "in", self.ids)], ["settlement_line_ref"], ["__count"]
         )
+        settlement_of = lines._get_settlement_of_refs(ref for ref, _count in groups)
+        for ref, count in groups:
+            counts[settlement_of.get(ref)] += count
         for settlement in self:
-            settlement.incentive_line_count = counts.get(settlement, 0)
+            settlement.incentive_line_count = counts[settlement.id]
 
     @api.depends("name", "partner_id", "date_from", "date_to")
     def _compute_display_name(self):
@@ -327,15 +330,17 @@ class SaleIncentiveSettlement(models.Model):
         if not self:
             return
         self.env.flush_all()
+        # the lines of a settlement are its beneficiary's (partner index)
         self.env.cr.execute(
             SQL(
-                "UPDATE sale_incentive_line SET settlement_id = NULL, "
-                "settlement_line_id = NULL WHERE settlement_id = ANY(%s)",
-                self.ids,
+                "UPDATE sale_incentive_line SET settlement_line_ref = NULL "
+                "WHERE partner_id = ANY(%s) AND settlement_line_ref = ANY(%s)",
+                self.partner_id.ids,
+                self.line_ids.ids,
             )
         )
         self.env["sale.incentive.line"].invalidate_model(
-            ["settlement_id", "settlement_line_id"]
+            ["settlement_line_ref", "settlement_id", "settlement_line_id"]
         )
         self.line_ids.released_ids.sudo().write({"released_by_id": False})
         self.line_ids.adjustment_ids.sudo().write({"settlement_line_id": False})

@@ -228,6 +228,10 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
         """
         table = SQL.identifier("sale_incentive_line")
         rules = plan._get_period_rules()
+        if not rules:
+            # no period table: constants, so each line's key costs nothing
+            rule = SQL("0")
+            return rule, SQL("(%s.kind = 'refund')", table), SQL("DATE %s", NO_BUCKET)
         rule = SQL(
             "(CASE WHEN %s = ANY(%s) THEN %s ELSE 0 END)",
             SQL("%s.rule_id", table),
@@ -362,10 +366,13 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
 
     @api.model
     def _write_links(self, plan, query, links, expected):
-        """One UPDATE linking the lines of each (beneficiary, group key).
+        """One UPDATE linking the lines of each (beneficiary, group key) to
+        their component.
 
         The keys map to their component through one JSON object looked up
         per line: no join, so no plan depends on the table's statistics.
+        The link column is neither indexed nor a foreign key, so each row is
+        rewritten in its page (see sale.incentive.line.settlement_line_ref).
         """
         rule, refund, bucket = self._group_columns(plan)
         key = SQL(
@@ -377,15 +384,14 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
         )
         mapping = json.dumps(
             {
-                f"{pid}/{rule_id}/{int(is_refund)}/{day}": [sid, cid]
-                for pid, rule_id, is_refund, day, sid, cid in links
+                f"{pid}/{rule_id}/{int(is_refund)}/{day}": cid
+                for pid, rule_id, is_refund, day, _sid, cid in links
             }
         )
         self.env.cr.execute(
             SQL(
                 """UPDATE sale_incentive_line
-                      SET settlement_id = (%(map)s::jsonb -> %(key)s ->> 0)::int,
-                          settlement_line_id = (%(map)s::jsonb -> %(key)s ->> 1)::int
+                      SET settlement_line_ref = (%(map)s::jsonb ->> %(key)s)::int
                     WHERE %(where)s AND %(map)s::jsonb ? %(key)s""",
                 map=mapping,
                 key=key,
@@ -399,7 +405,7 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
                 )
             )
         self.env["sale.incentive.line"].invalidate_model(
-            ["settlement_id", "settlement_line_id"]
+            ["settlement_line_ref", "settlement_id", "settlement_line_id"]
         )
 
     # ------------------------------------------------------------------

@@ -184,12 +184,14 @@ class SaleIncentivePeriodReport(models.Model):
         for row in self:
             rows_of[(row.plan_id, row.partner_id)].append(row)
         groups = lines._read_group(
-            domain, ["plan_id", "partner_id", "settlement_id", "date:month"]
+            domain, ["plan_id", "partner_id", "settlement_line_ref", "date:month"]
         )
-        for plan, partner, settlement, month in groups:
+        settlement_of = lines._get_settlement_of_refs(group[2] for group in groups)
+        settlements = self.env["sale.incentive.settlement"]
+        for plan, partner, ref, month in groups:
             for row in rows_of[(plan, partner)]:
                 if row.date_from <= month <= row.date_to:
-                    result[row] |= settlement
+                    result[row] |= settlements.browse(settlement_of.get(ref, ()))
         return result
 
     def _compute_next_payout_date(self):

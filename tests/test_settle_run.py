@@ -273,7 +273,7 @@ class TestSettleRunResume(TransactionCase):
             cr.execute(
                 """SELECT count(*), count(settlement_id),
                           count(DISTINCT settlement_id),
-                          SUM(amount) FILTER (WHERE settlement_id IS NOT NULL),
+                          SUM(amount) FILTER (WHERE settlement_line_ref IS NOT NULL),
                           SUM(amount)
                      FROM sale_incentive_line WHERE plan_id = %s""",
                 [self.plan_id],

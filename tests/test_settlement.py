@@ -472,6 +472,88 @@ class TestSettlement(SettlementCase):
             "(plan_id, date)", indexes["sale_incentive_line_plan_id_date_index"]
         )
 
+    def _hot_updates(self):
+        """Heap-only updates of the line table in this transaction."""
+        self.env.cr.execute(
+            "SELECT pg_stat_get_xact_tuples_hot_updated(%s::regclass)",
+            ["sale_incentive_line"],
+        )
+        return self.env.cr.fetchone()[0]
+
+    def test_settling_rewrites_each_line_in_its_page(self):
+        """The settlement's link is one unindexed column without a foreign
+        key on a table filled to half its pages: linking a line is a
+        heap-only update (no index entry, no key check), and the settlement
+        still finds its lines and its lines their settlement."""
+        for amount in (1_000.0, 2_000.0, 3_000.0):
+            self._sell(amount)
+        lines = self._lines(plan_id=self.plan.id, is_earned=True)
+        self.assertEqual(len(lines), 3)
+        self.env.flush_all()
+        before = self._hot_updates()
+        settlement = self._settle("2026-03-31")
+        self.env.flush_all()
+        self.assertEqual(self._hot_updates() - before, 3)
+        self.assertEqual(lines.settlement_id, settlement)
+        self.assertEqual(lines.settlement_line_id, settlement.line_ids[:1])
+        line_model = self.env["sale.incentive.line"]
+        self.assertEqual(
+            line_model.search([("settlement_id", "=", settlement.id)]), lines
+        )
+        self.assertEqual(
+            line_model.search([("settlement_id.state", "=", "draft")]), lines
+        )
+        self.assertEqual(settlement.incentive_line_count, 3)
+        self.assertEqual(settlement.line_ids[:1].incentive_line_count, 3)
+        self.env.cr.execute(
+            """SELECT reloptions FROM pg_class
+                WHERE oid = 'sale_incentive_line'::regclass"""
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], ["fillfactor=50"])
+        # deleting the draft frees its lines (no key does it for the code)
+        settlement.unlink()
+        self.assertFalse(lines.settlement_id)
+        self.assertEqual(
+            line_model.search([("id", "in", lines.ids), ("settlement_id", "=", False)]),
+            lines,
+        )
+
+    def test_an_earlier_link_is_carried_over(self):
+        """A database of an earlier version linked lines by two foreign keys
+        (settlement_id, settlement_line_id): the update keeps every link,
+        so no settled line becomes payable again, and drops those columns."""
+        self._sell(1_000.0)
+        settlement = self._settle("2026-03-31")
+        line = self._lines(plan_id=self.plan.id, is_earned=True)
+        component = line.settlement_line_id
+        self.assertTrue(component)
+        cr = self.env.cr
+        self.env.flush_all()
+        cr.execute(
+            """ALTER TABLE sale_incentive_line
+                 ADD COLUMN settlement_id int REFERENCES sale_incentive_settlement
+                     ON DELETE SET NULL,
+                 ADD COLUMN settlement_line_id int
+                     REFERENCES sale_incentive_settlement_line ON DELETE SET NULL;
+               UPDATE sale_incentive_line
+                  SET settlement_id = %s, settlement_line_id = settlement_line_ref,
+                      settlement_line_ref = NULL
+                WHERE settlement_line_ref IS NOT NULL""",
+            [settlement.id],
+        )
+        self.env.invalidate_all()
+        self.assertFalse(line.settlement_id)
+        self.env["sale.incentive.line"].init()
+        self.env.invalidate_all()
+        self.assertEqual(line.settlement_line_id, component)
+        self.assertEqual(line.settlement_id, settlement)
+        cr.execute(
+            """SELECT column_name FROM information_schema.columns
+                WHERE table_name = 'sale_incentive_line'
+                  AND column_name IN ('settlement_id', 'settlement_line_id')"""
+        )
+        self.assertFalse(cr.fetchall())
+
 
 @tagged("post_install", "-at_install")
 class TestSettlementPaidBasis(SettlementCase):

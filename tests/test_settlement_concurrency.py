@@ -59,7 +59,7 @@ class TestSettlementConcurrency(TransactionCase):
         with self.registry.cursor() as cr:
             cr.execute(
                 """SELECT count(*), count(DISTINCT settlement_id),
-                          SUM(amount) FILTER (WHERE settlement_id IS NOT NULL),
+                          SUM(amount) FILTER (WHERE settlement_line_ref IS NOT NULL),
                           SUM(amount)
                      FROM sale_incentive_line WHERE plan_id = %s""",
                 [self.plan_id],

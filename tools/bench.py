@@ -289,7 +289,7 @@ def insert_si_lines(env, lines, reps):
     return plan, partners
 
 
-def floor_sql(cr, table, plan_id):
+def floor_sql(cr, table, plan_id, column="settlement_id"):
     """One SUM ... GROUP BY and one UPDATE linking every row: seconds."""
     from odoo.tools import SQL
 
@@ -309,10 +309,11 @@ def floor_sql(cr, table, plan_id):
     keys = {partner: base + index + 1 for index, (partner, _s) in enumerate(sums)}
     cr.execute(
         SQL(
-            "UPDATE %s t SET settlement_id = m.sid::int "
+            "UPDATE %s t SET %s = m.sid::int "
             "FROM (SELECT * FROM json_each_text(%s)) m(partner, sid) "
             "WHERE t.partner_id = m.partner::int AND t.plan_id = %s",
             SQL.identifier(table),
+            SQL.identifier(column),
             json.dumps(keys),
             plan_id,
         )
@@ -354,7 +355,8 @@ def case_settle_si(registry, size, floor=True):
             # ordinary (logged) table like ours, committed like ours
             env.cr.execute(
                 "CREATE TABLE bench_lean AS SELECT id, plan_id, partner_id, amount, "
-                "settlement_id FROM sale_incentive_line WHERE plan_id = %s",
+                "NULL::int AS settlement_id FROM sale_incentive_line "
+                "WHERE plan_id = %s",
                 [plan_id],
             )
             env.cr.execute("ALTER TABLE bench_lean ADD PRIMARY KEY (id)")
@@ -369,7 +371,9 @@ def case_settle_si(registry, size, floor=True):
                 # the same statement on our table (its indexes; the floor's
                 # keys are no settlements, so foreign-key checks are off)
                 env.cr.execute("SET LOCAL session_replication_role = replica")
-                result["ours"] = floor_sql(env.cr, "sale_incentive_line", plan_id)
+                result["ours"] = floor_sql(
+                    env.cr, "sale_incentive_line", plan_id, "settlement_line_ref"
+                )
                 env.cr.rollback()
             vacuum(registry, "sale_incentive_line")
         with new_env(registry) as env:
@@ -407,7 +411,7 @@ def settle_si(env, plan):
     result["mem"] = max(peak_mb() - before, 0.0)
     cr.execute(
         "SELECT SUM(amount) FROM sale_incentive_line "
-        "WHERE plan_id = %s AND settlement_id IS NOT NULL",
+        "WHERE plan_id = %s AND settlement_line_ref IS NOT NULL",
         [plan.id],
     )
     result["settled"] = float(cr.fetchone()[0] or 0)

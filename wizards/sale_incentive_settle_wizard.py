@@ -104,7 +104,9 @@ class SaleIncentiveSettleWizard(models.TransientModel):
             domain.append(("partner_id", "in", partners.ids))
         counts = defaultdict(lambda: defaultdict(int))
         for plan, kind, is_earned, count, settled in Line._read_group(
-            domain, ["plan_id", "kind", "is_earned"], ["__count", "settlement_id:count"]
+            domain,
+            ["plan_id", "kind", "is_earned"],
+            ["__count", "settlement_line_ref:count"],
         ):
             if is_earned:
                 counts[plan]["settled"] += settled
