@@ -327,12 +327,13 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
     def _link_sources(self, plan, query, settlements, results, gathered):
         """Point the settled lines at their component and the released
         holdbacks at their release (one UPDATE each)."""
-        links, releases, expected = [], [], 0
+        links, releases, expected, total = [], [], 0, 0
         for settlement, result, (facts, _user) in zip(
             settlements, results, gathered.values(), strict=True
         ):
             counts = {g.key: g.count for g in facts.groups}
             counts.update({t.key: t.count for t in facts.tables})
+            total += sum(counts.values())
             for item, record in zip(
                 result.components, settlement.line_ids.sorted("sequence"), strict=True
             ):
@@ -344,7 +345,7 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
             for *key, settlement, record in links
         ]
         if links:
-            self._write_links(plan, query, links, expected)
+            self._write_links(plan, query, links, expected, expected == total)
         if releases:
             self._write_releases(releases)
 
@@ -365,7 +366,7 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
         )
 
     @api.model
-    def _write_links(self, plan, query, links, expected):
+    def _write_links(self, plan, query, links, expected, complete=False):
         """One UPDATE linking the lines of each (beneficiary, group key) to
         their component.
 
@@ -373,6 +374,8 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
         per line: no join, so no plan depends on the table's statistics.
         The link column is neither indexed nor a foreign key, so each row is
         rewritten in its page (see sale.incentive.line.settlement_line_ref).
+        ``complete``: every group read is linked, so the lines of ``query``
+        need no test of their key (a line added since is counted anyway).
         """
         rule, refund, bucket = self._group_columns(plan)
         key = SQL(
@@ -392,10 +395,12 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
             SQL(
                 """UPDATE sale_incentive_line
                       SET settlement_line_ref = (%(map)s::jsonb ->> %(key)s)::int
-                    WHERE %(where)s AND %(map)s::jsonb ? %(key)s""",
+                    WHERE %(where)s""",
                 map=mapping,
                 key=key,
-                where=query.where_clause,
+                where=query.where_clause
+                if complete
+                else SQL("%s AND %s::jsonb ? %s", query.where_clause, mapping, key),
             )
         )
         if self.env.cr.rowcount != expected:

@@ -271,11 +271,14 @@ class TestSettleRunResume(TransactionCase):
 
         with self.registry.cursor() as cr:
             cr.execute(
-                """SELECT count(*), count(settlement_id),
-                          count(DISTINCT settlement_id),
-                          SUM(amount) FILTER (WHERE settlement_line_ref IS NOT NULL),
-                          SUM(amount)
-                     FROM sale_incentive_line WHERE plan_id = %s""",
+                """SELECT count(*), count(c.settlement_id),
+                          count(DISTINCT c.settlement_id),
+                          SUM(l.amount) FILTER (WHERE c.id IS NOT NULL),
+                          SUM(l.amount)
+                     FROM sale_incentive_line l
+                     LEFT JOIN sale_incentive_settlement_line c
+                       ON c.id = l.settlement_line_ref
+                    WHERE l.plan_id = %s""",
                 [self.plan_id],
             )
             count, settled, settlements, settled_amount, amount = cr.fetchone()

@@ -375,9 +375,11 @@ class TestSettleWorkers(TransactionCase):
     def _assert_settled_once(self):
         with self.registry.cursor() as cr:
             cr.execute(
-                """SELECT count(*), count(settlement_id), SUM(amount)
-                     FROM sale_incentive_line
-                    WHERE plan_id = %s AND date >= '2026-03-01'""",
+                """SELECT count(*), count(c.settlement_id), SUM(l.amount)
+                     FROM sale_incentive_line l
+                     LEFT JOIN sale_incentive_settlement_line c
+                       ON c.id = l.settlement_line_ref
+                    WHERE l.plan_id = %s AND l.date >= '2026-03-01'""",
                 [self.plan_id],
             )
             count, settled, amount = cr.fetchone()

@@ -58,10 +58,13 @@ class TestSettlementConcurrency(TransactionCase):
             cr2.close()
         with self.registry.cursor() as cr:
             cr.execute(
-                """SELECT count(*), count(DISTINCT settlement_id),
-                          SUM(amount) FILTER (WHERE settlement_line_ref IS NOT NULL),
-                          SUM(amount)
-                     FROM sale_incentive_line WHERE plan_id = %s""",
+                """SELECT count(*), count(DISTINCT c.settlement_id),
+                          SUM(l.amount) FILTER (WHERE c.id IS NOT NULL),
+                          SUM(l.amount)
+                     FROM sale_incentive_line l
+                     LEFT JOIN sale_incentive_settlement_line c
+                       ON c.id = l.settlement_line_ref
+                    WHERE l.plan_id = %s""",
                 [self.plan_id],
             )
             count, settlements, settled, amount = cr.fetchone()
