@@ -29,7 +29,6 @@
         "views/res_config_settings_views.xml",
         "views/sale_incentive_settle_run_views.xml",
         "views/sale_incentive_period_report_views.xml",
-        "views/sale_incentive_menus.xml",
         "views/sale_incentive_plan_finance_views.xml",
         "views/sale_incentive_plan_coefficient_views.xml",
         "views/sale_incentive_adjustment_views.xml",
@@ -45,6 +44,8 @@
         "wizards/sale_incentive_plan_version_wizard_views.xml",
         "wizards/sale_incentive_simulation_views.xml",
         "wizards/sale_incentive_statement_dispute_views.xml",
+        # last: the menus open the actions of every file above
+        "views/sale_incentive_menus.xml",
     ],
     "assets": {
         "web.assets_tests": ["sale_incentive/static/tests/tours/**/*"],

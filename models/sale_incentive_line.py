@@ -936,6 +936,9 @@ class SaleIncentiveLine(models.Model):
         if not refund_sources:
             return []
         origins = self._find_origin_lines(refund_sources)
+        clawed = self._get_clawed_back(
+            self.union(*(lines for lines, _aml in origins.values()))
+        )
         vals_list = []
         plain = []
         for index, source in enumerate(refund_sources):
@@ -943,32 +946,82 @@ class SaleIncentiveLine(models.Model):
             if not lines:
                 plain.append(source)
                 continue
-            # the share credited, measured in the invoice's currency (a rate
-            # change since the invoice does not matter)
-            reversed_source = origin_aml._prepare_incentive_source()
-            key = (
-                "amount_currency"
-                if reversed_source["currency"] == source["currency"]
-                else "revenue"
-            )
-            part, whole = abs(source[key]), abs(reversed_source[key])
+            part, whole = self._get_credited_share(source, origin_aml)
             for origin in lines:
                 if (source["move"].id, origin.plan_id.id) in skip or (
                     plans is not None and origin.plan_id not in plans
                 ):
                     continue
-                vals_list.append(
-                    self._prepare_clawback_line_vals(source, origin, part, whole)
+                done = clawed[origin.id]
+                vals = self._prepare_clawback_line_vals(
+                    source, origin, part, whole, done
                 )
+                done["part"] += part
+                done["amount"] += vals["amount"]
+                done["base_amount"] += vals["base_amount"]
+                vals_list.append(vals)
         vals_list += self._prepare_lines_for_sources(plain, "refund", plans, skip)
         return vals_list
 
     @api.model
-    def _prepare_clawback_line_vals(self, source, origin, part, whole):
+    def _get_credited_share(self, source, origin_aml):
+        """(part, whole): the share of the invoice line ``origin_aml`` that the
+        credit note line ``source`` credits, measured in the invoice's
+        currency (a rate change since the invoice does not matter)."""
+        reversed_source = origin_aml._prepare_incentive_source()
+        key = (
+            "amount_currency"
+            if reversed_source["currency"] == source["currency"]
+            else "revenue"
+        )
+        return abs(source[key]), abs(reversed_source[key])
+
+    @api.model
+    def _get_clawed_back(self, origins):
+        """{origin line id: {"part", "amount", "base_amount"}} what earlier
+        credit notes credited of each origin's invoice line and clawed back of
+        it (one read for all)."""
+        result = defaultdict(lambda: {"part": 0.0, "amount": 0.0, "base_amount": 0.0})
+        if not origins:
+            return result
+        earlier = self.search(
+            [("origin_line_id", "in", origins.ids), ("kind", "=", "refund")]
+        )
+        sources = dict(
+            zip(
+                earlier.move_line_id,
+                earlier.move_line_id._prepare_incentive_sources(),
+                strict=True,
+            )
+        )
+        counted = set()
+        for line in earlier:
+            done = result[line.origin_line_id.id]
+            done["amount"] += line.amount
+            done["base_amount"] += line.base_amount
+            # one credit note line credits its share once, whatever the
+            # number of beneficiaries its clawback has
+            key = (line.origin_line_id.id, line.move_line_id.id)
+            if line.move_line_id and key not in counted:
+                counted.add(key)
+                done["part"] += self._get_credited_share(
+                    sources[line.move_line_id], line.origin_line_id.move_line_id
+                )[0]
+        return result
+
+    @api.model
+    def _prepare_clawback_line_vals(self, source, origin, part, whole, done=None):
         """Values of the clawback of ``part`` / ``whole`` of ``origin`` (hook):
-        the origin's own commission prorated, so a full credit note nets 0."""
+        the origin's own commission prorated, so a full credit note nets 0.
+
+        ``done``: what earlier credit notes credited (``part``) and clawed
+        back (``amount``, ``base_amount``) of it; this one claws back what the
+        credited total reaches less that, so successive partial credit notes
+        add up to the whole to the cent (as successive payments earn it)."""
         currency = origin.currency_id
         digits = currency.decimal_places
+        done = done or {"part": 0.0, "amount": 0.0, "base_amount": 0.0}
+        reached = done["part"] + part
         share = min(part / whole, 1.0) if whole else 1.0
         return {
             "company_id": origin.company_id.id,
@@ -991,12 +1044,18 @@ class SaleIncentiveLine(models.Model):
             "move_line_id": source["move_line"].id,
             "origin_line_id": origin.id,
             "quantity": -abs(source["quantity"]),
-            "base_amount": -proration.prorate(
-                abs(origin.base_amount), part, whole, digits=digits
+            "base_amount": currency.round(
+                -proration.prorate(
+                    abs(origin.base_amount), reached, whole, digits=digits
+                )
+                - done["base_amount"]
             ),
             "share": origin.share,
             "rate": origin.rate,
-            "amount": -proration.prorate(origin.amount, part, whole, digits=digits),
+            "amount": currency.round(
+                -proration.prorate(origin.amount, reached, whole, digits=digits)
+                - done["amount"]
+            ),
             "explanation": self.env._(
                 "Clawback of %(origin)s: %(ratio)s of %(amount)s",
                 origin=origin.move_id.name,

@@ -209,6 +209,23 @@ class TestCreditNotes(IncentiveCase):
         # a quarter of the EUR amount: a quarter of 900, whatever the rate
         self.assertMoney(self._lines(move_id=refund.id).amount, -225.0)
 
+    def test_partial_credit_notes_claw_back_exactly_the_whole(self):
+        """Three credit notes of a third each claw back the whole commission
+        to the cent: each takes what the credited total reaches, less what
+        was clawed back before (0.33 + 0.34 + 0.33, not 3 x 0.33)."""
+        self._make_plan(rate=1.0)
+        invoice = self._invoice(self._order([(self.product, 3, 33.33)]))
+        self.assertMoney(self._lines(move_id=invoice.id).amount, 1.0)
+        refunds = [
+            self._refund(invoice, date=day, quantity=1)
+            for day in ("2026-04-10", "2026-04-11", "2026-04-12")
+        ]
+        self.assertEqual(
+            [self._lines(move_id=refund.id).amount for refund in refunds],
+            [-0.33, -0.34, -0.33],
+        )
+        self.assertEqual(self._net_per_origin(invoice), {"Standard": 0.0})
+
     def test_clawback_counts_in_the_period_of_the_sale(self):
         self._make_plan()
         invoice = self._invoice(self._order([(self.product, 10, 1000.0)]))
