@@ -59,6 +59,24 @@ def commit_agent_plan(registry, name, agents, lines, amount=12.34):
         return plan.id, partners.ids
 
 
+def read_settled_lines(cr, plan_id, date_from="0001-01-01"):
+    """{"lines", "settled", "settlements", "settled_amount", "amount"} of the
+    committed lines of a plan dated from ``date_from``, read on ``cr``
+    through the settlement link."""
+    cr.execute(
+        """SELECT count(*), count(c.settlement_id), count(DISTINCT c.settlement_id),
+                  COALESCE(SUM(l.amount) FILTER (WHERE c.id IS NOT NULL), 0),
+                  COALESCE(SUM(l.amount), 0)
+             FROM sale_incentive_line l
+             LEFT JOIN sale_incentive_settlement_line c
+               ON c.id = l.settlement_line_ref
+            WHERE l.plan_id = %s AND l.date >= %s""",
+        [plan_id, date_from],
+    )
+    keys = ("lines", "settled", "settlements", "settled_amount", "amount")
+    return dict(zip(keys, cr.fetchone(), strict=True))
+
+
 def delete_committed_runs(registry, plan_id):
     """Delete the settlement runs of ``plan_id`` a test committed, their
     messages, and the scheduled action's triggers and progress."""

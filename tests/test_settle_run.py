@@ -5,7 +5,12 @@ from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
-from .common import commit_agent_plan, delete_committed_plan, delete_committed_runs
+from .common import (
+    commit_agent_plan,
+    delete_committed_plan,
+    delete_committed_runs,
+    read_settled_lines,
+)
 from .test_settlement import SettlementCase
 
 CRON = "sale_incentive.ir_cron_sale_incentive_settle_run"
@@ -270,26 +275,17 @@ class TestSettleRunResume(TransactionCase):
         self.assertEqual(done["settlements"], self.AGENTS)
 
         with self.registry.cursor() as cr:
-            cr.execute(
-                """SELECT count(*), count(c.settlement_id),
-                          count(DISTINCT c.settlement_id),
-                          SUM(l.amount) FILTER (WHERE c.id IS NOT NULL),
-                          SUM(l.amount)
-                     FROM sale_incentive_line l
-                     LEFT JOIN sale_incentive_settlement_line c
-                       ON c.id = l.settlement_line_ref
-                    WHERE l.plan_id = %s""",
-                [self.plan_id],
-            )
-            count, settled, settlements, settled_amount, amount = cr.fetchone()
+            linked = read_settled_lines(cr, self.plan_id)
             cr.execute(
                 """SELECT count(*), count(DISTINCT partner_id), SUM(amount_total)
                      FROM sale_incentive_settlement WHERE plan_id = %s""",
                 [self.plan_id],
             )
             runs, partners, total = cr.fetchone()
-        self.assertEqual((count, settled), (self.AGENTS * self.LINES,) * 2)
-        self.assertEqual((settlements, runs, partners), (self.AGENTS,) * 3)
-        self.assertEqual(settled_amount, amount)
+        self.assertEqual(
+            (linked["lines"], linked["settled"]), (self.AGENTS * self.LINES,) * 2
+        )
+        self.assertEqual((linked["settlements"], runs, partners), (self.AGENTS,) * 3)
+        self.assertEqual(linked["settled_amount"], linked["amount"])
         # 3 agents x 4 lines x 12.34
         self.assertEqual(round(float(total), 2), 148.08)

@@ -16,7 +16,12 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tests.common import get_db_name
 from odoo.tools import config
 
-from .common import commit_agent_plan, delete_committed_plan, delete_committed_runs
+from .common import (
+    commit_agent_plan,
+    delete_committed_plan,
+    delete_committed_runs,
+    read_settled_lines,
+)
 
 CRON = "sale_incentive.ir_cron_sale_incentive_settle_run"
 # generous: a loaded 2-core machine starts a server in ~20-60 s
@@ -374,15 +379,12 @@ class TestSettleWorkers(TransactionCase):
 
     def _assert_settled_once(self):
         with self.registry.cursor() as cr:
-            cr.execute(
-                """SELECT count(*), count(c.settlement_id), SUM(l.amount)
-                     FROM sale_incentive_line l
-                     LEFT JOIN sale_incentive_settlement_line c
-                       ON c.id = l.settlement_line_ref
-                    WHERE l.plan_id = %s AND l.date >= '2026-03-01'""",
-                [self.plan_id],
+            linked = read_settled_lines(cr, self.plan_id, "2026-03-01")
+            count, settled, amount = (
+                linked["lines"],
+                linked["settled"],
+                linked["amount"],
             )
-            count, settled, amount = cr.fetchone()
             cr.execute(
                 """SELECT count(*), count(DISTINCT partner_id), SUM(amount_total)
                      FROM sale_incentive_settlement

@@ -5,7 +5,7 @@ from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
-from .common import commit_agent_plan, delete_committed_plan
+from .common import commit_agent_plan, delete_committed_plan, read_settled_lines
 
 LINES = 40
 
@@ -57,25 +57,15 @@ class TestSettlementConcurrency(TransactionCase):
             cr1.close()
             cr2.close()
         with self.registry.cursor() as cr:
-            cr.execute(
-                """SELECT count(*), count(DISTINCT c.settlement_id),
-                          SUM(l.amount) FILTER (WHERE c.id IS NOT NULL),
-                          SUM(l.amount)
-                     FROM sale_incentive_line l
-                     LEFT JOIN sale_incentive_settlement_line c
-                       ON c.id = l.settlement_line_ref
-                    WHERE l.plan_id = %s""",
-                [self.plan_id],
-            )
-            count, settlements, settled, amount = cr.fetchone()
+            linked = read_settled_lines(cr, self.plan_id)
             cr.execute(
                 "SELECT count(*), SUM(amount_total) FROM sale_incentive_settlement "
                 "WHERE plan_id = %s",
                 [self.plan_id],
             )
             runs, total = cr.fetchone()
-        self.assertEqual(count, LINES)
-        self.assertEqual(settlements, 1)
+        self.assertEqual(linked["lines"], LINES)
+        self.assertEqual(linked["settlements"], 1)
         self.assertEqual(runs, 1)
-        self.assertEqual(settled, amount)
+        self.assertEqual(linked["settled_amount"], linked["amount"])
         self.assertEqual(float(total), 493.6)
