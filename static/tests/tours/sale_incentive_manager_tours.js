@@ -1,41 +1,10 @@
 import { registry } from "@web/core/registry";
-
-// Sales > Commissions > ``menuXmlid``, from the apps menu.
-function openCommissionsMenu(menuXmlid, fromApps = false) {
-    const steps = [];
-    if (fromApps) {
-        steps.push(
-            {
-                content: "Open the apps menu",
-                trigger: ".o_navbar_apps_menu button",
-                run: "click",
-            },
-            {
-                content: "Open Sales",
-                trigger: ".o_app[data-menu-xmlid='sale.sale_menu_root']",
-                run: "click",
-            }
-        );
-    }
-    steps.push(
-        {
-            content: "Open the Commissions menu",
-            trigger: ".o_menu_sections [data-menu-xmlid='sale_incentive.menu_sale_incentive_root']",
-            run: "click",
-        },
-        {
-            content: `Open ${menuXmlid}`,
-            trigger: `.dropdown-menu [data-menu-xmlid='sale_incentive.${menuXmlid}']`,
-            run: "click",
-        }
-    );
-    return steps;
-}
+import { openCommissionsMenu, openSalesCommissions } from "./sale_incentive_tour_steps";
 
 // The manager's day: the team board, a settlement to approve, a credit dispute.
 registry.category("web_tour.tours").add("sale_incentive_manager_tour", {
     steps: () => [
-        ...openCommissionsMenu("menu_sale_incentive_team_board", true),
+        ...openSalesCommissions("menu_sale_incentive_team_board"),
         {
             content: "Rep_A's card: 4,000.00 achieved of a 10,000.00 target",
             trigger:
@@ -60,7 +29,7 @@ registry.category("web_tour.tours").add("sale_incentive_manager_tour", {
             trigger:
                 ".o_kanban_record:contains('Rep_B'):has(.o_incentive_board_achieved:contains('2,000.00')):has(.o_incentive_board_target:contains('8,000.00')):has(.o_progressbar:contains('25')):has(.o_incentive_board_forecast:contains('120.00')) .o_incentive_board_earned:contains('60.00')",
         },
-        ...openCommissionsMenu("menu_sale_incentive_settlement_waiting"),
+        ...openCommissionsMenu("menu_sale_incentive_root", "menu_sale_incentive_settlement_waiting"),
         {
             content: "Rep_B's submitted settlement waits for the manager",
             trigger:
@@ -76,7 +45,7 @@ registry.category("web_tour.tours").add("sale_incentive_manager_tour", {
             content: "It is approved",
             trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Approved')",
         },
-        ...openCommissionsMenu("menu_sale_incentive_conflicts"),
+        ...openCommissionsMenu("menu_sale_incentive_root", "menu_sale_incentive_conflicts"),
         {
             content: "The disputed order",
             trigger: ".o_list_view .o_data_row:contains('Owned Co') td[name='name']",

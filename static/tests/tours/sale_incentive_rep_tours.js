@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { openSalesCommissions } from "./sale_incentive_tour_steps";
 
 // The rep sees what a draft quotation would earn, updated as a line changes.
 registry.category("web_tour.tours").add("sale_incentive_quotation_estimate_tour", {
@@ -51,32 +52,6 @@ registry.category("web_tour.tours").add("sale_incentive_quotation_estimate_tour"
         },
     ],
 });
-
-// Sales > Commissions > My Commissions, from the apps menu.
-function openMyCommissions() {
-    return [
-        {
-            content: "Open the apps menu",
-            trigger: ".o_navbar_apps_menu button",
-            run: "click",
-        },
-        {
-            content: "Open Sales",
-            trigger: ".o_app[data-menu-xmlid='sale.sale_menu_root']",
-            run: "click",
-        },
-        {
-            content: "Open its Commissions menu",
-            trigger: ".o_menu_sections [data-menu-xmlid='sale_incentive.menu_sale_incentive_root']",
-            run: "click",
-        },
-        {
-            content: "My Commissions",
-            trigger: "[data-menu-xmlid='sale_incentive.menu_sale_incentive_my']",
-            run: "click",
-        },
-    ];
-}
 
 // The row of this month's period of the plan "Rep Plan", then its lines;
 // ``labels`` are the texts shown in the user's language.
@@ -136,7 +111,7 @@ function periodRowSteps(labels) {
 // The rep reads their commissions by period and opens a period.
 registry.category("web_tour.tours").add("sale_incentive_period_tour", {
     steps: () => [
-        ...openMyCommissions(),
+        ...openSalesCommissions("menu_sale_incentive_my"),
         ...periodRowSteps({
             target: "Target",
             achievement: "% of Target",
@@ -150,7 +125,7 @@ registry.category("web_tour.tours").add("sale_incentive_period_tour", {
 // The same, in Simplified Chinese.
 registry.category("web_tour.tours").add("sale_incentive_period_zh_tour", {
     steps: () => [
-        ...openMyCommissions(),
+        ...openSalesCommissions("menu_sale_incentive_my"),
         {
             content: "The menu and the view are in Chinese",
             trigger: ".o_breadcrumb:contains('我的提成')",

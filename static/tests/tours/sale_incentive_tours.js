@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { openApp, openCommissionsMenu } from "./sale_incentive_tour_steps";
 
 // A sales rep checks what an invoiced order earned them.
 registry.category("web_tour.tours").add("sale_incentive_rep_tour", {
@@ -53,31 +54,11 @@ registry.category("web_tour.tours").add("sale_incentive_settlement_approve_tour"
     ],
 });
 
-// Invoicing > Commissions, from the apps menu.
-function openInvoicingCommissions() {
-    return [
-        {
-            content: "Open the apps menu",
-            trigger: ".o_navbar_apps_menu button",
-            run: "click",
-        },
-        {
-            content: "Open Invoicing",
-            trigger: ".o_app[data-menu-xmlid='account.menu_finance']",
-            run: "click",
-        },
-        {
-            content: "Open its Commissions menu",
-            trigger: ".o_menu_sections [data-menu-xmlid='sale_incentive.menu_account_incentive_root']",
-            run: "click",
-        },
-    ];
-}
-
 // The accountant settles the period from Invoicing > Commissions.
 registry.category("web_tour.tours").add("sale_incentive_accountant_settle_tour", {
     steps: () => [
-        ...openInvoicingCommissions(),
+        ...openApp("account.menu_finance", "Invoicing"),
+        ...openCommissionsMenu("menu_account_incentive_root"),
         {
             content: "Settle a Period",
             trigger: "[data-menu-xmlid='sale_incentive.menu_account_incentive_settle']",
@@ -98,7 +79,8 @@ registry.category("web_tour.tours").add("sale_incentive_accountant_settle_tour",
 // The accountant validates, posts and pays the approved settlement.
 registry.category("web_tour.tours").add("sale_incentive_accountant_pay_tour", {
     steps: () => [
-        ...openInvoicingCommissions(),
+        ...openApp("account.menu_finance", "Invoicing"),
+        ...openCommissionsMenu("menu_account_incentive_root"),
         {
             content: "Settlements to validate, post or pay",
             trigger: "[data-menu-xmlid='sale_incentive.menu_account_incentive_settlement']",
