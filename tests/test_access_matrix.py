@@ -222,6 +222,9 @@ class TestAccessMatrix(SettlementCase):
         cls.tier = cls.env["sale.incentive.customer.tier"].create(
             {"name": "Key", "code": "key", "min_amount": 1_000_000.0}
         )
+        cls.env["sale.incentive.customer.tier"].create(
+            {"name": "Other", "code": "other", "max_amount": 1_000_000.0}
+        )
         cls.customer.write({"incentive_tier_id": cls.tier.id})
         cls.order = cls._order(
             cls,
@@ -394,6 +397,17 @@ class TestAccessMatrix(SettlementCase):
                 Command.create({"user_id": other.id, "share": 50.0})
                 for other in others[:2]
             ]
+        if fname == "incentive_tier_id":
+            # a tier is one company's: another tier of the writer's company
+            return (
+                self.env[field.comodel_name]
+                .sudo()
+                .search(
+                    [("company_id", "=", user.company_id.id), ("id", "!=", current.id)],
+                    limit=1,
+                )
+                .id
+            )
         if field.type == "boolean":
             return not current
         if field.type in ("integer", "float", "monetary"):
