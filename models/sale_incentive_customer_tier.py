@@ -244,17 +244,13 @@ class SaleIncentiveCustomerTier(models.Model):
                             OR (p.active AND t.tier_id IS NOT NULL))),
                         written AS (
                     INSERT INTO sale_incentive_partner_tier AS t
-                           (company_id, partner_id, tier_id, locked,
-                            create_uid, create_date, write_uid, write_date)
-                    SELECT %(company)s, c.partner_id, c.new_tier, FALSE,
-                           %(uid)s, %(now)s, %(uid)s, %(now)s
+                           (company_id, partner_id, tier_id, locked)
+                    SELECT %(company)s, c.partner_id, c.new_tier, FALSE
                       FROM classified c
                      WHERE c.new_tier IS NOT NULL
                        AND c.old_tier IS DISTINCT FROM c.new_tier
-                    ON CONFLICT (company_id, partner_id) DO UPDATE
-                       SET tier_id = EXCLUDED.tier_id,
-                           write_uid = EXCLUDED.write_uid,
-                           write_date = EXCLUDED.write_date
+                    ON CONFLICT (partner_id, company_id) DO UPDATE
+                       SET tier_id = EXCLUDED.tier_id
                      WHERE NOT COALESCE(t.locked, FALSE)
                        AND t.tier_id IS DISTINCT FROM EXCLUDED.tier_id
                     RETURNING t.partner_id),
@@ -271,8 +267,6 @@ class SaleIncentiveCustomerTier(models.Model):
                 sales=self._get_invoiced_sales_query(company, date_from, date_to),
                 company=company.id,
                 new_tier=new_tier,
-                uid=self.env.uid,
-                now=self.env.cr.now(),
             )
         )
         Classification.invalidate_model()

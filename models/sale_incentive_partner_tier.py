@@ -25,6 +25,8 @@ class SaleIncentivePartnerTier(models.Model):
     _order = "company_id, partner_id"
     _check_company_auto = True
     _rec_name = "partner_id"
+    # lean: no create/write uid and date (two foreign keys checked per row)
+    _log_access = False
 
     company_id = fields.Many2one(
         "res.company", required=True, index=False, ondelete="cascade"
@@ -33,7 +35,6 @@ class SaleIncentivePartnerTier(models.Model):
         "res.partner",
         "Customer",
         required=True,
-        index=True,
         ondelete="cascade",
     )
     tier_id = fields.Many2one(
@@ -51,7 +52,8 @@ class SaleIncentivePartnerTier(models.Model):
     _sql_constraints = [
         (
             "company_partner_uniq",
-            "unique(company_id, partner_id)",
+            # leads with the partner: also the index of the partner's rows
+            "unique(partner_id, company_id)",
             "A customer has one tier per company.",
         )
     ]
@@ -76,11 +78,9 @@ class SaleIncentivePartnerTier(models.Model):
         cr.execute(
             SQL(
                 """INSERT INTO sale_incentive_partner_tier
-                       (company_id, partner_id, tier_id, locked,
-                        create_uid, create_date, write_uid, write_date)
+                       (company_id, partner_id, tier_id, locked)
                 SELECT c.id, p.id, t.id,
-                       COALESCE((%(locked)s::jsonb ->> k.key)::boolean, FALSE),
-                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                       COALESCE((%(locked)s::jsonb ->> k.key)::boolean, FALSE)
                   FROM res_partner p
                  CROSS JOIN LATERAL jsonb_object_keys(
                        COALESCE(%(tier)s::jsonb, '{}'::jsonb)
@@ -91,11 +91,9 @@ class SaleIncentivePartnerTier(models.Model):
                         AND t.company_id = c.id
                  WHERE (t.id IS NOT NULL
                         OR COALESCE((%(locked)s::jsonb ->> k.key)::boolean, FALSE))
-                ON CONFLICT (company_id, partner_id) DO NOTHING""",
+                ON CONFLICT (partner_id, company_id) DO NOTHING""",
                 tier=tier_json,
                 locked=locked_json,
-                uid=self.env.uid,
-                now=cr.now(),
             )
         )
         _logger.info(
