@@ -28,9 +28,7 @@ class SaleIncentivePartnerTier(models.Model):
     # lean: no create/write uid and date (two foreign keys checked per row)
     _log_access = False
 
-    company_id = fields.Many2one(
-        "res.company", required=True, index=False, ondelete="cascade"
-    )
+    company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
     partner_id = fields.Many2one(
         "res.partner",
         "Customer",
