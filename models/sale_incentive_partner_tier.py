@@ -57,8 +57,9 @@ class SaleIncentivePartnerTier(models.Model):
     ]
 
     def init(self):
-        super().init()
+        res = super().init()
         self._migrate_partner_columns()
+        return res
 
     def _migrate_partner_columns(self):
         """Move the tiers of a database installed before this table (the
