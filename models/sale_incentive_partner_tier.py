@@ -2,13 +2,14 @@
 import logging
 
 from odoo import api, fields, models
-from odoo.tools import SQL, Query
+from odoo.tools import SQL, Query, sql
 from odoo.tools.sql import column_exists
 
 _logger = logging.getLogger(__name__)
 
 # the company-dependent columns of res.partner that held the tiers before
 OLD_COLUMNS = ("incentive_tier_id", "incentive_tier_locked")
+UNIQUE_INDEX = "sale_incentive_partner_tier_partner_company_uniq"
 
 
 class SaleIncentivePartnerTier(models.Model):
@@ -18,6 +19,14 @@ class SaleIncentivePartnerTier(models.Model):
     recomputation writes in one statement, instead of rewriting the wide,
     heavily indexed partner table.  A partner reads its tier in the current
     company through ``res.partner.incentive_tier_id`` / ``incentive_tier_locked``.
+
+    The table is created by :meth:`init` without foreign keys: a first
+    classification writes a row per customer, and three key checks per row
+    (partner, company, tier) cost four times the row itself.  What the keys
+    would do is done by the code that deletes their targets
+    (:meth:`_forget`, called when a partner, a tier or a company is deleted),
+    and a row whose tier is gone reads as no tier.  The rows are a cache of
+    the invoiced sales: the next recomputation rewrites them anyway.
     """
 
     _name = "sale.incentive.partner.tier"
@@ -25,7 +34,8 @@ class SaleIncentivePartnerTier(models.Model):
     _order = "company_id, partner_id"
     _check_company_auto = True
     _rec_name = "partner_id"
-    # lean: no create/write uid and date (two foreign keys checked per row)
+    # the table is init()'s: no foreign keys, no log access columns
+    _auto = False
     _log_access = False
 
     company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
@@ -47,19 +57,54 @@ class SaleIncentivePartnerTier(models.Model):
         help="Keep the tier set by hand: the recomputation leaves it alone.",
     )
 
-    _sql_constraints = [
-        (
-            "company_partner_uniq",
-            # leads with the partner: also the index of the partner's rows
-            "unique(partner_id, company_id)",
-            "A customer has one tier per company.",
-        )
-    ]
-
     def init(self):
         res = super().init()
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """CREATE TABLE IF NOT EXISTS %(table)s (
+                       id SERIAL PRIMARY KEY,
+                       company_id INTEGER NOT NULL,
+                       partner_id INTEGER NOT NULL,
+                       tier_id INTEGER,
+                       locked BOOLEAN NOT NULL DEFAULT FALSE)""",
+                table=SQL.identifier(self._table),
+            )
+        )
+        # one tier per customer and company; leads with the partner: also
+        # the index of a partner's rows
+        sql.create_unique_index(
+            cr, UNIQUE_INDEX, self._table, ["partner_id", "company_id"]
+        )
         self._migrate_partner_columns()
         return res
+
+    @api.model
+    def _forget(self, fname, records):
+        """Do what a foreign key to ``records`` would on delete: the rows of
+        deleted partners and companies go, a deleted tier is cleared (and a
+        row left without tier or lock goes)."""
+        if not records:
+            return
+        self.flush_model()
+        if fname == "tier_id":
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %s SET tier_id = NULL WHERE tier_id = ANY(%s)",
+                    SQL.identifier(self._table),
+                    records.ids,
+                )
+            )
+            where = SQL("tier_id IS NULL AND NOT locked")
+        else:
+            where = SQL("%s = ANY(%s)", SQL.identifier(fname), records.ids)
+        self.env.cr.execute(
+            SQL("DELETE FROM %s WHERE %s", SQL.identifier(self._table), where)
+        )
+        self.invalidate_model()
+        self.env["res.partner"].invalidate_model(
+            ["incentive_tier_id", "incentive_tier_locked"]
+        )
 
     def _migrate_partner_columns(self):
         """Move the tiers of a database installed before this table (the
@@ -118,9 +163,10 @@ class SaleIncentivePartnerTier(models.Model):
         self.flush_model(["company_id", "partner_id", "tier_id", "locked"])
         rows = self.env.execute_query(
             SQL(
-                """SELECT partner_id, tier_id, locked
-                     FROM sale_incentive_partner_tier
-                    WHERE company_id = %s AND partner_id = ANY(%s)""",
+                """SELECT r.partner_id, t.id, r.locked
+                     FROM sale_incentive_partner_tier r
+                     LEFT JOIN sale_incentive_customer_tier t ON t.id = r.tier_id
+                    WHERE r.company_id = %s AND r.partner_id = ANY(%s)""",
                 company.id,
                 list(partner_ids),
             )

@@ -294,6 +294,36 @@ class TestCustomerTier(IncentiveCase):
         self.customer.with_user(self.manager).incentive_tier_id = False
         self.assertEqual(self._classification(self.customer), [])
 
+    def test_deleting_a_partner_or_a_tier_clears_its_rows(self):
+        """The lean table has no foreign keys (a first classification would
+        check three per customer): deleting a partner removes its row,
+        deleting a tier clears it from the customers classified in it."""
+        self.env.cr.execute(
+            """SELECT count(*) FROM pg_constraint
+                WHERE conrelid = 'sale_incentive_partner_tier'::regclass
+                  AND contype = 'f'"""
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
+        gone = self.env["res.partner"].create({"name": "Closed Shop"})
+        (gone | self.walk_in).write({"incentive_tier_id": self.small.id})
+        self.small_buyer.write(
+            {"incentive_tier_id": self.medium.id, "incentive_tier_locked": True}
+        )
+        self.customer.incentive_tier_id = self.medium
+        gone.unlink()
+        self.assertEqual(self._classification(gone), [])
+        self.medium.unlink()
+        self.assertEqual(
+            self._classification(self.customer | self.small_buyer | self.walk_in),
+            [
+                (self.small_buyer, self.medium.browse(), True),
+                (self.walk_in, self.small, False),
+            ],
+        )
+        self.assertFalse(self.customer.incentive_tier_id)
+        self.assertFalse(self.small_buyer.incentive_tier_id)
+        self.assertTrue(self.small_buyer.incentive_tier_locked)
+
     def test_search_partners_by_tier(self):
         partners = self.customer | self.small_buyer | self.walk_in
         self.customer.write(
