@@ -2,6 +2,7 @@ from . import res_company
 from . import res_partner
 from . import product_template
 from . import sale_incentive_customer_tier
+from . import sale_incentive_partner_tier
 from . import sale_incentive_period_mixin
 from . import sale_incentive_plan
 from . import sale_incentive_plan_coefficient

@@ -107,6 +107,12 @@ class ResCompany(models.Model):
         "is alerted; 0 turns the alerts off.",
     )
 
+    def unlink(self):
+        # the tiers of its customers (no foreign key: see
+        # sale.incentive.partner.tier)
+        self.env["sale.incentive.partner.tier"]._forget("company_id", self)
+        return super().unlink()
+
     def _incentive_new_customer_since(self, date):
         """Earliest first-sale date that still makes a customer new on ``date``."""
         self.ensure_one()

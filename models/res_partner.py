@@ -27,16 +27,21 @@ class ResPartner(models.Model):
         help="Date of the first posted customer invoice of this commercial "
         "partner; decides whether it is a new customer.",
     )
+    # the tier in the current company, kept in sale.incentive.partner.tier
     incentive_tier_id = fields.Many2one(
         "sale.incentive.customer.tier",
         "Customer Tier",
-        company_dependent=True,
+        compute="_compute_incentive_tier_id",
+        inverse="_inverse_incentive_tier_id",
+        search="_search_incentive_tier_id",
         help="Recomputed daily from the invoiced sales of the commercial partner, "
         "unless locked.",
     )
     incentive_tier_locked = fields.Boolean(
         "Tier Locked",
-        company_dependent=True,
+        compute="_compute_incentive_tier_locked",
+        inverse="_inverse_incentive_tier_locked",
+        search="_search_incentive_tier_locked",
         help="Keep the tier set by hand: the recomputation leaves it alone.",
     )
     incentive_owner_id = fields.Many2one(
@@ -53,6 +58,64 @@ class ResPartner(models.Model):
         help="Who brought this customer (informative; can be made a beneficiary "
         "in the order's commission split).",
     )
+
+    def _read_incentive_tiers(self):
+        """{partner id: (tier id, locked)} in the current company, one query;
+        a partner being edited (a form) reads the row of its record."""
+        return self.env["sale.incentive.partner.tier"]._get_tiers(
+            [pid for pid in self._origin.ids if pid], self.env.company
+        )
+
+    # two computes and inverses: writing one field never reads the other
+    @api.depends_context("company")
+    def _compute_incentive_tier_id(self):
+        tiers = self._read_incentive_tiers()
+        Tier = self.env["sale.incentive.customer.tier"]
+        for partner in self:
+            partner.incentive_tier_id = Tier.browse(
+                tiers.get(partner._origin.id, (None, False))[0]
+            )
+
+    @api.depends_context("company")
+    def _compute_incentive_tier_locked(self):
+        tiers = self._read_incentive_tiers()
+        for partner in self:
+            partner.incentive_tier_locked = tiers.get(
+                partner._origin.id, (None, False)
+            )[1]
+
+    def _inverse_incentive_tier_id(self):
+        # set by hand: the rights are checked by write() / create()
+        for tier_id in set(self.incentive_tier_id.ids) | {False}:
+            self.env["sale.incentive.partner.tier"]._set_tiers(
+                self.filtered(lambda p, t=tier_id: p.incentive_tier_id.id == t),
+                self.env.company,
+                {"tier_id": tier_id},
+            )
+
+    def _inverse_incentive_tier_locked(self):
+        for locked in (True, False):
+            self.env["sale.incentive.partner.tier"]._set_tiers(
+                self.filtered(lambda p, v=locked: p.incentive_tier_locked == v),
+                self.env.company,
+                {"locked": locked},
+            )
+
+    def _search_incentive_tier_id(self, operator, value):
+        return self.env["sale.incentive.partner.tier"]._partner_domain(
+            "tier_id", operator, value
+        )
+
+    def _search_incentive_tier_locked(self, operator, value):
+        return self.env["sale.incentive.partner.tier"]._partner_domain(
+            "locked", operator, value
+        )
+
+    def unlink(self):
+        # their tier rows (a table without foreign keys: see
+        # sale.incentive.partner.tier)
+        self.env["sale.incentive.partner.tier"]._forget("partner_id", self)
+        return super().unlink()
 
     def _check_incentive_credit_access(self):
         if not self.env.su and not self.env.user.has_group(

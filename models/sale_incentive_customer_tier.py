@@ -96,18 +96,20 @@ class SaleIncentiveCustomerTier(models.Model):
                         )
                     )
 
+    def unlink(self):
+        # the customers classified in it have no tier any more (no foreign
+        # key: see sale.incentive.partner.tier)
+        self.env["sale.incentive.partner.tier"]._forget("tier_id", self)
+        return super().unlink()
+
     def _compute_partner_count(self):
-        counts = {}
-        for company in self.company_id:
-            counts.update(
-                self.env["res.partner"]
-                .with_company(company)
-                ._read_group(
-                    [("incentive_tier_id", "in", self.ids)],
-                    ["incentive_tier_id"],
-                    ["__count"],
-                )
+        counts = dict(
+            self.env["sale.incentive.partner.tier"]._read_group(
+                [("tier_id", "in", self.ids), ("partner_id.active", "=", True)],
+                ["tier_id"],
+                ["__count"],
             )
+        )
         for tier in self:
             tier.partner_count = counts.get(tier, 0)
 
@@ -207,24 +209,16 @@ class SaleIncentiveCustomerTier(models.Model):
         """Classify the partners of one company with its tiers ``self``, set
         based: one statement aggregates each commercial partner's sales in
         the window, classifies them against the thresholds (converted into
-        company currency once) and updates the partners whose tier changes.
+        company currency once) and writes the tiers that change into the lean
+        table ``sale.incentive.partner.tier`` (never the partners).
 
         Partners with sales in the window or a tier already are classified
-        (no sales: the tier of 0); locked partners are left alone."""
+        (no sales: the tier of 0; no tier: the row goes); locked partners are
+        left alone.  Returns the number of partners whose tier changed."""
         date_from, date_to = self._get_window(date)
-        partners = self.env["res.partner"].with_company(company)
-        partners.flush_model(
-            [
-                "incentive_tier_id",
-                "incentive_tier_locked",
-                "commercial_partner_id",
-                "active",
-            ]
-        )
-        key = str(company.id)
-        # the company's value in the jsonb column (the tier's unlink clears it)
-        old_tier = SQL("(p.incentive_tier_id -> %s ->> 0)::int", key)
-        locked = partners._field_to_sql("p", "incentive_tier_locked")
+        Classification = self.env["sale.incentive.partner.tier"]
+        self.env["res.partner"].flush_model(["commercial_partner_id", "active"])
+        Classification.flush_model()
         amount = SQL("COALESCE(s.amount, 0)")
         cases = [
             SQL(
@@ -240,38 +234,52 @@ class SaleIncentiveCustomerTier(models.Model):
         rows = self.env.execute_query(
             SQL(
                 """WITH sales AS (%(sales)s),
+                        current AS (
+                    SELECT partner_id, tier_id, locked
+                      FROM sale_incentive_partner_tier
+                     WHERE company_id = %(company)s),
                         classified AS (
-                    SELECT p.id, %(old_tier)s AS old_tier, %(new_tier)s::int AS new_tier
-                      FROM res_partner p
-                      LEFT JOIN sales s ON s.partner_id = p.id
+                    SELECT p.id AS partner_id, t.tier_id AS old_tier,
+                           %(new_tier)s::int AS new_tier
+                      FROM sales s
+                      FULL JOIN current t ON t.partner_id = s.partner_id
+                      JOIN res_partner p ON p.id = COALESCE(s.partner_id, t.partner_id)
                      WHERE p.commercial_partner_id = p.id
-                       AND NOT COALESCE(%(locked)s, FALSE)
+                       AND NOT COALESCE(t.locked, FALSE)
                        AND (s.partner_id IS NOT NULL
-                            OR (p.active AND %(old_tier)s IS NOT NULL)))
-                UPDATE res_partner p
-                   SET incentive_tier_id = CASE
-                           WHEN c.new_tier IS NULL THEN NULLIF(
-                               COALESCE(p.incentive_tier_id, '{}'::jsonb) - %(key)s,
-                               '{}'::jsonb)
-                           ELSE COALESCE(p.incentive_tier_id, '{}'::jsonb)
-                               || jsonb_build_object(%(key)s, c.new_tier)
-                       END,
-                       write_uid = %(uid)s,
-                       write_date = %(now)s
-                  FROM classified c
-                 WHERE p.id = c.id AND c.old_tier IS DISTINCT FROM c.new_tier
-             RETURNING p.id""",
+                            OR (p.active AND t.tier_id IS NOT NULL))),
+                        written AS (
+                    INSERT INTO sale_incentive_partner_tier AS t
+                           (company_id, partner_id, tier_id, locked)
+                    SELECT %(company)s, c.partner_id, c.new_tier, FALSE
+                      FROM classified c
+                     WHERE c.new_tier IS NOT NULL
+                       AND c.old_tier IS DISTINCT FROM c.new_tier
+                    ON CONFLICT (partner_id, company_id) DO UPDATE
+                       SET tier_id = EXCLUDED.tier_id
+                     WHERE NOT COALESCE(t.locked, FALSE)
+                       AND t.tier_id IS DISTINCT FROM EXCLUDED.tier_id
+                    RETURNING t.partner_id),
+                        removed AS (
+                    DELETE FROM sale_incentive_partner_tier t
+                     USING classified c
+                     WHERE t.company_id = %(company)s
+                       AND t.partner_id = c.partner_id
+                       AND c.new_tier IS NULL AND c.old_tier IS NOT NULL
+                       AND NOT COALESCE(t.locked, FALSE)
+                    RETURNING t.partner_id)
+                SELECT (SELECT COUNT(*) FROM written)
+                     + (SELECT COUNT(*) FROM removed)""",
                 sales=self._get_invoiced_sales_query(company, date_from, date_to),
-                old_tier=old_tier,
+                company=company.id,
                 new_tier=new_tier,
-                locked=locked,
-                key=key,
-                uid=self.env.uid,
-                now=self.env.cr.now(),
             )
         )
-        partners.invalidate_model(["incentive_tier_id", "write_uid", "write_date"])
-        return len(rows)
+        Classification.invalidate_model()
+        self.env["res.partner"].invalidate_model(
+            ["incentive_tier_id", "incentive_tier_locked"]
+        )
+        return rows[0][0]
 
     @api.model
     def _cron_recompute_partner_tiers(self):

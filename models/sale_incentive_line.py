@@ -486,13 +486,14 @@ class SaleIncentiveLine(models.Model):
             by_company[source["company"]].append(source)
         cache = {}
         for company, company_sources in by_company.items():
-            # one company-dependent read for all the batch's customers
+            # the tiers of all the batch's customers: one query (the lean
+            # table), then read from the cache by the hooks below
             customers = self.env["res.partner"].union(
                 *(s["customer"] for s in company_sources)
             )
-            customers.commercial_partner_id.sudo().with_company(company).mapped(
-                "incentive_tier_id.code"
-            )
+            partners = customers.commercial_partner_id.sudo().with_company(company)
+            partners._fields["incentive_tier_id"].compute_value(partners)
+            partners.incentive_tier_id.mapped("code")
             for source in company_sources:
                 customer, date = source["customer"], source["date"]
                 key = (customer.id, company.id, date)

@@ -51,6 +51,9 @@ MODELS = {
     "sale.incentive.kpi": CONFIG,
     "sale.incentive.scorecard.line": CONFIG,
     "sale.incentive.customer.tier": CONFIG,
+    # a customer's tier and lock: set by the incentive managers (also
+    # through the partner's form), read by every incentive user
+    "sale.incentive.partner.tier": dict(READERS, manager="rwcd", admin="rwcd"),
     "sale.incentive.line": READERS,
     "sale.incentive.share": TEAM_MANAGED,
     "sale.incentive.target": TEAM_MANAGED,
@@ -219,6 +222,10 @@ class TestAccessMatrix(SettlementCase):
         cls.tier = cls.env["sale.incentive.customer.tier"].create(
             {"name": "Key", "code": "key", "min_amount": 1_000_000.0}
         )
+        cls.env["sale.incentive.customer.tier"].create(
+            {"name": "Other", "code": "other", "max_amount": 1_000_000.0}
+        )
+        cls.customer.write({"incentive_tier_id": cls.tier.id})
         cls.order = cls._order(
             cls,
             [(cls.product, 1, 10_000.0)],
@@ -259,6 +266,9 @@ class TestAccessMatrix(SettlementCase):
             "sale.incentive.kpi": cls.kpi,
             "sale.incentive.scorecard.line": cls.plan.scorecard_line_ids,
             "sale.incentive.customer.tier": cls.tier,
+            "sale.incentive.partner.tier": cls.env[
+                "sale.incentive.partner.tier"
+            ].search([("partner_id", "=", cls.customer.id)]),
             "sale.incentive.line": cls.invoice.sudo().incentive_line_ids,
             "sale.incentive.share": cls.order.incentive_share_ids,
             "sale.incentive.target": cls.target,
@@ -387,6 +397,17 @@ class TestAccessMatrix(SettlementCase):
                 Command.create({"user_id": other.id, "share": 50.0})
                 for other in others[:2]
             ]
+        if fname == "incentive_tier_id":
+            # a tier is one company's: another tier of the writer's company
+            return (
+                self.env[field.comodel_name]
+                .sudo()
+                .search(
+                    [("company_id", "=", user.company_id.id), ("id", "!=", current.id)],
+                    limit=1,
+                )
+                .id
+            )
         if field.type == "boolean":
             return not current
         if field.type in ("integer", "float", "monetary"):

@@ -2,8 +2,9 @@
 from datetime import date
 
 from odoo import Command
-from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, tagged
+from odoo.tools import SQL
 
 from .common import IncentiveCase
 
@@ -41,6 +42,7 @@ class TestCustomerTier(IncentiveCase):
             }
         )
         cls.small_buyer = cls.env["res.partner"].create({"name": "Small Buyer"})
+        cls.walk_in = cls.env["res.partner"].create({"name": "Walk-in"})
 
     def _recompute(self, day=date(2026, 11, 30)):
         return self.env["sale.incentive.customer.tier"]._recompute_partner_tiers(
@@ -169,6 +171,10 @@ class TestCustomerTier(IncentiveCase):
         self.assertEqual(customer_b.incentive_tier_id, b_small)
         self.assertEqual(buyer_b.incentive_tier_id, b_large)
         self.assertEqual(b_large.partner_count, 1)
+        # a tier of company A is no tier of company B
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            customer_b.incentive_tier_id = self.big
+        self.assertEqual(customer_b.incentive_tier_id, b_small)
         # company A keeps its own (locked) tier and ignores company B's sales
         self.assertEqual(self.customer.incentive_tier_id, self.big)
         self.assertEqual(self._recompute(), 0)
@@ -178,6 +184,257 @@ class TestCustomerTier(IncentiveCase):
         self.assertEqual(Tier._recompute_partner_tiers(company_b, date(2027, 6, 1)), 1)
         self.assertEqual(buyer_b.incentive_tier_id, b_small)
         self.assertEqual(customer_b.incentive_tier_id, b_small)
+
+    def _classification(self, partners):
+        """[(partner, tier, locked)] of the lean table, current company."""
+        rows = self.env["sale.incentive.partner.tier"].search(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("partner_id", "in", partners.ids),
+            ]
+        )
+        return sorted(
+            ((r.partner_id, r.tier_id, r.locked) for r in rows),
+            key=lambda row: row[0].id,
+        )
+
+    def _ctids(self, partners):
+        """Where each partner's row lies: any UPDATE of it moves it."""
+        return dict(
+            self.env.execute_query(
+                SQL(
+                    "SELECT id, ctid::text FROM res_partner WHERE id = ANY(%s)",
+                    partners.ids,
+                )
+            )
+        )
+
+    def test_classification_in_lean_table_not_on_partners(self):
+        partners = self.customer | self.small_buyer
+        self._invoice(self._order([(self.product, 900, 1000.0)]), date="2026-03-15")
+        self._invoice(
+            self._order([(self.product, 100, 1000.0)], partner=self.small_buyer),
+            date="2026-04-15",
+        )
+        self.env.flush_all()
+        before = self._ctids(partners)
+        self.assertEqual(self._recompute(), 2)
+        self.assertEqual(
+            self._classification(partners),
+            [
+                (self.customer, self.medium, False),
+                (self.small_buyer, self.small, False),
+            ],
+        )
+        # the wide partner table is not rewritten by the classification
+        self.assertEqual(self._ctids(partners), before)
+        # the daily re-run: nothing changes, nothing is written
+        self.assertEqual(self._recompute(), 0)
+        # the sales leave the window: the tier of 0 sales (small)
+        self.assertEqual(self._recompute(date(2027, 6, 1)), 1)
+        self.assertEqual(
+            self._classification(partners),
+            [(self.customer, self.small, False), (self.small_buyer, self.small, False)],
+        )
+        self.assertEqual(self.small.partner_count, 2)
+        self.assertEqual(self._ctids(partners), before)
+
+    def test_tier_without_tier_from_zero_is_removed(self):
+        self.small.unlink()
+        self._invoice(self._order([(self.product, 900, 1000.0)]), date="2026-03-15")
+        self.assertEqual(self._recompute(), 1)
+        self.assertEqual(
+            self._classification(self.customer), [(self.customer, self.medium, False)]
+        )
+        # the sales leave the window: no tier covers 0, the row goes
+        self.assertEqual(self._recompute(date(2027, 6, 1)), 1)
+        self.assertEqual(self._classification(self.customer), [])
+        self.assertFalse(self.customer.incentive_tier_id)
+
+    def test_manager_sets_tier_and_lock_on_the_partner_form(self):
+        self.env["res.partner"].invalidate_model()
+        with Form(self.customer.with_user(self.manager)) as form:
+            form.incentive_tier_locked = True
+            form.incentive_tier_id = self.big
+        self.assertEqual(
+            self._classification(self.customer), [(self.customer, self.big, True)]
+        )
+        self.assertEqual(self.customer.incentive_tier_id, self.big)
+        self.assertTrue(self.customer.incentive_tier_locked)
+        # locked: the recomputation keeps it, sales or not
+        self._invoice(self._order([(self.product, 10, 1000.0)]))
+        self.assertEqual(self._recompute(), 0)
+        self.assertEqual(self.customer.incentive_tier_id, self.big)
+        # a rep reads the tier, never sets it (nor the lock, nor the row)
+        customer = self.customer.with_user(self.rep)
+        self.assertEqual(customer.incentive_tier_id, self.big)
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            customer.write({"incentive_tier_id": self.small.id})
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            customer.write({"incentive_tier_locked": False})
+        row = self.env["sale.incentive.partner.tier"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            row.with_user(self.rep).write({"locked": False})
+        self.assertEqual(
+            self._classification(self.customer), [(self.customer, self.big, True)]
+        )
+        # unlocked by the manager: the next run classifies it again
+        with Form(self.customer.with_user(self.manager)) as form:
+            form.incentive_tier_locked = False
+        self.assertEqual(
+            self._classification(self.customer), [(self.customer, self.big, False)]
+        )
+        self.assertEqual(self._recompute(), 1)
+        self.assertEqual(
+            self._classification(self.customer), [(self.customer, self.small, False)]
+        )
+        # cleared by hand, unlocked: no row left
+        self.customer.with_user(self.manager).incentive_tier_id = False
+        self.assertEqual(self._classification(self.customer), [])
+
+    def test_deleting_a_partner_or_a_tier_clears_its_rows(self):
+        """The lean table has no foreign keys (a first classification would
+        check three per customer): deleting a partner removes its row,
+        deleting a tier clears it from the customers classified in it."""
+        self.env.cr.execute(
+            """SELECT count(*) FROM pg_constraint
+                WHERE conrelid = 'sale_incentive_partner_tier'::regclass
+                  AND contype = 'f'"""
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
+        gone = self.env["res.partner"].create({"name": "Closed Shop"})
+        (gone | self.walk_in).write({"incentive_tier_id": self.small.id})
+        self.small_buyer.write(
+            {"incentive_tier_id": self.medium.id, "incentive_tier_locked": True}
+        )
+        self.customer.incentive_tier_id = self.medium
+        gone.unlink()
+        self.assertEqual(self._classification(gone), [])
+        self.medium.unlink()
+        self.assertEqual(
+            self._classification(self.customer | self.small_buyer | self.walk_in),
+            [
+                (self.small_buyer, self.medium.browse(), True),
+                (self.walk_in, self.small, False),
+            ],
+        )
+        self.assertFalse(self.customer.incentive_tier_id)
+        self.assertFalse(self.small_buyer.incentive_tier_id)
+        self.assertTrue(self.small_buyer.incentive_tier_locked)
+
+    def test_search_partners_by_tier(self):
+        partners = self.customer | self.small_buyer | self.walk_in
+        self.customer.write(
+            {"incentive_tier_id": self.big.id, "incentive_tier_locked": True}
+        )
+        self.small_buyer.incentive_tier_id = self.small
+        Partner = self.env["res.partner"]
+
+        def search(*domain):
+            return Partner.search([("id", "in", partners.ids), *domain])
+
+        self.assertEqual(search(("incentive_tier_id", "=", self.big.id)), self.customer)
+        self.assertEqual(
+            search(("incentive_tier_id", "in", (self.big | self.small).ids)),
+            self.customer | self.small_buyer,
+        )
+        self.assertEqual(
+            search(("incentive_tier_id", "!=", self.big.id)),
+            self.small_buyer | self.walk_in,
+        )
+        self.assertEqual(search(("incentive_tier_id", "=", False)), self.walk_in)
+        self.assertEqual(
+            search(("incentive_tier_id", "!=", False)), self.customer | self.small_buyer
+        )
+        self.assertEqual(
+            search(("incentive_tier_id", "ilike", "Smal")), self.small_buyer
+        )
+        self.assertEqual(search(("incentive_tier_id.code", "=", "big")), self.customer)
+        self.assertEqual(search(("incentive_tier_locked", "=", True)), self.customer)
+        self.assertEqual(
+            search(("incentive_tier_locked", "=", False)),
+            self.small_buyer | self.walk_in,
+        )
+        # the tier list's button: the tier's customers
+        action = self.big.action_view_partners()
+        self.assertEqual(Partner.search(action["domain"]), self.customer)
+
+    def test_old_partner_columns_are_moved_once(self):
+        """A database installed before the lean table: the tiers and locks
+        of the jsonb columns of res_partner move into it, the columns go."""
+        company = self.env.company
+        other = self.setup_other_company(name="Company B")["company"]
+        b_tier = (
+            self.env["sale.incentive.customer.tier"]
+            .with_company(other)
+            .create({"name": "B", "code": "b", "company_id": other.id})
+        )
+        cr = self.env.cr
+        cr.execute(
+            "ALTER TABLE res_partner ADD COLUMN incentive_tier_id jsonb, "
+            "ADD COLUMN incentive_tier_locked jsonb"
+        )
+        cr.execute(
+            SQL(
+                """UPDATE res_partner SET
+                       incentive_tier_id = CASE id
+                           WHEN %(customer)s THEN jsonb_build_object(
+                               %(a)s, %(big)s, %(b)s, %(b_tier)s)
+                           WHEN %(buyer)s THEN jsonb_build_object(%(a)s, %(small)s)
+                       END,
+                       incentive_tier_locked = CASE id
+                           WHEN %(customer)s THEN jsonb_build_object(%(a)s, true)
+                           WHEN %(contact)s THEN jsonb_build_object(%(b)s, true)
+                       END
+                 WHERE id IN (%(customer)s, %(buyer)s, %(contact)s)""",
+                customer=self.customer.id,
+                buyer=self.small_buyer.id,
+                contact=self.walk_in.id,
+                a=str(company.id),
+                b=str(other.id),
+                big=self.big.id,
+                small=self.small.id,
+                b_tier=b_tier.id,
+            )
+        )
+        Rows = self.env["sale.incentive.partner.tier"]
+        Rows._migrate_partner_columns()
+        rows = Rows.search(
+            [
+                (
+                    "partner_id",
+                    "in",
+                    (self.customer | self.small_buyer | self.walk_in).ids,
+                )
+            ]
+        )
+        empty = self.env["sale.incentive.customer.tier"]
+        self.assertEqual(
+            sorted(
+                (r.company_id.id, r.partner_id.id, r.tier_id.id, r.locked) for r in rows
+            ),
+            sorted(
+                [
+                    (company.id, self.customer.id, self.big.id, True),
+                    (other.id, self.customer.id, b_tier.id, False),
+                    (company.id, self.small_buyer.id, self.small.id, False),
+                    (other.id, self.walk_in.id, empty.id, True),
+                ]
+            ),
+        )
+        self.assertEqual(self.customer.incentive_tier_id, self.big)
+        self.assertTrue(self.customer.incentive_tier_locked)
+        # the columns are gone: a second upgrade does nothing
+        cr.execute(
+            """SELECT column_name FROM information_schema.columns
+                WHERE table_name = 'res_partner'
+                  AND column_name LIKE 'incentive_tier%%'"""
+        )
+        self.assertEqual(cr.fetchall(), [])
+        Rows._migrate_partner_columns()
+        self.assertEqual(len(Rows.search([("id", "in", rows.ids)])), 4)
 
     def test_bad_thresholds(self):
         Tier = self.env["sale.incentive.customer.tier"]
