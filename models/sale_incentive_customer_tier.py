@@ -231,6 +231,14 @@ class SaleIncentiveCustomerTier(models.Model):
             for tier, low, high in self._get_thresholds(company, date)
         ]
         new_tier = SQL("CASE %s END", SQL(" ").join(cases)) if cases else SQL("NULL")
+        # the statement below inserts the rows it found missing: no other
+        # transaction adds rows meanwhile (readers are not blocked)
+        self.env.cr.execute(
+            SQL(
+                "LOCK TABLE %s IN EXCLUSIVE MODE",
+                SQL.identifier(Classification._table),
+            )
+        )
         rows = self.env.execute_query(
             SQL(
                 """WITH sales AS (%(sales)s),
@@ -240,6 +248,7 @@ class SaleIncentiveCustomerTier(models.Model):
                      WHERE company_id = %(company)s),
                         classified AS (
                     SELECT p.id AS partner_id, t.tier_id AS old_tier,
+                           t.partner_id IS NOT NULL AS has_row,
                            %(new_tier)s::int AS new_tier
                       FROM sales s
                       FULL JOIN current t ON t.partner_id = s.partner_id
@@ -248,17 +257,22 @@ class SaleIncentiveCustomerTier(models.Model):
                        AND NOT COALESCE(t.locked, FALSE)
                        AND (s.partner_id IS NOT NULL
                             OR (p.active AND t.tier_id IS NOT NULL))),
-                        written AS (
-                    INSERT INTO sale_incentive_partner_tier AS t
+                        inserted AS (
+                    INSERT INTO sale_incentive_partner_tier
                            (company_id, partner_id, tier_id, locked)
                     SELECT %(company)s, c.partner_id, c.new_tier, FALSE
                       FROM classified c
-                     WHERE c.new_tier IS NOT NULL
+                     WHERE c.new_tier IS NOT NULL AND NOT c.has_row
+                    RETURNING partner_id),
+                        updated AS (
+                    UPDATE sale_incentive_partner_tier t
+                       SET tier_id = c.new_tier
+                      FROM classified c
+                     WHERE t.company_id = %(company)s
+                       AND t.partner_id = c.partner_id
+                       AND c.has_row AND c.new_tier IS NOT NULL
                        AND c.old_tier IS DISTINCT FROM c.new_tier
-                    ON CONFLICT (partner_id, company_id) DO UPDATE
-                       SET tier_id = EXCLUDED.tier_id
-                     WHERE NOT COALESCE(t.locked, FALSE)
-                       AND t.tier_id IS DISTINCT FROM EXCLUDED.tier_id
+                       AND NOT t.locked
                     RETURNING t.partner_id),
                         removed AS (
                     DELETE FROM sale_incentive_partner_tier t
@@ -268,7 +282,8 @@ class SaleIncentiveCustomerTier(models.Model):
                        AND c.new_tier IS NULL AND c.old_tier IS NOT NULL
                        AND NOT COALESCE(t.locked, FALSE)
                     RETURNING t.partner_id)
-                SELECT (SELECT COUNT(*) FROM written)
+                SELECT (SELECT COUNT(*) FROM inserted)
+                     + (SELECT COUNT(*) FROM updated)
                      + (SELECT COUNT(*) FROM removed)""",
                 sales=self._get_invoiced_sales_query(company, date_from, date_to),
                 company=company.id,
