@@ -25,11 +25,18 @@ class AccountMoveLine(models.Model):
         per_order = {}
         costs = {}
         sources = []
-        for line in self:
+        # the amounts of the whole batch in one pass over the cache
+        balances = self.mapped("balance")
+        quantities = self.mapped("quantity")
+        amounts_currency = self.mapped("amount_currency")
+        for line, balance, line_quantity, amount_currency in zip(
+            self, balances, quantities, amounts_currency, strict=True
+        ):
             move = line.move_id
-            if move not in per_move:
+            common = per_move.get(move.id)
+            if common is None:
                 user = move.invoice_user_id
-                per_move[move] = {
+                common = per_move[move.id] = {
                     "company": move.company_id,
                     "date": move.invoice_date or move.date,
                     "sign": -1 if move.move_type == "out_refund" else 1,
@@ -37,7 +44,6 @@ class AccountMoveLine(models.Model):
                     "team": move.team_id,
                     "shares": [(user, user.partner_id, 100.0)] if user else [],
                 }
-            common = per_move[move]
             company = common["company"]
             sale_lines = line.sale_line_ids
             order = sale_lines.order_id[:1]
@@ -47,8 +53,8 @@ class AccountMoveLine(models.Model):
             if (product, company) not in costs:
                 costs[(product, company)] = product.with_company(company).standard_price
             sign = common["sign"]
-            revenue = -line.balance
-            quantity = line.quantity * sign
+            revenue = -balance
+            quantity = line_quantity * sign
             sources.append(
                 {
                     "company": company,
@@ -57,7 +63,7 @@ class AccountMoveLine(models.Model):
                     "product": product,
                     "quantity": quantity,
                     "revenue": revenue,
-                    "amount_currency": -line.amount_currency,
+                    "amount_currency": -amount_currency,
                     "currency": line.currency_id,
                     "cost": costs[(product, company)] * quantity,
                     "price_unit": abs(revenue / quantity) if quantity else 0.0,
@@ -71,6 +77,15 @@ class AccountMoveLine(models.Model):
                 }
             )
         return sources
+
+    def unlink(self):
+        """The commission lines of these invoice lines go with them (the line
+        table has no foreign key to invoice lines: see
+        ``sale.incentive.line.move_line_id``)."""
+        self.env["sale.incentive.line"].sudo().search(
+            [("move_line_id", "in", self.ids)]
+        ).unlink()
+        return super().unlink()
 
     # ------------------------------------------------------------------
     # The payout of a settlement: its beneficiary hears when it is paid

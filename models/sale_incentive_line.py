@@ -20,6 +20,11 @@ DROPPED_INDEXES = (
 )
 # every query of earned lines is bound to a plan, most to dates as well
 PLAN_DATE_INDEX = "sale_incentive_line_plan_id_date_index"
+# columns kept without a foreign key: PostgreSQL would check it per inserted
+# line against invoice lines rewritten many times by the posting itself; the
+# ORM path that deletes their targets deletes the lines instead
+# (account.move.line.unlink)
+NO_FOREIGN_KEY = ("move_line_id",)
 
 
 class SaleIncentiveLine(models.Model):
@@ -111,6 +116,8 @@ class SaleIncentiveLine(models.Model):
         "sale.order.line", readonly=True, index=True, ondelete="cascade"
     )
     move_id = fields.Many2one("account.move", "Invoice", readonly=True, index=True)
+    # no foreign key (NO_FOREIGN_KEY): deleted with its invoice line by
+    # account.move.line.unlink
     move_line_id = fields.Many2one(
         "account.move.line", readonly=True, index="btree_not_null", ondelete="cascade"
     )
@@ -174,6 +181,24 @@ class SaleIncentiveLine(models.Model):
                 self.env.cr, sql.make_index_name(self._table, name), self._table
             )
         sql.create_index(self.env.cr, PLAN_DATE_INDEX, self._table, ["plan_id", "date"])
+        # after the fields have declared their foreign keys (post_init queue)
+        self.pool.post_init(self._drop_unchecked_foreign_keys)
+
+    def _drop_unchecked_foreign_keys(self):
+        """No foreign key on the NO_FOREIGN_KEY columns (a database created
+        by an earlier version loses it)."""
+        for name in NO_FOREIGN_KEY:
+            self.pool._foreign_keys.pop((self._table, name), None)
+            field = self._fields[name]
+            for conname in sql.get_foreign_keys(
+                self.env.cr,
+                self._table,
+                name,
+                self.env[field.comodel_name]._table,
+                "id",
+                field.ondelete,
+            ):
+                sql.drop_constraint(self.env.cr, self._table, conname)
 
     @api.depends("plan_id.base", "currency_id")
     def _compute_base_currency_id(self):
