@@ -46,12 +46,24 @@ class AccountMoveLine(models.Model):
                 }
             company = common["company"]
             sale_lines = line.sale_line_ids
-            order = sale_lines.order_id[:1]
-            if order and order not in per_order:
-                per_order[order] = order._get_incentive_shares()
+            if sale_lines:
+                order = sale_lines.order_id[:1]
+                if order.id not in per_order:
+                    per_order[order.id] = (
+                        order.team_id,
+                        order._get_incentive_shares(),
+                    )
+                team, shares = per_order[order.id]
+                team = team or common["team"]
+                sale_line = sale_lines[:1]
+            else:
+                order, sale_line = sale_lines.order_id, sale_lines
+                team, shares = common["team"], common["shares"]
             product = line.product_id
-            if (product, company) not in costs:
-                costs[(product, company)] = product.with_company(company).standard_price
+            cost_key = (product.id, company.id)
+            cost = costs.get(cost_key)
+            if cost is None:
+                cost = costs[cost_key] = product.with_company(company).standard_price
             sign = common["sign"]
             revenue = -balance
             quantity = line_quantity * sign
@@ -65,15 +77,15 @@ class AccountMoveLine(models.Model):
                     "revenue": revenue,
                     "amount_currency": -amount_currency,
                     "currency": line.currency_id,
-                    "cost": costs[(product, company)] * quantity,
+                    "cost": cost * quantity,
                     "price_unit": abs(revenue / quantity) if quantity else 0.0,
                     "customer": common["customer"],
                     "order": order,
-                    "sale_line": sale_lines[:1],
+                    "sale_line": sale_line,
                     "move": move,
                     "move_line": line,
-                    "team": order.team_id or common["team"],
-                    "shares": per_order[order] if order else common["shares"],
+                    "team": team,
+                    "shares": shares,
                 }
             )
         return sources

@@ -301,7 +301,11 @@ class SaleIncentiveLine(models.Model):
         cost = abs(source["cost"])
         margin = revenue - cost
         base = {"revenue": revenue, "margin": margin, "quantity": quantity}[plan.base]
-        guide = product.incentive_guide_price if product else 0.0
+        # read once per batch (_add_product_values)
+        product_values = source.get("product_values") or self._get_product_values(
+            product
+        )
+        guide = product_values["guide_price"]
         price_unit = source["price_unit"]
         currency = source["company"].currency_id
         if "tier" in source:  # read once per batch (_add_customer_values)
@@ -313,13 +317,13 @@ class SaleIncentiveLine(models.Model):
         values = {
             "product": product,
             "product_id": product.id,
-            "categ_path": product.categ_id.parent_path if product else "",
+            "categ_path": product_values["categ_path"],
             "team": source["team"],
             "team_id": source["team"].id,
             "quantity": quantity,
             "base": base,
             "price_unit": price_unit,
-            "list_price": product.lst_price if product else 0.0,
+            "list_price": product_values["list_price"],
             "guide_price": guide,
             "below_guide": bool(guide)
             and float_compare(price_unit, guide, precision_rounding=currency.rounding)
@@ -328,6 +332,7 @@ class SaleIncentiveLine(models.Model):
             "order_base": source.get("order_bases", {}).get(plan.base, base),
             "is_new_customer": is_new,
             "tier": tier,
+            "display_name": product_values["display_name"],
             "format": lambda amount: self._format_amount(amount, currency),
         }
         values["formula_values"] = {
@@ -344,6 +349,27 @@ class SaleIncentiveLine(models.Model):
             "is_new_customer": is_new,
         }
         return values
+
+    @api.model
+    def _get_product_values(self, product):
+        """What rules read of ``product`` (plain data)."""
+        return {
+            "categ_path": product.categ_id.parent_path if product else "",
+            "list_price": product.lst_price if product else 0.0,
+            "guide_price": product.incentive_guide_price if product else 0.0,
+            "display_name": product.display_name or "",
+        }
+
+    @api.model
+    def _add_product_values(self, sources):
+        """``_get_product_values`` on every source, once per product of the
+        batch."""
+        cache = {}
+        for source in sources:
+            product = source["product"]
+            if product.id not in cache:
+                cache[product.id] = self._get_product_values(product)
+            source["product_values"] = cache[product.id]
 
     @api.model
     def _add_order_values(self, sources):
@@ -442,7 +468,7 @@ class SaleIncentiveLine(models.Model):
             "%(calc)s on [%(doc)s] %(product)s, rule '%(rule)s'",
             calc=" ".join([res["explanation"], *parts]),
             doc=source["order"].name or source["move"].name or "",
-            product=source["product"].display_name or "",
+            product=values["display_name"],
             rule=rule.name,
         )
         return {
@@ -521,12 +547,12 @@ class SaleIncentiveLine(models.Model):
         already looked up (restricted to ``plans``)."""
         plan_model = self.env["sale.incentive.plan"]
         plans_cache = dict(plans_by_day or {})
-        for source in sources:
-            key = (source["company"], source["date"])
-            if key not in plans_cache:
-                plans_cache[key] = plan_model._get_applicable_plans(*key)
-                if plans is not None:
-                    plans_cache[key] &= plans
+        plans_cache.update(
+            self._get_plans_by_day(
+                {(s["company"], s["date"]) for s in sources} - plans_cache.keys(),
+                plans,
+            )
+        )
         all_plans = plan_model.union(*plans_cache.values())
         if not all_plans:
             return []
@@ -538,6 +564,7 @@ class SaleIncentiveLine(models.Model):
         ):
             self._add_order_values(sources)
         self._add_customer_values(sources)
+        self._add_product_values(sources)
         vals_list = []
         for source in sources:
             for plan in plans_cache[(source["company"], source["date"])]:
@@ -546,6 +573,33 @@ class SaleIncentiveLine(models.Model):
         if kind == "forecast":
             self._add_period_forecast(vals_list)
         return vals_list
+
+    @api.model
+    def _get_plans_by_day(self, keys, plans=None):
+        """{(company, date): the plans applicable that day (within ``plans``
+        when given)} for the set ``keys``, in one query: the active plans
+        of the companies, filtered on their dates in Python (the same
+        plans, in the same order, as ``_get_applicable_plans``)."""
+        if not keys:
+            return {}
+        candidates = self.env["sale.incentive.plan"].search(
+            [
+                ("state", "=", "active"),
+                ("company_id", "in", list({company.id for company, _d in keys})),
+            ]
+        )
+        if plans is not None:
+            candidates &= plans
+        return {
+            (company, date): candidates.filtered(
+                lambda p, c=company, d=date: (
+                    p.company_id == c
+                    and (not p.date_from or p.date_from <= d)
+                    and (not p.date_to or p.date_to >= d)
+                )
+            )
+            for company, date in keys
+        }
 
     @api.model
     def _prepare_plan_lines(self, source, plan, kind, caches):
@@ -658,22 +712,21 @@ class SaleIncentiveLine(models.Model):
             )
         }
         audit = [self.env.uid, self.env.uid, self.env.cr.now(), self.env.cr.now()]
+        converters = [(name, convert[name]) for name in names]
         columns = SQL(", ").join(
             SQL.identifier(name)
             for name in [*names, "create_uid", "write_uid", "create_date", "write_date"]
         )
         ids = []
         for first in range(0, len(vals_list), 1000):
-            rows = [
-                tuple(
-                    convert[name](vals[name], currencies[vals["company_id"]])
-                    if name in vals
-                    else None
-                    for name in names
-                )
-                + tuple(audit)
-                for vals in vals_list[first : first + 1000]
-            ]
+            rows = []
+            for vals in vals_list[first : first + 1000]:
+                currency = currencies[vals["company_id"]]
+                row = [
+                    conv(vals[name], currency) if name in vals else None
+                    for name, conv in converters
+                ]
+                rows.append(tuple(row + audit))
             self.env.cr.execute(
                 SQL(
                     "INSERT INTO %s (%s) VALUES %s RETURNING id",
@@ -739,12 +792,10 @@ class SaleIncentiveLine(models.Model):
         if not moves:
             return self
         # invoices of a day no plan covers earn nothing: nothing to read
-        plans_by_day = {}
-        for move in moves:
-            key = (move.company_id, move.invoice_date or move.date)
-            if key not in plans_by_day:
-                found = self.env["sale.incentive.plan"]._get_applicable_plans(*key)
-                plans_by_day[key] = found if plans is None else found & plans
+        plans_by_day = self._get_plans_by_day(
+            {(move.company_id, move.invoice_date or move.date) for move in moves},
+            plans,
+        )
         moves = moves.filtered(
             lambda m: (
                 m.move_type == "out_refund"
