@@ -94,9 +94,13 @@ class AccountMoveLine(models.Model):
         """The commission lines of these invoice lines go with them (the line
         table has no foreign key to invoice lines: see
         ``sale.incentive.line.move_line_id``)."""
-        self.env["sale.incentive.line"].sudo().search(
-            [("move_line_id", "in", self.ids)]
-        ).unlink()
+        # commission lines are written at posting only: a draft never posted
+        # (the invoice being edited) has none to look for
+        posted = self.filtered(lambda line: line.move_id.posted_before)
+        if posted:
+            self.env["sale.incentive.line"].sudo().search(
+                [("move_line_id", "in", posted.ids)]
+            ).unlink()
         return super().unlink()
 
     # ------------------------------------------------------------------

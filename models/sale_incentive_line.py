@@ -576,30 +576,12 @@ class SaleIncentiveLine(models.Model):
 
     @api.model
     def _get_plans_by_day(self, keys, plans=None):
-        """{(company, date): the plans applicable that day (within ``plans``
-        when given)} for the set ``keys``, in one query: the active plans
-        of the companies, filtered on their dates in Python (the same
-        plans, in the same order, as ``_get_applicable_plans``)."""
-        if not keys:
-            return {}
-        candidates = self.env["sale.incentive.plan"].search(
-            [
-                ("state", "=", "active"),
-                ("company_id", "in", list({company.id for company, _d in keys})),
-            ]
-        )
+        """{(company, date): the plans applicable that day, within ``plans``
+        when given} for the set ``keys``, in one query."""
+        found = self.env["sale.incentive.plan"]._get_applicable_plans_by_day(keys)
         if plans is not None:
-            candidates &= plans
-        return {
-            (company, date): candidates.filtered(
-                lambda p, c=company, d=date: (
-                    p.company_id == c
-                    and (not p.date_from or p.date_from <= d)
-                    and (not p.date_to or p.date_to >= d)
-                )
-            )
-            for company, date in keys
-        }
+            found = {key: day_plans & plans for key, day_plans in found.items()}
+        return found
 
     @api.model
     def _prepare_plan_lines(self, source, plan, kind, caches):
