@@ -181,14 +181,18 @@ class SaleIncentiveLine(models.Model):
                 self.env.cr, sql.make_index_name(self._table, name), self._table
             )
         sql.create_index(self.env.cr, PLAN_DATE_INDEX, self._table, ["plan_id", "date"])
-        # after the fields have declared their foreign keys (post_init queue)
-        self.pool.post_init(self._drop_unchecked_foreign_keys)
+        if hasattr(self.pool, "_post_init_queue"):
+            # installing or updating: after the fields declare their foreign
+            # keys (queued too), before they are created
+            self.pool.post_init(self._drop_unchecked_foreign_keys)
+        else:
+            self._drop_unchecked_foreign_keys()
 
     def _drop_unchecked_foreign_keys(self):
         """No foreign key on the NO_FOREIGN_KEY columns (a database created
         by an earlier version loses it)."""
         for name in NO_FOREIGN_KEY:
-            self.pool._foreign_keys.pop((self._table, name), None)
+            getattr(self.pool, "_foreign_keys", {}).pop((self._table, name), None)
             field = self._fields[name]
             for conname in sql.get_foreign_keys(
                 self.env.cr,
