@@ -698,21 +698,22 @@ class SaleIncentiveLine(models.Model):
             )
         }
         audit = [self.env.uid, self.env.uid, self.env.cr.now(), self.env.cr.now()]
-        converters = [(name, convert[name]) for name in names]
         columns = SQL(", ").join(
             SQL.identifier(name)
             for name in [*names, "create_uid", "write_uid", "create_date", "write_date"]
         )
         ids = []
         for first in range(0, len(vals_list), 1000):
-            rows = []
-            for vals in vals_list[first : first + 1000]:
-                currency = currencies[vals["company_id"]]
-                row = [
-                    conv(vals[name], currency) if name in vals else None
-                    for name, conv in converters
-                ]
-                rows.append(tuple(row + audit))
+            rows = [
+                tuple(
+                    convert[name](vals[name], currencies[vals["company_id"]])
+                    if name in vals
+                    else None
+                    for name in names
+                )
+                + tuple(audit)
+                for vals in vals_list[first : first + 1000]
+            ]
             self.env.cr.execute(
                 SQL(
                     "INSERT INTO %s (%s) VALUES %s RETURNING id",
