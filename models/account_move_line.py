@@ -25,11 +25,18 @@ class AccountMoveLine(models.Model):
         per_order = {}
         costs = {}
         sources = []
-        for line in self:
+        # the amounts of the whole batch in one pass over the cache
+        balances = self.mapped("balance")
+        quantities = self.mapped("quantity")
+        amounts_currency = self.mapped("amount_currency")
+        for line, balance, line_quantity, amount_currency in zip(
+            self, balances, quantities, amounts_currency, strict=True
+        ):
             move = line.move_id
-            if move not in per_move:
+            common = per_move.get(move.id)
+            if common is None:
                 user = move.invoice_user_id
-                per_move[move] = {
+                common = per_move[move.id] = {
                     "company": move.company_id,
                     "date": move.invoice_date or move.date,
                     "sign": -1 if move.move_type == "out_refund" else 1,
@@ -37,18 +44,29 @@ class AccountMoveLine(models.Model):
                     "team": move.team_id,
                     "shares": [(user, user.partner_id, 100.0)] if user else [],
                 }
-            common = per_move[move]
             company = common["company"]
             sale_lines = line.sale_line_ids
-            order = sale_lines.order_id[:1]
-            if order and order not in per_order:
-                per_order[order] = order._get_incentive_shares()
+            if sale_lines:
+                order = sale_lines.order_id[:1]
+                if order.id not in per_order:
+                    per_order[order.id] = (
+                        order.team_id,
+                        order._get_incentive_shares(),
+                    )
+                team, shares = per_order[order.id]
+                team = team or common["team"]
+                sale_line = sale_lines[:1]
+            else:
+                order, sale_line = sale_lines.order_id, sale_lines
+                team, shares = common["team"], common["shares"]
             product = line.product_id
-            if (product, company) not in costs:
-                costs[(product, company)] = product.with_company(company).standard_price
+            cost_key = (product.id, company.id)
+            cost = costs.get(cost_key)
+            if cost is None:
+                cost = costs[cost_key] = product.with_company(company).standard_price
             sign = common["sign"]
-            revenue = -line.balance
-            quantity = line.quantity * sign
+            revenue = -balance
+            quantity = line_quantity * sign
             sources.append(
                 {
                     "company": company,
@@ -57,20 +75,33 @@ class AccountMoveLine(models.Model):
                     "product": product,
                     "quantity": quantity,
                     "revenue": revenue,
-                    "amount_currency": -line.amount_currency,
+                    "amount_currency": -amount_currency,
                     "currency": line.currency_id,
-                    "cost": costs[(product, company)] * quantity,
+                    "cost": cost * quantity,
                     "price_unit": abs(revenue / quantity) if quantity else 0.0,
                     "customer": common["customer"],
                     "order": order,
-                    "sale_line": sale_lines[:1],
+                    "sale_line": sale_line,
                     "move": move,
                     "move_line": line,
-                    "team": order.team_id or common["team"],
-                    "shares": per_order[order] if order else common["shares"],
+                    "team": team,
+                    "shares": shares,
                 }
             )
         return sources
+
+    def unlink(self):
+        """The commission lines of these invoice lines go with them (the line
+        table has no foreign key to invoice lines: see
+        ``sale.incentive.line.move_line_id``)."""
+        # commission lines are written at posting only: a draft never posted
+        # (the invoice being edited) has none to look for
+        posted = self.filtered(lambda line: line.move_id.posted_before)
+        if posted:
+            self.env["sale.incentive.line"].sudo().search(
+                [("move_line_id", "in", posted.ids)]
+            ).unlink()
+        return super().unlink()
 
     # ------------------------------------------------------------------
     # The payout of a settlement: its beneficiary hears when it is paid

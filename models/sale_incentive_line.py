@@ -24,6 +24,11 @@ PLAN_DATE_INDEX = "sale_incentive_line_plan_id_date_index"
 # half of each page left free: the settlement rewrites every line once, in
 # place (see settlement_line_ref)
 FILLFACTOR = 50
+# columns kept without a foreign key: PostgreSQL would check it per inserted
+# line against invoice lines rewritten many times by the posting itself; the
+# ORM path that deletes their targets deletes the lines instead
+# (account.move.line.unlink)
+NO_FOREIGN_KEY = ("move_line_id",)
 
 
 class SaleIncentiveLine(models.Model):
@@ -115,6 +120,8 @@ class SaleIncentiveLine(models.Model):
         "sale.order.line", readonly=True, index=True, ondelete="cascade"
     )
     move_id = fields.Many2one("account.move", "Invoice", readonly=True, index=True)
+    # no foreign key (NO_FOREIGN_KEY): deleted with its invoice line by
+    # account.move.line.unlink
     move_line_id = fields.Many2one(
         "account.move.line", readonly=True, index="btree_not_null", ondelete="cascade"
     )
@@ -193,6 +200,12 @@ class SaleIncentiveLine(models.Model):
             )
         )
         self._migrate_settlement_link()
+        if hasattr(self.pool, "_post_init_queue"):
+            # installing or updating: after the fields declare their foreign
+            # keys (queued too), before they are created
+            self.pool.post_init(self._drop_unchecked_foreign_keys)
+        else:
+            self._drop_unchecked_foreign_keys()
 
     def _migrate_settlement_link(self):
         """Earlier versions linked a line by two indexed foreign keys
@@ -223,6 +236,22 @@ class SaleIncentiveLine(models.Model):
                 else SQL(""),
             )
         )
+
+    def _drop_unchecked_foreign_keys(self):
+        """No foreign key on the NO_FOREIGN_KEY columns (a database created
+        by an earlier version loses it)."""
+        for name in NO_FOREIGN_KEY:
+            getattr(self.pool, "_foreign_keys", {}).pop((self._table, name), None)
+            field = self._fields[name]
+            for conname in sql.get_foreign_keys(
+                self.env.cr,
+                self._table,
+                name,
+                self.env[field.comodel_name]._table,
+                "id",
+                field.ondelete,
+            ):
+                sql.drop_constraint(self.env.cr, self._table, conname)
 
     @api.depends("plan_id.base", "currency_id")
     def _compute_base_currency_id(self):
@@ -407,7 +436,11 @@ class SaleIncentiveLine(models.Model):
         cost = abs(source["cost"])
         margin = revenue - cost
         base = {"revenue": revenue, "margin": margin, "quantity": quantity}[plan.base]
-        guide = product.incentive_guide_price if product else 0.0
+        # read once per batch (_add_product_values)
+        product_values = source.get("product_values") or self._get_product_values(
+            product
+        )
+        guide = product_values["guide_price"]
         price_unit = source["price_unit"]
         currency = source["company"].currency_id
         if "tier" in source:  # read once per batch (_add_customer_values)
@@ -419,13 +452,13 @@ class SaleIncentiveLine(models.Model):
         values = {
             "product": product,
             "product_id": product.id,
-            "categ_path": product.categ_id.parent_path if product else "",
+            "categ_path": product_values["categ_path"],
             "team": source["team"],
             "team_id": source["team"].id,
             "quantity": quantity,
             "base": base,
             "price_unit": price_unit,
-            "list_price": product.lst_price if product else 0.0,
+            "list_price": product_values["list_price"],
             "guide_price": guide,
             "below_guide": bool(guide)
             and float_compare(price_unit, guide, precision_rounding=currency.rounding)
@@ -434,6 +467,7 @@ class SaleIncentiveLine(models.Model):
             "order_base": source.get("order_bases", {}).get(plan.base, base),
             "is_new_customer": is_new,
             "tier": tier,
+            "display_name": product_values["display_name"],
             "format": lambda amount: self._format_amount(amount, currency),
         }
         values["formula_values"] = {
@@ -450,6 +484,27 @@ class SaleIncentiveLine(models.Model):
             "is_new_customer": is_new,
         }
         return values
+
+    @api.model
+    def _get_product_values(self, product):
+        """What rules read of ``product`` (plain data)."""
+        return {
+            "categ_path": product.categ_id.parent_path if product else "",
+            "list_price": product.lst_price if product else 0.0,
+            "guide_price": product.incentive_guide_price if product else 0.0,
+            "display_name": product.display_name or "",
+        }
+
+    @api.model
+    def _add_product_values(self, sources):
+        """``_get_product_values`` on every source, once per product of the
+        batch."""
+        cache = {}
+        for source in sources:
+            product = source["product"]
+            if product.id not in cache:
+                cache[product.id] = self._get_product_values(product)
+            source["product_values"] = cache[product.id]
 
     @api.model
     def _add_order_values(self, sources):
@@ -549,7 +604,7 @@ class SaleIncentiveLine(models.Model):
             "%(calc)s on [%(doc)s] %(product)s, rule '%(rule)s'",
             calc=" ".join([res["explanation"], *parts]),
             doc=source["order"].name or source["move"].name or "",
-            product=source["product"].display_name or "",
+            product=values["display_name"],
             rule=rule.name,
         )
         return {
@@ -628,12 +683,12 @@ class SaleIncentiveLine(models.Model):
         already looked up (restricted to ``plans``)."""
         plan_model = self.env["sale.incentive.plan"]
         plans_cache = dict(plans_by_day or {})
-        for source in sources:
-            key = (source["company"], source["date"])
-            if key not in plans_cache:
-                plans_cache[key] = plan_model._get_applicable_plans(*key)
-                if plans is not None:
-                    plans_cache[key] &= plans
+        plans_cache.update(
+            self._get_plans_by_day(
+                {(s["company"], s["date"]) for s in sources} - plans_cache.keys(),
+                plans,
+            )
+        )
         all_plans = plan_model.union(*plans_cache.values())
         if not all_plans:
             return []
@@ -645,6 +700,7 @@ class SaleIncentiveLine(models.Model):
         ):
             self._add_order_values(sources)
         self._add_customer_values(sources)
+        self._add_product_values(sources)
         vals_list = []
         for source in sources:
             for plan in plans_cache[(source["company"], source["date"])]:
@@ -653,6 +709,15 @@ class SaleIncentiveLine(models.Model):
         if kind == "forecast":
             self._add_period_forecast(vals_list)
         return vals_list
+
+    @api.model
+    def _get_plans_by_day(self, keys, plans=None):
+        """{(company, date): the plans applicable that day, within ``plans``
+        when given} for the set ``keys``, in one query."""
+        found = self.env["sale.incentive.plan"]._get_applicable_plans_by_day(keys)
+        if plans is not None:
+            found = {key: day_plans & plans for key, day_plans in found.items()}
+        return found
 
     @api.model
     def _prepare_plan_lines(self, source, plan, kind, caches):
@@ -846,12 +911,10 @@ class SaleIncentiveLine(models.Model):
         if not moves:
             return self
         # invoices of a day no plan covers earn nothing: nothing to read
-        plans_by_day = {}
-        for move in moves:
-            key = (move.company_id, move.invoice_date or move.date)
-            if key not in plans_by_day:
-                found = self.env["sale.incentive.plan"]._get_applicable_plans(*key)
-                plans_by_day[key] = found if plans is None else found & plans
+        plans_by_day = self._get_plans_by_day(
+            {(move.company_id, move.invoice_date or move.date) for move in moves},
+            plans,
+        )
         moves = moves.filtered(
             lambda m: (
                 m.move_type == "out_refund"

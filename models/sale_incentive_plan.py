@@ -290,17 +290,31 @@ class SaleIncentivePlan(models.Model):
     def _get_applicable_plans(self, company, date):
         """Active plans of ``company`` whose validity covers ``date``: the
         only plans that write commission lines."""
-        domain = [
-            ("state", "=", "active"),
-            ("company_id", "=", company.id),
-            "|",
-            ("date_from", "=", False),
-            ("date_from", "<=", date),
-            "|",
-            ("date_to", "=", False),
-            ("date_to", ">=", date),
-        ]
-        return self.search(domain)
+        return self._get_applicable_plans_by_day({(company, date)})[(company, date)]
+
+    @api.model
+    def _get_applicable_plans_by_day(self, keys):
+        """{(company, date): ``_get_applicable_plans(company, date)``} for
+        the set ``keys`` in one query: the active plans of the companies,
+        their validity compared in Python."""
+        if not keys:
+            return {}
+        candidates = self.search(
+            [
+                ("state", "=", "active"),
+                ("company_id", "in", list({company.id for company, _date in keys})),
+            ]
+        )
+        return {
+            (company, date): candidates.filtered(
+                lambda p, c=company, d=date: (
+                    p.company_id == c
+                    and (not p.date_from or p.date_from <= d)
+                    and (not p.date_to or p.date_to >= d)
+                )
+            )
+            for company, date in keys
+        }
 
     def _covers_user(self, user):
         """Whether ``user`` earns under this plan (directly or through a team)."""

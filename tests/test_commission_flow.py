@@ -75,6 +75,27 @@ class TestCommissionFlow(IncentiveCase):
         invoice.action_post()
         self.assertMoney(self._lines(move_id=invoice.id).amount, 300.0)
 
+    def test_deleted_invoice_takes_its_commission_lines(self):
+        """An invoice line's commission lines go with it whatever deletes it,
+        here a posted invoice deleted outright (``force_delete``); the line
+        table has no foreign key to the invoice lines (posting would check it
+        per line), the ORM deletes them."""
+        order = self._order([(self.product, 10, 1000.0)])
+        invoice = self._invoice(order)
+        other = self._invoice(self._order([(self.product, 5, 1000.0)]))
+        lines = self._lines(move_id=invoice.id)
+        self.assertEqual(len(lines), 1)
+        self.assertEqual(lines.move_line_id, invoice.invoice_line_ids)
+        invoice_line_ids = lines.move_line_id.ids
+        invoice.with_context(force_delete=True).unlink()
+        self.assertFalse(lines.exists())
+        self.assertFalse(
+            self.env["sale.incentive.line"].search_count(
+                [("move_line_id", "in", invoice_line_ids)]
+            )
+        )
+        self.assertMoney(self._lines(move_id=other.id).amount, 150.0)
+
     def test_forecast_written_by_background_job(self):
         """Confirming computes no commission line: it triggers the job that
         writes the forecast; meanwhile the order shows the same figures,
