@@ -1000,9 +1000,17 @@ class SaleIncentiveLine(models.Model):
         if not refund_sources:
             return []
         origins = self._find_origin_lines(refund_sources)
-        clawed = self._get_clawed_back(
-            self.union(*(lines for lines, _aml in origins.values()))
+        origin_lines = self.union(*(lines for lines, _aml in origins.values()))
+        # the invoice lines reversed, described once for the batch (an origin
+        # line's invoice line is the one its credit note reverses)
+        invoiced = dict(
+            zip(
+                origin_lines.move_line_id,
+                origin_lines.move_line_id._prepare_incentive_sources(),
+                strict=True,
+            )
         )
+        clawed = self._get_clawed_back(origin_lines, invoiced)
         vals_list = []
         plain = []
         for index, source in enumerate(refund_sources):
@@ -1010,7 +1018,7 @@ class SaleIncentiveLine(models.Model):
             if not lines:
                 plain.append(source)
                 continue
-            part, whole = self._get_credited_share(source, origin_aml)
+            part, whole = self._get_credited_share(source, invoiced[origin_aml])
             for origin in lines:
                 if (source["move"].id, origin.plan_id.id) in skip or (
                     plans is not None and origin.plan_id not in plans
@@ -1028,11 +1036,11 @@ class SaleIncentiveLine(models.Model):
         return vals_list
 
     @api.model
-    def _get_credited_share(self, source, origin_aml):
-        """(part, whole): the share of the invoice line ``origin_aml`` that the
-        credit note line ``source`` credits, measured in the invoice's
-        currency (a rate change since the invoice does not matter)."""
-        reversed_source = origin_aml._prepare_incentive_source()
+    def _get_credited_share(self, source, reversed_source):
+        """(part, whole): the share of the invoice line described by
+        ``reversed_source`` that the credit note line ``source`` credits,
+        measured in the invoice's currency (a rate change since the invoice
+        does not matter)."""
         key = (
             "amount_currency"
             if reversed_source["currency"] == source["currency"]
@@ -1041,10 +1049,10 @@ class SaleIncentiveLine(models.Model):
         return abs(source[key]), abs(reversed_source[key])
 
     @api.model
-    def _get_clawed_back(self, origins):
+    def _get_clawed_back(self, origins, invoiced):
         """{origin line id: {"part", "amount", "base_amount"}} what earlier
         credit notes credited of each origin's invoice line and clawed back of
-        it (one read for all)."""
+        it (one read for all); ``invoiced``: {invoice line: its source}."""
         result = defaultdict(lambda: {"part": 0.0, "amount": 0.0, "base_amount": 0.0})
         if not origins:
             return result
@@ -1069,7 +1077,8 @@ class SaleIncentiveLine(models.Model):
             if line.move_line_id and key not in counted:
                 counted.add(key)
                 done["part"] += self._get_credited_share(
-                    sources[line.move_line_id], line.origin_line_id.move_line_id
+                    sources[line.move_line_id],
+                    invoiced[line.origin_line_id.move_line_id],
                 )[0]
         return result
 
