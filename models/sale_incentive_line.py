@@ -547,7 +547,6 @@ class SaleIncentiveLine(models.Model):
                 *(s["customer"] for s in company_sources)
             )
             partners = customers.commercial_partner_id.sudo().with_company(company)
-            partners._fields["incentive_tier_id"].compute_value(partners)
             partners.incentive_tier_id.mapped("code")
             for source in company_sources:
                 customer, date = source["customer"], source["date"]
