@@ -20,23 +20,43 @@ class AccountMoveLine(models.Model):
     def _prepare_incentive_sources(self):
         """``_prepare_incentive_source`` of every line of ``self``, in order;
         what lines of one invoice or one order share (dates, customer, team,
-        split) and the products' costs are read once."""
+        split) and the products' costs are read once.
+
+        The lines' own figures are read in one ``read`` and each invoice,
+        product, currency and order line is one record for the whole batch:
+        a posting describes thousands of lines, and a record per line and
+        field was most of the objects it left to Python's garbage
+        collector."""
+        moves = {move.id: move for move in self.move_id}
+        products = {product.id: product for product in self.product_id}
+        currencies = {currency.id: currency for currency in self.currency_id}
+        sale_lines = {line.id: line for line in self.sale_line_ids}
+        no_order = self.env["sale.order"]
+        no_sale_line = self.env["sale.order.line"]
+        no_product = self.env["product.product"]
         per_move = {}
         per_order = {}
         costs = {}
         sources = []
-        # the amounts of the whole batch in one pass over the cache
-        balances = self.mapped("balance")
-        quantities = self.mapped("quantity")
-        amounts_currency = self.mapped("amount_currency")
-        for line, balance, line_quantity, amount_currency in zip(
-            self, balances, quantities, amounts_currency, strict=True
-        ):
-            move = line.move_id
-            common = per_move.get(move.id)
+        rows = self.read(
+            [
+                "move_id",
+                "product_id",
+                "sale_line_ids",
+                "quantity",
+                "balance",
+                "amount_currency",
+                "currency_id",
+            ],
+            load=None,
+        )
+        for line, row in zip(self, rows, strict=True):
+            common = per_move.get(row["move_id"])
             if common is None:
+                move = moves[row["move_id"]]
                 user = move.invoice_user_id
                 common = per_move[move.id] = {
+                    "move": move,
                     "company": move.company_id,
                     "date": move.invoice_date or move.date,
                     "sign": -1 if move.move_type == "out_refund" else 1,
@@ -45,28 +65,28 @@ class AccountMoveLine(models.Model):
                     "shares": [(user, user.partner_id, 100.0)] if user else [],
                 }
             company = common["company"]
-            sale_lines = line.sale_line_ids
-            if sale_lines:
-                order = sale_lines.order_id[:1]
+            if row["sale_line_ids"]:
+                sale_line = sale_lines[row["sale_line_ids"][0]]
+                order = sale_line.order_id
                 if order.id not in per_order:
                     per_order[order.id] = (
+                        order,
                         order.team_id,
                         order._get_incentive_shares(),
                     )
-                team, shares = per_order[order.id]
+                order, team, shares = per_order[order.id]
                 team = team or common["team"]
-                sale_line = sale_lines[:1]
             else:
-                order, sale_line = sale_lines.order_id, sale_lines
+                order, sale_line = no_order, no_sale_line
                 team, shares = common["team"], common["shares"]
-            product = line.product_id
+            product = products.get(row["product_id"], no_product)
             cost_key = (product.id, company.id)
             cost = costs.get(cost_key)
             if cost is None:
                 cost = costs[cost_key] = product.with_company(company).standard_price
             sign = common["sign"]
-            revenue = -balance
-            quantity = line_quantity * sign
+            revenue = -row["balance"]
+            quantity = row["quantity"] * sign
             sources.append(
                 {
                     "company": company,
@@ -75,14 +95,14 @@ class AccountMoveLine(models.Model):
                     "product": product,
                     "quantity": quantity,
                     "revenue": revenue,
-                    "amount_currency": -amount_currency,
-                    "currency": line.currency_id,
+                    "amount_currency": -row["amount_currency"],
+                    "currency": currencies[row["currency_id"]],
                     "cost": cost * quantity,
                     "price_unit": abs(revenue / quantity) if quantity else 0.0,
                     "customer": common["customer"],
                     "order": order,
                     "sale_line": sale_line,
-                    "move": move,
+                    "move": common["move"],
                     "move_line": line,
                     "team": team,
                     "shares": shares,
@@ -98,9 +118,7 @@ class AccountMoveLine(models.Model):
         # (the invoice being edited) has none to look for
         posted = self.filtered(lambda line: line.move_id.posted_before)
         if posted:
-            self.env["sale.incentive.line"].sudo().search(
-                [("move_line_id", "in", posted.ids)]
-            ).unlink()
+            self.env["sale.incentive.line"]._on_target_unlink(posted)
         return super().unlink()
 
     # ------------------------------------------------------------------

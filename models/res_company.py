@@ -109,7 +109,9 @@ class ResCompany(models.Model):
 
     def unlink(self):
         # the tiers of its customers (no foreign key: see
-        # sale.incentive.partner.tier)
+        # sale.incentive.partner.tier), its commission lines (see
+        # sale.incentive.line's NO_FOREIGN_KEY)
+        self.env["sale.incentive.line"]._on_target_unlink(self)
         self.env["sale.incentive.partner.tier"]._forget("company_id", self)
         return super().unlink()
 

@@ -112,8 +112,10 @@ class ResPartner(models.Model):
         )
 
     def unlink(self):
-        # their tier rows (a table without foreign keys: see
+        # their commission lines (no foreign key: see sale.incentive.line's
+        # NO_FOREIGN_KEY), their tier rows (a table without foreign keys: see
         # sale.incentive.partner.tier)
+        self.env["sale.incentive.line"]._on_target_unlink(self)
         self.env["sale.incentive.partner.tier"]._forget("partner_id", self)
         return super().unlink()
 

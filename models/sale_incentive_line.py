@@ -1,10 +1,21 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import io
 from collections import defaultdict
+
+import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
-from odoo.tools import SQL, Query, float_compare, float_repr, float_round, sql
+from odoo.tools import (
+    SQL,
+    Query,
+    float_compare,
+    float_repr,
+    float_round,
+    split_every,
+    sql,
+)
 
 from ..engine import proration, splits
 from ..engine.periods import period_bounds
@@ -24,11 +35,34 @@ PLAN_DATE_INDEX = "sale_incentive_line_plan_id_date_index"
 # half of each page left free: the settlement rewrites every line once, in
 # place (see settlement_line_ref)
 FILLFACTOR = 50
-# columns kept without a foreign key: PostgreSQL would check it per inserted
-# line against invoice lines rewritten many times by the posting itself; the
-# ORM path that deletes their targets deletes the lines instead
-# (account.move.line.unlink)
-NO_FOREIGN_KEY = ("move_line_id",)
+# Columns kept without a foreign key.  PostgreSQL checks a key once per
+# inserted line, each check a lookup and a row lock of the target: with a key
+# on every column the checks were four fifths of the database time of writing
+# a posting's lines.  The columns below, set on every line, lose it; the ORM
+# does what the key did on delete (``_on_target_unlink``, called by the unlink
+# of each target model: refuse, empty the column or delete the lines, as the
+# field's ``ondelete`` says) and the partner merge wizard repoints them as it
+# repoints keys (``_get_unchecked_references``).  The keys kept are on columns
+# most invoice lines leave empty (no check then): orders and their lines
+# (cascade), payments, origins, tiers, brackets.
+NO_FOREIGN_KEY = (
+    "move_line_id",
+    "move_id",
+    "company_id",
+    "plan_id",
+    "rule_id",
+    "user_id",
+    "partner_id",
+    "customer_id",
+    "product_id",
+    "team_id",
+    "create_uid",
+    "write_uid",
+)
+# invoice lines turned into commission lines at once when posting
+POST_CHUNK = 250
+# what a text value becomes in PostgreSQL's COPY text format
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 class SaleIncentiveLine(models.Model):
@@ -253,6 +287,53 @@ class SaleIncentiveLine(models.Model):
             ):
                 sql.drop_constraint(self.env.cr, self._table, conname)
 
+    @api.model
+    def _get_unchecked_references(self, table):
+        """[(this table, column)] of the NO_FOREIGN_KEY columns that refer to
+        ``table``: what a foreign key would list (the partner merge wizard
+        repoints them)."""
+        return [
+            (self._table, name)
+            for name in NO_FOREIGN_KEY
+            if self.env[self._fields[name].comodel_name]._table == table
+        ]
+
+    @api.model
+    def _on_target_unlink(self, targets):
+        """What the foreign keys of the NO_FOREIGN_KEY columns did when
+        ``targets`` are deleted, by the field's ``ondelete``: ``restrict``
+        refuses, ``set null`` empties the column, ``cascade`` deletes the
+        lines.  Called by the unlink of every target model, before it."""
+        lines = self.sudo()
+        for name in NO_FOREIGN_KEY:
+            field = self._fields[name]
+            if field.comodel_name != targets._name or not targets:
+                continue
+            domain = [(name, "in", targets.ids)]
+            if field.ondelete == "cascade":
+                lines.search(domain).unlink()
+            elif field.ondelete == "restrict":
+                if lines.search_count(domain, limit=1):
+                    raise UserError(
+                        self.env._(
+                            "%(records)s cannot be deleted: commission lines "
+                            "refer to them.",
+                            records=", ".join(targets.mapped("display_name")),
+                        )
+                    )
+            else:
+                lines.flush_model([name])
+                self.env.cr.execute(
+                    SQL(
+                        "UPDATE %s SET %s = NULL WHERE %s = ANY(%s)",
+                        SQL.identifier(self._table),
+                        SQL.identifier(name),
+                        SQL.identifier(name),
+                        targets.ids,
+                    )
+                )
+                lines.invalidate_model([name])
+
     @api.depends("plan_id.base", "currency_id")
     def _compute_base_currency_id(self):
         for line in self:
@@ -442,7 +523,7 @@ class SaleIncentiveLine(models.Model):
         )
         guide = product_values["guide_price"]
         price_unit = source["price_unit"]
-        currency = source["company"].currency_id
+        currency = source.get("company_currency") or source["company"].currency_id
         if "tier" in source:  # read once per batch (_add_customer_values)
             tier, is_new = source["tier"], source["is_new_customer"]
         else:
@@ -496,15 +577,28 @@ class SaleIncentiveLine(models.Model):
         }
 
     @api.model
-    def _add_product_values(self, sources):
+    def _add_product_values(self, sources, cache=None):
         """``_get_product_values`` on every source, once per product of the
-        batch."""
-        cache = {}
+        batch (``cache``: {product id: values} kept for a batch)."""
+        cache = {} if cache is None else cache
         for source in sources:
             product = source["product"]
             if product.id not in cache:
                 cache[product.id] = self._get_product_values(product)
             source["product_values"] = cache[product.id]
+
+    @api.model
+    def _add_company_values(self, sources, cache=None):
+        """The company's currency on every source (``company_currency``),
+        read once per company of the batch (``cache``: {company id:
+        currency} kept for a batch)."""
+        cache = {} if cache is None else cache
+        for source in sources:
+            company = source["company"]
+            currency = cache.get(company.id)
+            if currency is None:
+                currency = cache[company.id] = company.currency_id
+            source["company_currency"] = currency
 
     @api.model
     def _add_order_values(self, sources):
@@ -596,7 +690,7 @@ class SaleIncentiveLine(models.Model):
         if rule is None:
             return None
         res = rule._compute_commission(values)
-        currency = source["company"].currency_id
+        currency = source.get("company_currency") or source["company"].currency_id
         total, parts = self._apply_additions(values, additions, res, currency)
         sign = source["sign"]
         explanation = self.env._(
@@ -674,12 +768,19 @@ class SaleIncentiveLine(models.Model):
 
     @api.model
     def _prepare_lines_for_sources(
-        self, sources, kind, plans=None, skip=frozenset(), plans_by_day=None
+        self,
+        sources,
+        kind,
+        plans=None,
+        skip=frozenset(),
+        plans_by_day=None,
+        caches=None,
     ):
         """Line values for ``sources`` (dicts), for every applicable plan (or
         only ``plans``) and every beneficiary; ``skip`` holds (move id, plan id)
         pairs already accrued; ``plans_by_day``: {(company, date): plans}
-        already looked up (restricted to ``plans``)."""
+        already looked up (restricted to ``plans``); ``caches``: the dict of
+        ``_new_batch_caches`` when several calls make one batch."""
         plan_model = self.env["sale.incentive.plan"]
         plans_cache = dict(plans_by_day or {})
         plans_cache.update(
@@ -691,15 +792,17 @@ class SaleIncentiveLine(models.Model):
         all_plans = plan_model.union(*plans_cache.values())
         if not all_plans:
             return []
-        caches = {"rules": {}, "covers": {}}
+        if caches is None:
+            caches = self._new_batch_caches()
         if any(
             rule._needs_order_values()
             for plan in all_plans
             for rule, _data in self._get_plan_rules(plan, caches["rules"])[0]
         ):
             self._add_order_values(sources)
+        self._add_company_values(sources, caches["companies"])
         self._add_customer_values(sources)
-        self._add_product_values(sources)
+        self._add_product_values(sources, caches["products"])
         vals_list = []
         for source in sources:
             for plan in plans_cache[(source["company"], source["date"])]:
@@ -708,6 +811,12 @@ class SaleIncentiveLine(models.Model):
         if kind == "forecast":
             self._add_period_forecast(vals_list)
         return vals_list
+
+    @api.model
+    def _new_batch_caches(self):
+        """What the engine reads once per batch: the plans' sorted rules, who
+        each plan covers, the products' values."""
+        return {"rules": {}, "covers": {}, "products": {}, "companies": {}}
 
     @api.model
     def _get_plans_by_day(self, keys, plans=None):
@@ -738,7 +847,9 @@ class SaleIncentiveLine(models.Model):
         amounts = splits.split_amount(
             result["amount"],
             [b[2] for b in source["shares"]],
-            digits=source["company"].currency_id.decimal_places,
+            digits=(
+                source.get("company_currency") or source["company"].currency_id
+            ).decimal_places,
         )
         vals_list = []
         for beneficiary, amount in zip(source["shares"], amounts, strict=True):
@@ -807,53 +918,119 @@ class SaleIncentiveLine(models.Model):
 
     @api.model
     def _create_lines(self, vals_list):
-        """Write the engine's line values with one multi-row INSERT per
-        thousand lines (lean create), as superuser.
+        """Write the engine's line values with one ``COPY`` (lean create), as
+        superuser: ``_copy_rows(_lean_rows(vals_list))``.
 
         ``create()`` cost most of the posting hook: per record it rounds each
-        amount through the related currency and keeps caches.  The values come
-        from the engine only (ids, dates, numbers, texts); they are converted
-        here as the fields convert them (amounts in the company currency's
-        digits, floats in their digits), then the new records are marked
-        created for their dependents and the one2many caches that list them
-        are dropped."""
-        lines = self.sudo()
+        amount through the related currency and keeps caches; a multi-row
+        INSERT still had every value quoted by the driver and parsed back by
+        the server.  The values come from the engine only (ids, dates,
+        numbers, texts)."""
+        return self._copy_rows(self._lean_rows(vals_list))
+
+    @api.model
+    def _get_lean_columns(self):
+        """The columns the lean create writes: every stored field the engine
+        describes (a value it leaves out is NULL, as before)."""
+        return [
+            name
+            for name, field in self._fields.items()
+            if field.store
+            and field.column_type
+            and name not in models.MAGIC_COLUMNS
+            and name not in ("settlement_line_ref", *models.LOG_ACCESS_COLUMNS)
+        ]
+
+    @api.model
+    def _lean_rows(self, vals_list):
+        """Line values as rows of PostgreSQL's COPY text format (without
+        their id): each value written as its field converts it (amounts in
+        the company currency's digits, floats in their digits).  Plain text:
+        a batch's rows keep no Python object alive (see
+        ``_create_for_invoices``)."""
         if not vals_list:
-            return lines
-        names = sorted({name for vals in vals_list for name in vals})
-        convert = {name: self._lean_converter(self._fields[name]) for name in names}
+            return []
+        convert = [
+            (name, self._lean_converter(self._fields[name]))
+            for name in self._get_lean_columns()
+        ]
+        # (rounding, digits) of each company's currency
         currencies = {
-            company.id: company.currency_id
+            company.id: (
+                company.currency_id.rounding,
+                company.currency_id.decimal_places,
+            )
             for company in self.env["res.company"].browse(
                 {vals["company_id"] for vals in vals_list}
             )
         }
-        audit = [self.env.uid, self.env.uid, self.env.cr.now(), self.env.cr.now()]
-        columns = SQL(", ").join(
-            SQL.identifier(name)
-            for name in [*names, "create_uid", "write_uid", "create_date", "write_date"]
-        )
-        ids = []
-        for first in range(0, len(vals_list), 1000):
-            rows = [
-                tuple(
-                    convert[name](vals[name], currencies[vals["company_id"]])
-                    if name in vals
-                    else None
-                    for name in names
-                )
-                + tuple(audit)
-                for vals in vals_list[first : first + 1000]
-            ]
-            self.env.cr.execute(
-                SQL(
-                    "INSERT INTO %s (%s) VALUES %s RETURNING id",
-                    SQL.identifier(self._table),
-                    columns,
-                    SQL(", ").join(SQL("%s", row) for row in rows),
+        rows = []
+        for vals in vals_list:
+            currency = currencies[vals["company_id"]]
+            rows.append(
+                "\t".join(
+                    [
+                        "\\N"
+                        if (value := vals.get(name)) is None
+                        else converter(value, currency)
+                        for name, converter in convert
+                    ]
                 )
             )
-            ids += [row[0] for row in self.env.cr.fetchall()]
+        return rows
+
+    @api.model
+    def _copy_rows(self, rows):
+        """Write ``rows`` (``_lean_rows``) with one COPY: the ids are drawn
+        from the table's sequence first; then the new records are marked
+        created for their dependents and the one2many caches that list them
+        are dropped."""
+        lines = self.sudo()
+        if not rows:
+            return lines
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
+                "FROM generate_series(1, %s)",
+                self._table,
+                len(rows),
+            )
+        )
+        ids = [row[0] for row in cr.fetchall()]
+        now = str(cr.now())
+        audit = "\t".join([str(self.env.uid), str(self.env.uid), now, now])
+        names = self._get_lean_columns()
+        columns = SQL(", ").join(
+            SQL.identifier(name)
+            for name in [
+                "id",
+                *names,
+                "create_uid",
+                "write_uid",
+                "create_date",
+                "write_date",
+            ]
+        )
+        data = io.StringIO(
+            "\n".join(
+                f"{line_id}\t{row}\t{audit}"
+                for line_id, row in zip(ids, rows, strict=True)
+            )
+        )
+        # as Odoo's own COPY (models.py, _export_rows): no asynchronous wait
+        # callback for the extent of the COPY
+        callback = psycopg2.extensions.get_wait_callback()
+        psycopg2.extensions.set_wait_callback(None)
+        try:
+            cr.copy_expert(
+                cr.mogrify(
+                    SQL("COPY %s (%s) FROM STDIN", SQL.identifier(self._table), columns)
+                ).decode(),
+                data,
+            )
+        finally:
+            psycopg2.extensions.set_wait_callback(callback)
         lines = lines.browse(ids)
         lines.modified(names, create=True)
         for name in names:
@@ -863,28 +1040,35 @@ class SaleIncentiveLine(models.Model):
 
     @api.model
     def _lean_converter(self, field):
-        """(value, company currency) -> column value, as ``field`` writes it."""
+        """(value, (rounding, digits) of the company currency) -> the
+        column's value in PostgreSQL's COPY text format, as ``field`` writes
+        it (``None`` is NULL)."""
         if field.type == "monetary":
             return lambda value, currency: float_repr(
-                currency.round(float(value or 0.0)), currency.decimal_places
+                float_round(float(value or 0.0), precision_rounding=currency[0]),
+                currency[1],
             )
         if field.type == "float":
             digits = field.get_digits(self.env)
             if not digits:
-                return lambda value, _currency: float(value or 0.0)
+                return lambda value, _currency: repr(float(value or 0.0))
             return lambda value, _currency: float_repr(
                 float_round(float(value or 0.0), precision_digits=digits[1]),
                 precision_digits=digits[1],
             )
         if field.type == "many2one":
             return lambda value, _currency: (
-                (value.id if isinstance(value, models.BaseModel) else value) or None
+                str(value.id if isinstance(value, models.BaseModel) else value)
+                if value
+                else "\\N"
             )
         if field.type == "boolean":
-            return lambda value, _currency: bool(value)
-        if field.type in ("char", "selection", "date"):
+            return lambda value, _currency: "t" if value else "f"
+        if field.type == "date":
+            return lambda value, _currency: str(value) if value else "\\N"
+        if field.type in ("char", "selection"):
             return lambda value, _currency: (
-                None if value is None or value is False else value
+                "\\N" if value is False else value.translate(COPY_ESCAPES)
             )
         raise UserError(
             self.env._(
@@ -940,17 +1124,25 @@ class SaleIncentiveLine(models.Model):
                 for move in moves
             )
         )
-        sources, refund_sources = [], []
-        for source in amls._prepare_incentive_sources():
-            if source["sign"] < 0:
-                refund_sources.append(source)
-            else:
-                sources.append(source)
-        vals_list = self._prepare_lines_for_sources(
-            sources, "invoice", plans, skip, plans_by_day
+        # invoice lines by chunks turned into text rows at once: a posting's
+        # thousands of source and value dicts are not all alive together,
+        # so they do not pile up for Python's full garbage collections
+        caches = self._new_batch_caches()
+        rows, refund_sources = [], []
+        for chunk in split_every(POST_CHUNK, amls.ids, amls.browse):
+            sources = []
+            for source in chunk._prepare_incentive_sources():
+                (refund_sources if source["sign"] < 0 else sources).append(source)
+            rows += self._lean_rows(
+                self._prepare_lines_for_sources(
+                    sources, "invoice", plans, skip, plans_by_day, caches
+                )
+            )
+        # credit notes in one batch: what each reverses is read together
+        rows += self._lean_rows(
+            self._prepare_clawback_vals(refund_sources, plans, skip)
         )
-        vals_list += self._prepare_clawback_vals(refund_sources, plans, skip)
-        return self._create_lines(vals_list)
+        return self._copy_rows(rows)
 
     @api.model
     def _find_origin_lines(self, refund_sources):
