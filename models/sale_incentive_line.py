@@ -662,8 +662,17 @@ class SaleIncentiveLine(models.Model):
         when a ``cache`` dict is given."""
         if cache is not None and plan.id in cache:
             return cache[plan.id]
+        # the conditions, and what the line's explanation and review flag
+        # read of the rule, as plain data
         rules = [
-            (rule, rule._get_match_data())
+            (
+                rule,
+                {
+                    **rule._get_match_data(),
+                    "name": rule.name,
+                    "flag_review": rule.flag_review,
+                },
+            )
             for rule in plan.rule_ids.sorted(lambda r: (r.sequence, r.id))
         ]
         result = (rules, [r for r in rules if r[0].rule_kind == "addition"])
@@ -686,7 +695,9 @@ class SaleIncentiveLine(models.Model):
         values = self._get_rule_values(source, plan)
         rules, additions = self._get_plan_rules(plan, rules_cache)
         match = self.env["sale.incentive.rule"]._match_data
-        rule = next((r for r, data in rules if match(data, values)), None)
+        rule, data = next(
+            ((r, data) for r, data in rules if match(data, values)), (None, None)
+        )
         if rule is None:
             return None
         res = rule._compute_commission(values)
@@ -698,7 +709,7 @@ class SaleIncentiveLine(models.Model):
             calc=" ".join([res["explanation"], *parts]),
             doc=source["order"].name or source["move"].name or "",
             product=values["display_name"],
-            rule=rule.name,
+            rule=data["name"],
         )
         return {
             "amount": currency.round(total["amount"]) * sign,
@@ -706,7 +717,7 @@ class SaleIncentiveLine(models.Model):
             "rule": rule,
             "bracket_id": res["bracket_id"],
             "base": values["base"] * sign,
-            "needs_review": rule.flag_review
+            "needs_review": data["flag_review"]
             or values["below_guide"]
             or total["review"],
             "explanation": explanation,

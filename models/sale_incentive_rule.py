@@ -379,9 +379,10 @@ class SaleIncentiveRule(models.Model):
         res = {"rate": 0.0, "bracket_id": False}
         kind = self.compute_type
         if kind == "percentage":
-            res["amount"] = base * self.rate / 100.0
-            res["rate"] = self.rate
-            res["explanation"] = f"{self.rate:g}% × {fmt(base)}"
+            rate = self.rate
+            res["amount"] = base * rate / 100.0
+            res["rate"] = rate
+            res["explanation"] = f"{rate:g}% × {fmt(base)}"
         elif kind == "fixed_unit":
             res["amount"] = self.fixed_amount * values["quantity"]
             res["explanation"] = (
