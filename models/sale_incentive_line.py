@@ -61,6 +61,19 @@ NO_FOREIGN_KEY = (
 )
 # invoice lines turned into commission lines at once when posting
 POST_CHUNK = 250
+# the field types the lean create writes (_lean_converter)
+LEAN_TYPES = (
+    "monetary",
+    "float",
+    "many2one",
+    "boolean",
+    "date",
+    "datetime",
+    "integer",
+    "char",
+    "text",
+    "selection",
+)
 # what a text value becomes in PostgreSQL's COPY text format
 COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -941,15 +954,18 @@ class SaleIncentiveLine(models.Model):
 
     @api.model
     def _get_lean_columns(self):
-        """The columns the lean create writes: every stored field the engine
-        describes (a value it leaves out is NULL, as before)."""
+        """The columns the lean create writes: every stored field of a type
+        it converts (``_lean_converter``); a value the engine leaves out is
+        NULL.  A field of another type added by an extension is left to its
+        database default."""
         return [
             name
             for name, field in self._fields.items()
             if field.store
             and field.column_type
+            and field.type in LEAN_TYPES
             and name not in models.MAGIC_COLUMNS
-            and name not in ("settlement_line_ref", *models.LOG_ACCESS_COLUMNS)
+            and name != "settlement_line_ref"
         ]
 
     @api.model
@@ -1077,7 +1093,11 @@ class SaleIncentiveLine(models.Model):
             return lambda value, _currency: "t" if value else "f"
         if field.type == "date":
             return lambda value, _currency: str(value) if value else "\\N"
-        if field.type in ("char", "selection"):
+        if field.type == "integer":
+            return lambda value, _currency: str(int(value or 0))
+        if field.type == "datetime":
+            return lambda value, _currency: str(value) if value else "\\N"
+        if field.type in ("char", "text", "selection"):
             return lambda value, _currency: (
                 "\\N" if value is False else value.translate(COPY_ESCAPES)
             )
