@@ -61,19 +61,6 @@ NO_FOREIGN_KEY = (
 )
 # invoice lines turned into commission lines at once when posting
 POST_CHUNK = 250
-# the field types the lean create writes (_lean_converter)
-LEAN_TYPES = (
-    "monetary",
-    "float",
-    "many2one",
-    "boolean",
-    "date",
-    "datetime",
-    "integer",
-    "char",
-    "text",
-    "selection",
-)
 # what a text value becomes in PostgreSQL's COPY text format
 COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -317,10 +304,12 @@ class SaleIncentiveLine(models.Model):
         ``targets`` are deleted, by the field's ``ondelete``: ``restrict``
         refuses, ``set null`` empties the column, ``cascade`` deletes the
         lines.  Called by the unlink of every target model, before it."""
+        if not targets:
+            return
         lines = self.sudo()
         for name in NO_FOREIGN_KEY:
             field = self._fields[name]
-            if field.comodel_name != targets._name or not targets:
+            if field.comodel_name != targets._name:
                 continue
             domain = [(name, "in", targets.ids)]
             if field.ondelete == "cascade":
@@ -536,7 +525,7 @@ class SaleIncentiveLine(models.Model):
         )
         guide = product_values["guide_price"]
         price_unit = source["price_unit"]
-        currency = source.get("company_currency") or source["company"].currency_id
+        currency = self._get_source_currency(source)
         if "tier" in source:  # read once per batch (_add_customer_values)
             tier, is_new = source["tier"], source["is_new_customer"]
         else:
@@ -612,6 +601,12 @@ class SaleIncentiveLine(models.Model):
             if currency is None:
                 currency = cache[company.id] = company.currency_id
             source["company_currency"] = currency
+
+    @api.model
+    def _get_source_currency(self, source):
+        """The company currency of ``source`` (``_add_company_values`` reads
+        it once per batch)."""
+        return source.get("company_currency") or source["company"].currency_id
 
     @api.model
     def _add_order_values(self, sources):
@@ -714,7 +709,7 @@ class SaleIncentiveLine(models.Model):
         if rule is None:
             return None
         res = rule._compute_commission(values)
-        currency = source.get("company_currency") or source["company"].currency_id
+        currency = self._get_source_currency(source)
         total, parts = self._apply_additions(values, additions, res, currency)
         sign = source["sign"]
         explanation = self.env._(
@@ -871,9 +866,7 @@ class SaleIncentiveLine(models.Model):
         amounts = splits.split_amount(
             result["amount"],
             [b[2] for b in source["shares"]],
-            digits=(
-                source.get("company_currency") or source["company"].currency_id
-            ).decimal_places,
+            digits=self._get_source_currency(source).decimal_places,
         )
         vals_list = []
         for beneficiary, amount in zip(source["shares"], amounts, strict=True):
@@ -954,19 +947,23 @@ class SaleIncentiveLine(models.Model):
 
     @api.model
     def _get_lean_columns(self):
-        """The columns the lean create writes: every stored field of a type
-        it converts (``_lean_converter``); a value the engine leaves out is
-        NULL.  A field of another type added by an extension is left to its
-        database default."""
-        return [
-            name
-            for name, field in self._fields.items()
-            if field.store
-            and field.column_type
-            and field.type in LEAN_TYPES
-            and name not in models.MAGIC_COLUMNS
-            and name != "settlement_line_ref"
-        ]
+        """[(column, converter)] the lean create writes: every stored field
+        of a type ``_lean_converter`` converts; a value the engine leaves out
+        is NULL.  A field of another type added by an extension is left to
+        its database default."""
+        columns = []
+        for name, field in self._fields.items():
+            if (
+                not field.store
+                or not field.column_type
+                or name in models.MAGIC_COLUMNS
+                or name == "settlement_line_ref"
+            ):
+                continue
+            converter = self._lean_converter(field)
+            if converter:
+                columns.append((name, converter))
+        return columns
 
     @api.model
     def _lean_rows(self, vals_list):
@@ -977,10 +974,7 @@ class SaleIncentiveLine(models.Model):
         ``_create_for_invoices``)."""
         if not vals_list:
             return []
-        convert = [
-            (name, self._lean_converter(self._fields[name]))
-            for name in self._get_lean_columns()
-        ]
+        convert = self._get_lean_columns()
         # (rounding, digits) of each company's currency
         currencies = {
             company.id: (
@@ -1027,7 +1021,7 @@ class SaleIncentiveLine(models.Model):
         ids = [row[0] for row in cr.fetchall()]
         now = str(cr.now())
         audit = "\t".join([str(self.env.uid), str(self.env.uid), now, now])
-        names = self._get_lean_columns()
+        names = [name for name, _converter in self._get_lean_columns()]
         columns = SQL(", ").join(
             SQL.identifier(name)
             for name in [
@@ -1069,7 +1063,7 @@ class SaleIncentiveLine(models.Model):
     def _lean_converter(self, field):
         """(value, (rounding, digits) of the company currency) -> the
         column's value in PostgreSQL's COPY text format, as ``field`` writes
-        it (``None`` is NULL)."""
+        it (``None`` is NULL); ``None`` for a type it does not write."""
         if field.type == "monetary":
             return lambda value, currency: float_repr(
                 float_round(float(value or 0.0), precision_rounding=currency[0]),
@@ -1101,12 +1095,7 @@ class SaleIncentiveLine(models.Model):
             return lambda value, _currency: (
                 "\\N" if value is False else value.translate(COPY_ESCAPES)
             )
-        raise UserError(
-            self.env._(
-                "Field %(field)s cannot be written by the lean insert.",
-                field=field.name,
-            )
-        )
+        return None
 
     # ------------------------------------------------------------------
     # Entry points called by sale orders and invoices
