@@ -257,14 +257,11 @@ class SaleIncentiveSettlement(models.Model):
         return [("id", "in" if positive else "not in", waiting.ids)]
 
     def _compute_incentive_line_count(self):
-        lines = self.env["sale.incentive.line"]
         counts = defaultdict(int)
-        groups = lines._read_group(
-            [("settlement_id", "in", self.ids)], ["settlement_line_ref"], ["__count"]
-        )
-        settlement_of = lines._get_settlement_of_refs(ref for ref, _count in groups)
-        for ref, count in groups:
-            counts[settlement_of.get(ref)] += count
+        for component, count in self.env["sale.incentive.line"]._read_group(
+            [("settlement_id", "in", self.ids)], ["settlement_line_id"], ["__count"]
+        ):
+            counts[component.settlement_id.id] += count
         for settlement in self:
             settlement.incentive_line_count = counts[settlement.id]
 
@@ -329,19 +326,17 @@ class SaleIncentiveSettlement(models.Model):
         ``self``."""
         if not self:
             return
-        self.env.flush_all()
-        # the lines of a settlement are its beneficiary's (partner index)
+        lines = self.env["sale.incentive.line"]
+        lines.flush_model(["settlement_line_id"])
+        # one UPDATE of the link column (its index finds the lines)
         self.env.cr.execute(
             SQL(
-                "UPDATE sale_incentive_line SET settlement_line_ref = NULL "
-                "WHERE partner_id = ANY(%s) AND settlement_line_ref = ANY(%s)",
-                self.partner_id.ids,
+                "UPDATE sale_incentive_line SET settlement_line_id = NULL "
+                "WHERE settlement_line_id = ANY(%s)",
                 self.line_ids.ids,
             )
         )
-        self.env["sale.incentive.line"].invalidate_model(
-            ["settlement_line_ref", "settlement_id", "settlement_line_id"]
-        )
+        lines.invalidate_model(["settlement_line_id", "settlement_id"])
         self.line_ids.released_ids.sudo().write({"released_by_id": False})
         self.line_ids.adjustment_ids.sudo().write({"settlement_line_id": False})
 
