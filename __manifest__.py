@@ -3,7 +3,7 @@
     "name": "Sales Incentives",
     "summary": "Sales commissions, targets, KPI scorecards and payouts, "
     "from the sale order to the journal entry",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Sales",
     "website": "https://github.com/sale-incentive/sale_incentive",
     "author": "sale_incentive developers",

@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 
@@ -76,11 +76,6 @@ class AccountMove(models.Model):
             )
         lines.unlink()
         return super().button_draft()
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_incentive_references(self):
-        # no foreign key from the commission lines (see NO_FOREIGN_KEY)
-        self.env["sale.incentive.line"]._on_target_unlink(self)
 
     def _get_incentive_payments(self):
         """[(payment entry, its date, amount paid)] of an invoice, the amounts

@@ -110,17 +110,6 @@ class AccountMoveLine(models.Model):
             )
         return sources
 
-    def unlink(self):
-        """The commission lines of these invoice lines go with them (the line
-        table has no foreign key to invoice lines: see
-        ``sale.incentive.line.move_line_id``)."""
-        # commission lines are written at posting only: a draft never posted
-        # (the invoice being edited) has none to look for
-        posted = self.filtered(lambda line: line.move_id.posted_before)
-        if posted:
-            self.env["sale.incentive.line"]._on_target_unlink(posted)
-        return super().unlink()
-
     # ------------------------------------------------------------------
     # The payout of a settlement: its beneficiary hears when it is paid
     # ------------------------------------------------------------------

@@ -107,14 +107,6 @@ class ResCompany(models.Model):
         "is alerted; 0 turns the alerts off.",
     )
 
-    def unlink(self):
-        # the tiers of its customers (no foreign key: see
-        # sale.incentive.partner.tier), its commission lines (see
-        # sale.incentive.line's NO_FOREIGN_KEY)
-        self.env["sale.incentive.line"]._on_target_unlink(self)
-        self.env["sale.incentive.partner.tier"]._forget("company_id", self)
-        return super().unlink()
-
     def _incentive_new_customer_since(self, date):
         """Earliest first-sale date that still makes a customer new on ``date``."""
         self.ensure_one()

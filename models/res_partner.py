@@ -111,14 +111,6 @@ class ResPartner(models.Model):
             "locked", operator, value
         )
 
-    def unlink(self):
-        # their commission lines (no foreign key: see sale.incentive.line's
-        # NO_FOREIGN_KEY), their tier rows (a table without foreign keys: see
-        # sale.incentive.partner.tier)
-        self.env["sale.incentive.line"]._on_target_unlink(self)
-        self.env["sale.incentive.partner.tier"]._forget("partner_id", self)
-        return super().unlink()
-
     def _check_incentive_credit_access(self):
         if not self.env.su and not self.env.user.has_group(
             "sale_incentive.group_sale_incentive_manager"

@@ -96,12 +96,6 @@ class SaleIncentiveCustomerTier(models.Model):
                         )
                     )
 
-    def unlink(self):
-        # the customers classified in it have no tier any more (no foreign
-        # key: see sale.incentive.partner.tier)
-        self.env["sale.incentive.partner.tier"]._forget("tier_id", self)
-        return super().unlink()
-
     def _compute_partner_count(self):
         counts = dict(
             self.env["sale.incentive.partner.tier"]._read_group(

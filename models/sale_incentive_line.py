@@ -1,68 +1,17 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-import io
 from collections import defaultdict
-
-import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.osv import expression
-from odoo.tools import (
-    SQL,
-    Query,
-    float_compare,
-    float_repr,
-    float_round,
-    split_every,
-    sql,
-)
+from odoo.tools import SQL, float_compare, split_every, sql
 
 from ..engine import proration, splits
 from ..engine.periods import period_bounds
 
-DROPPED_INDEXES = (
-    "company_id",
-    "kind",
-    "is_earned",
-    "team_id",
-    "customer_id",
-    # replaced by PLAN_DATE_INDEX
-    "plan_id",
-    "date",
-)
 # every query of earned lines is bound to a plan, most to dates as well
 PLAN_DATE_INDEX = "sale_incentive_line_plan_id_date_index"
-# half of each page left free: the settlement rewrites every line once, in
-# place (see settlement_line_ref)
-FILLFACTOR = 50
-# Columns kept without a foreign key.  PostgreSQL checks a key once per
-# inserted line, each check a lookup and a row lock of the target: with a key
-# on every column the checks were four fifths of the database time of writing
-# a posting's lines.  The columns below, set on every line, lose it; the ORM
-# does what the key did on delete (``_on_target_unlink``, called by the unlink
-# of each target model: refuse, empty the column or delete the lines, as the
-# field's ``ondelete`` says) and the partner merge wizard repoints them as it
-# repoints keys (``_get_unchecked_references``).  The keys kept are on columns
-# most invoice lines leave empty (no check then): orders and their lines
-# (cascade), payments, origins, tiers, brackets.
-NO_FOREIGN_KEY = (
-    "move_line_id",
-    "move_id",
-    "company_id",
-    "plan_id",
-    "rule_id",
-    "user_id",
-    "partner_id",
-    "customer_id",
-    "product_id",
-    "team_id",
-    "create_uid",
-    "write_uid",
-)
-# invoice lines turned into commission lines at once when posting
+# invoice lines turned into commission lines by one create() when posting
 POST_CHUNK = 250
-# what a text value becomes in PostgreSQL's COPY text format
-COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 class SaleIncentiveLine(models.Model):
@@ -87,12 +36,15 @@ class SaleIncentiveLine(models.Model):
     _check_company_auto = True
     _rec_name = "explanation"
 
-    # Indexes: every one is rewritten when a settlement links its lines (an
-    # UPDATE of 100,000 rows), so only those a query or a foreign-key action
-    # needs are kept; company, kind, earned, team and customer are always
-    # read together with the plan, the order, the invoice or the origin line;
-    # plan and date share one index (PLAN_DATE_INDEX, plan first).
-    company_id = fields.Many2one("res.company", required=True, readonly=True)
+    # Every many2one has its foreign key (ondelete as declared).  Indexes:
+    # every one is rewritten when a settlement links its lines (an UPDATE of
+    # 100,000 rows), so only those a query needs are kept; company, kind,
+    # earned, team, customer and product are always read together with the
+    # plan, the order, the invoice or the origin line; plan and date share
+    # one index (PLAN_DATE_INDEX, plan first).
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, ondelete="restrict"
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     plan_id = fields.Many2one(
         "sale.incentive.plan",
@@ -139,8 +91,10 @@ class SaleIncentiveLine(models.Model):
         ondelete="restrict",
         help="Who is paid: the salesperson's partner or the external agent.",
     )
-    team_id = fields.Many2one("crm.team", "Sales Team", readonly=True)
-    customer_id = fields.Many2one("res.partner", readonly=True)
+    team_id = fields.Many2one(
+        "crm.team", "Sales Team", readonly=True, ondelete="set null"
+    )
+    customer_id = fields.Many2one("res.partner", readonly=True, ondelete="restrict")
     tier_id = fields.Many2one(
         "sale.incentive.customer.tier",
         "Customer Tier",
@@ -148,14 +102,16 @@ class SaleIncentiveLine(models.Model):
         ondelete="restrict",
         help="The customer's tier when the line was written.",
     )
-    product_id = fields.Many2one("product.product", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True, ondelete="restrict")
     order_id = fields.Many2one("sale.order", readonly=True, index=True)
     sale_line_id = fields.Many2one(
         "sale.order.line", readonly=True, index=True, ondelete="cascade"
     )
-    move_id = fields.Many2one("account.move", "Invoice", readonly=True, index=True)
-    # no foreign key (NO_FOREIGN_KEY): deleted with its invoice line by
-    # account.move.line.unlink
+    # an invoice reset to draft drops its (unsettled) lines first
+    # (account.move.button_draft); a line goes with its document
+    move_id = fields.Many2one(
+        "account.move", "Invoice", readonly=True, index=True, ondelete="cascade"
+    )
     move_line_id = fields.Many2one(
         "account.move.line", readonly=True, index="btree_not_null", ondelete="cascade"
     )
@@ -191,28 +147,20 @@ class SaleIncentiveLine(models.Model):
     )
     rate = fields.Float("Rate (%)", readonly=True, digits=(16, 4))
     amount = fields.Monetary(readonly=True)
-    # The settlement link: the id of the component (sale.incentive.settlement
-    # .line) that took the line, NULL while unsettled.  A plain column, neither
-    # indexed nor a foreign key, on a table filled to half its pages
-    # (FILLFACTOR): a settlement writes it on every line it takes, and each
-    # row is then rewritten in its own page (a heap-only update: no index
-    # entry, no foreign-key check; 100,000 lines in a tenth of the time).
-    # What the key guaranteed is kept by the code: components are removed
-    # only with their draft settlement, which frees its lines first
-    # (``_free_sources``); settlement_line_id / settlement_id read it.
-    settlement_line_ref = fields.Integer(
-        "Settlement Component ID", readonly=True, copy=False, aggregator=None
-    )
+    # The settlement link: the component that took the line, empty while
+    # unsettled; a component cannot be deleted while lines point to it (its
+    # draft settlement frees them first: sale.incentive.settlement.
+    # _free_sources).  Settled = this link, nothing else.
     settlement_line_id = fields.Many2one(
         "sale.incentive.settlement.line",
         "Settlement Component",
-        compute="_compute_settlement",
-        search="_search_settlement_line_id",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
     )
     settlement_id = fields.Many2one(
-        "sale.incentive.settlement",
-        compute="_compute_settlement",
-        search="_search_settlement_id",
+        related="settlement_line_id.settlement_id", string="Settlement"
     )
     needs_review = fields.Boolean(
         readonly=True, help="Sold below the guide price, or flagged by the rule."
@@ -220,121 +168,9 @@ class SaleIncentiveLine(models.Model):
     explanation = fields.Char(readonly=True)
 
     def init(self):
-        cr = self.env.cr
-        # indexes of earlier versions that the settlement's UPDATE no longer
-        # has to rewrite (Odoo keeps an index whose field lost ``index``)
-        for name in DROPPED_INDEXES:
-            sql.drop_index(cr, sql.make_index_name(self._table, name), self._table)
-        sql.create_index(cr, PLAN_DATE_INDEX, self._table, ["plan_id", "date"])
-        cr.execute(
-            SQL(
-                "ALTER TABLE %s SET (fillfactor = %s)",
-                SQL.identifier(self._table),
-                SQL(str(FILLFACTOR)),
-            )
-        )
-        self._migrate_settlement_link()
-        if hasattr(self.pool, "_post_init_queue"):
-            # installing or updating: after the fields declare their foreign
-            # keys (queued too), before they are created
-            self.pool.post_init(self._drop_unchecked_foreign_keys)
-        else:
-            self._drop_unchecked_foreign_keys()
-
-    def _migrate_settlement_link(self):
-        """Earlier versions linked a line by two indexed foreign keys
-        (settlement_id, settlement_line_id): copy the link into
-        settlement_line_ref, then drop those columns (their keys and indexes
-        with them)."""
-        cr = self.env.cr
-        if not sql.column_exists(cr, self._table, "settlement_id"):
-            return
-        component_column = sql.column_exists(cr, self._table, "settlement_line_id")
-        cr.execute(
-            SQL(
-                """UPDATE sale_incentive_line l
-                      SET settlement_line_ref = COALESCE(%s, (
-                          SELECT MIN(c.id) FROM sale_incentive_settlement_line c
-                           WHERE c.settlement_id = l.settlement_id))
-                    WHERE l.settlement_id IS NOT NULL
-                      AND l.settlement_line_ref IS NULL""",
-                SQL("l.settlement_line_id") if component_column else SQL("NULL"),
-            )
-        )
-        cr.execute(
-            SQL(
-                "ALTER TABLE %s DROP COLUMN settlement_id%s",
-                SQL.identifier(self._table),
-                SQL(", DROP COLUMN settlement_line_id")
-                if component_column
-                else SQL(""),
-            )
-        )
-
-    def _drop_unchecked_foreign_keys(self):
-        """No foreign key on the NO_FOREIGN_KEY columns (a database created
-        by an earlier version loses it)."""
-        for name in NO_FOREIGN_KEY:
-            getattr(self.pool, "_foreign_keys", {}).pop((self._table, name), None)
-            field = self._fields[name]
-            for conname in sql.get_foreign_keys(
-                self.env.cr,
-                self._table,
-                name,
-                self.env[field.comodel_name]._table,
-                "id",
-                field.ondelete,
-            ):
-                sql.drop_constraint(self.env.cr, self._table, conname)
-
-    @api.model
-    def _get_unchecked_references(self, table):
-        """[(this table, column)] of the NO_FOREIGN_KEY columns that refer to
-        ``table``: what a foreign key would list (the partner merge wizard
-        repoints them)."""
-        return [
-            (self._table, name)
-            for name in NO_FOREIGN_KEY
-            if self.env[self._fields[name].comodel_name]._table == table
-        ]
-
-    @api.model
-    def _on_target_unlink(self, targets):
-        """What the foreign keys of the NO_FOREIGN_KEY columns did when
-        ``targets`` are deleted, by the field's ``ondelete``: ``restrict``
-        refuses, ``set null`` empties the column, ``cascade`` deletes the
-        lines.  Called by the unlink of every target model, before it."""
-        if not targets:
-            return
-        lines = self.sudo()
-        for name in NO_FOREIGN_KEY:
-            field = self._fields[name]
-            if field.comodel_name != targets._name:
-                continue
-            domain = [(name, "in", targets.ids)]
-            if field.ondelete == "cascade":
-                lines.search(domain).unlink()
-            elif field.ondelete == "restrict":
-                if lines.search_count(domain, limit=1):
-                    raise UserError(
-                        self.env._(
-                            "%(records)s cannot be deleted: commission lines "
-                            "refer to them.",
-                            records=", ".join(targets.mapped("display_name")),
-                        )
-                    )
-            else:
-                lines.flush_model([name])
-                self.env.cr.execute(
-                    SQL(
-                        "UPDATE %s SET %s = NULL WHERE %s = ANY(%s)",
-                        SQL.identifier(self._table),
-                        SQL.identifier(name),
-                        SQL.identifier(name),
-                        targets.ids,
-                    )
-                )
-                lines.invalidate_model([name])
+        res = super().init()
+        sql.create_index(self.env.cr, PLAN_DATE_INDEX, self._table, ["plan_id", "date"])
+        return res
 
     @api.depends("plan_id.base", "currency_id")
     def _compute_base_currency_id(self):
@@ -349,89 +185,7 @@ class SaleIncentiveLine(models.Model):
     def _is_settled(self):
         """The lines taken by a settlement (draft included): settled is the
         link to the settlement, nothing else."""
-        return self.filtered("settlement_line_ref")
-
-    @api.depends("settlement_line_ref")
-    def _compute_settlement(self):
-        components = self.env["sale.incentive.settlement.line"]
-        settlement_of = self._get_settlement_of_refs(
-            {line.settlement_line_ref for line in self}
-        )
-        settlements = self.env["sale.incentive.settlement"]
-        for line in self:
-            ref = line.settlement_line_ref
-            line.settlement_line_id = components.browse(
-                ref if ref in settlement_of else ()
-            )
-            line.settlement_id = settlements.browse(settlement_of.get(ref, ()))
-
-    @api.model
-    def _get_settlement_of_refs(self, refs):
-        """{settlement_line_ref: settlement id} of existing components, in
-        one query (a grouped read of the link column maps its groups so)."""
-        refs = sorted(set(refs) - {0, None})
-        if not refs:
-            return {}
-        components = self.env["sale.incentive.settlement.line"]
-        components.flush_model(["settlement_id"])
-        return dict(
-            self.env.execute_query(
-                SQL(
-                    "SELECT id, settlement_id FROM %s WHERE id = ANY(%s)",
-                    SQL.identifier(components._table),
-                    refs,
-                )
-            )
-        )
-
-    @api.model
-    def _search_settlement_line_id(self, operator, value):
-        return self._get_settlement_link_domain(
-            operator, value, "sale.incentive.settlement.line"
-        )
-
-    @api.model
-    def _search_settlement_id(self, operator, value):
-        return self._get_settlement_link_domain(
-            operator, value, "sale.incentive.settlement"
-        )
-
-    @api.model
-    def _get_settlement_link_domain(self, operator, value, model):
-        """Domain of the lines linked to the components (``model`` is the
-        component model) or settlements matching ``(operator, value)``.
-
-        Given ids, the beneficiaries of those settlements bound the search:
-        their lines are found through the partner index (the link column
-        has none)."""
-        if value is False or value is None:
-            return [("settlement_line_ref", operator, False)]
-        negative = operator in expression.NEGATIVE_TERM_OPERATORS
-        if negative:
-            operator = expression.TERM_OPERATORS_NEGATION[operator]
-        targets = self.env[model]
-        partners = None
-        if isinstance(value, str):
-            query = targets._search([("display_name", operator, value)])
-        elif isinstance(value, Query):
-            query = value
-        else:
-            ids = [value] if isinstance(value, int) else list(value)
-            query = [i for i in ids if i]
-            partners = targets.sudo().browse(query).exists().partner_id.ids
-        components = self.env["sale.incentive.settlement.line"].sudo()
-        if model != components._name:
-            query = components._search([("settlement_id", "in", query)])
-        if negative:
-            return [
-                "|",
-                ("settlement_line_ref", "=", False),
-                ("settlement_line_ref", "not in", query),
-            ]
-        domain = [("settlement_line_ref", "in", query)]
-        if partners is not None:
-            domain.append(("partner_id", "in", partners))
-        return domain
+        return self.filtered("settlement_line_id")
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_settled(self):
@@ -465,7 +219,7 @@ class SaleIncentiveLine(models.Model):
         if partners is not None:
             domain.append(("partner_id", "in", partners.ids))
         if settled is not None:
-            domain.append(("settlement_line_ref", "!=" if settled else "=", False))
+            domain.append(("settlement_line_id", "!=" if settled else "=", False))
         return domain
 
     @api.model
@@ -935,167 +689,11 @@ class SaleIncentiveLine(models.Model):
 
     @api.model
     def _create_lines(self, vals_list):
-        """Write the engine's line values with one ``COPY`` (lean create), as
-        superuser: ``_copy_rows(_lean_rows(vals_list))``.
-
-        ``create()`` cost most of the posting hook: per record it rounds each
-        amount through the related currency and keeps caches; a multi-row
-        INSERT still had every value quoted by the driver and parsed back by
-        the server.  The values come from the engine only (ids, dates,
-        numbers, texts)."""
-        return self._copy_rows(self._lean_rows(vals_list))
-
-    @api.model
-    def _get_lean_columns(self):
-        """[(column, converter)] the lean create writes: every stored field
-        of a type ``_lean_converter`` converts; a value the engine leaves out
-        is NULL.  A field of another type added by an extension is left to
-        its database default."""
-        columns = []
-        for name, field in self._fields.items():
-            if (
-                not field.store
-                or not field.column_type
-                or name in models.MAGIC_COLUMNS
-                or name == "settlement_line_ref"
-            ):
-                continue
-            converter = self._lean_converter(field)
-            if converter:
-                columns.append((name, converter))
-        return columns
-
-    @api.model
-    def _lean_rows(self, vals_list):
-        """Line values as rows of PostgreSQL's COPY text format (without
-        their id): each value written as its field converts it (amounts in
-        the company currency's digits, floats in their digits).  Plain text:
-        a batch's rows keep no Python object alive (see
-        ``_create_for_invoices``)."""
-        if not vals_list:
-            return []
-        convert = self._get_lean_columns()
-        # (rounding, digits) of each company's currency
-        currencies = {
-            company.id: (
-                company.currency_id.rounding,
-                company.currency_id.decimal_places,
-            )
-            for company in self.env["res.company"].browse(
-                {vals["company_id"] for vals in vals_list}
-            )
-        }
-        rows = []
-        for vals in vals_list:
-            currency = currencies[vals["company_id"]]
-            rows.append(
-                "\t".join(
-                    [
-                        "\\N"
-                        if (value := vals.get(name)) is None
-                        else converter(value, currency)
-                        for name, converter in convert
-                    ]
-                )
-            )
-        return rows
-
-    @api.model
-    def _copy_rows(self, rows):
-        """Write ``rows`` (``_lean_rows``) with one COPY: the ids are drawn
-        from the table's sequence first; then the new records are marked
-        created for their dependents and the one2many caches that list them
-        are dropped."""
-        lines = self.sudo()
-        if not rows:
-            return lines
-        cr = self.env.cr
-        cr.execute(
-            SQL(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
-                "FROM generate_series(1, %s)",
-                self._table,
-                len(rows),
-            )
-        )
-        ids = [row[0] for row in cr.fetchall()]
-        now = str(cr.now())
-        audit = "\t".join([str(self.env.uid), str(self.env.uid), now, now])
-        names = [name for name, _converter in self._get_lean_columns()]
-        columns = SQL(", ").join(
-            SQL.identifier(name)
-            for name in [
-                "id",
-                *names,
-                "create_uid",
-                "write_uid",
-                "create_date",
-                "write_date",
-            ]
-        )
-        data = io.StringIO(
-            "\n".join(
-                f"{line_id}\t{row}\t{audit}"
-                for line_id, row in zip(ids, rows, strict=True)
-            )
-        )
-        # as Odoo's own COPY (models.py, _export_rows): no asynchronous wait
-        # callback for the extent of the COPY
-        callback = psycopg2.extensions.get_wait_callback()
-        psycopg2.extensions.set_wait_callback(None)
-        try:
-            cr.copy_expert(
-                cr.mogrify(
-                    SQL("COPY %s (%s) FROM STDIN", SQL.identifier(self._table), columns)
-                ).decode(),
-                data,
-            )
-        finally:
-            psycopg2.extensions.set_wait_callback(callback)
-        lines = lines.browse(ids)
-        lines.modified(names, create=True)
-        for name in names:
-            for inverse in self.pool.field_inverses[self._fields[name]]:
-                self.env[inverse.model_name].invalidate_model([inverse.name])
-        return lines
-
-    @api.model
-    def _lean_converter(self, field):
-        """(value, (rounding, digits) of the company currency) -> the
-        column's value in PostgreSQL's COPY text format, as ``field`` writes
-        it (``None`` is NULL); ``None`` for a type it does not write."""
-        if field.type == "monetary":
-            return lambda value, currency: float_repr(
-                float_round(float(value or 0.0), precision_rounding=currency[0]),
-                currency[1],
-            )
-        if field.type == "float":
-            digits = field.get_digits(self.env)
-            if not digits:
-                return lambda value, _currency: repr(float(value or 0.0))
-            return lambda value, _currency: float_repr(
-                float_round(float(value or 0.0), precision_digits=digits[1]),
-                precision_digits=digits[1],
-            )
-        if field.type == "many2one":
-            return lambda value, _currency: (
-                str(value.id if isinstance(value, models.BaseModel) else value)
-                if value
-                else "\\N"
-            )
-        if field.type == "boolean":
-            return lambda value, _currency: "t" if value else "f"
-        if field.type == "date":
-            return lambda value, _currency: str(value) if value else "\\N"
-        if field.type == "integer":
-            return lambda value, _currency: str(int(value or 0))
-        if field.type == "datetime":
-            return lambda value, _currency: str(value) if value else "\\N"
-        if field.type in ("char", "text", "selection"):
-            return lambda value, _currency: (
-                "\\N" if value is False else value.translate(COPY_ESCAPES)
-            )
-        return None
+        """Write the engine's line values through ``create()`` (one batch:
+        Odoo inserts many rows per statement), as superuser: lines are the
+        engine's, whoever posts.  An extension's defaults, stored computes
+        and ``create`` overrides apply to every line."""
+        return self.sudo().create(vals_list)
 
     # ------------------------------------------------------------------
     # Entry points called by sale orders and invoices
@@ -1144,25 +742,24 @@ class SaleIncentiveLine(models.Model):
                 for move in moves
             )
         )
-        # invoice lines by chunks turned into text rows at once: a posting's
+        # invoice lines by chunks, each written by one create(): a posting's
         # thousands of source and value dicts are not all alive together,
         # so they do not pile up for Python's full garbage collections
         caches = self._new_batch_caches()
-        rows, refund_sources = [], []
+        lines, refund_sources = self.sudo().browse(), []
         for chunk in split_every(POST_CHUNK, amls.ids, amls.browse):
             sources = []
             for source in chunk._prepare_incentive_sources():
                 (refund_sources if source["sign"] < 0 else sources).append(source)
-            rows += self._lean_rows(
+            lines |= self._create_lines(
                 self._prepare_lines_for_sources(
                     sources, "invoice", plans, skip, plans_by_day, caches
                 )
             )
         # credit notes in one batch: what each reverses is read together
-        rows += self._lean_rows(
+        return lines | self._create_lines(
             self._prepare_clawback_vals(refund_sources, plans, skip)
         )
-        return self._copy_rows(rows)
 
     @api.model
     def _find_origin_lines(self, refund_sources):

@@ -1,32 +1,21 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-import logging
-
 from odoo import api, fields, models
 from odoo.tools import SQL, Query, sql
-from odoo.tools.sql import column_exists
 
-_logger = logging.getLogger(__name__)
-
-# the company-dependent columns of res.partner that held the tiers before
-OLD_COLUMNS = ("incentive_tier_id", "incentive_tier_locked")
 UNIQUE_INDEX = "sale_incentive_partner_tier_partner_company_uniq"
 
 
 class SaleIncentivePartnerTier(models.Model):
     """The customer tier of a partner in a company, and its manual lock.
 
-    A lean table (primary key, the unique pair and the tier) that the daily
+    A narrow table (partner, company, tier, lock) that the daily
     recomputation writes in one statement, instead of rewriting the wide,
     heavily indexed partner table.  A partner reads its tier in the current
     company through ``res.partner.incentive_tier_id`` / ``incentive_tier_locked``.
 
-    The table is created by :meth:`init` without foreign keys: a first
-    classification writes a row per customer, and three key checks per row
-    (partner, company, tier) cost four times the row itself.  What the keys
-    would do is done by the code that deletes their targets
-    (:meth:`_forget`, called when a partner, a tier or a company is deleted),
-    and a row whose tier is gone reads as no tier.  The rows are a cache of
-    the invoiced sales: the next recomputation rewrites them anyway.
+    Its rows are a cache of the invoiced sales, with their foreign keys: a
+    row dies with its partner, its company or its tier (the next
+    recomputation classifies the customer again).
     """
 
     _name = "sale.incentive.partner.tier"
@@ -34,8 +23,7 @@ class SaleIncentivePartnerTier(models.Model):
     _order = "company_id, partner_id"
     _check_company_auto = True
     _rec_name = "partner_id"
-    # the table is init()'s: no foreign keys, no log access columns
-    _auto = False
+    # a cache rewritten by the recomputation: no log access columns
     _log_access = False
 
     company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
@@ -48,7 +36,7 @@ class SaleIncentivePartnerTier(models.Model):
     tier_id = fields.Many2one(
         "sale.incentive.customer.tier",
         "Customer Tier",
-        ondelete="set null",
+        ondelete="cascade",
         check_company=True,
     )
     locked = fields.Boolean(
@@ -59,99 +47,12 @@ class SaleIncentivePartnerTier(models.Model):
 
     def init(self):
         res = super().init()
-        cr = self.env.cr
-        cr.execute(
-            SQL(
-                """CREATE TABLE IF NOT EXISTS %(table)s (
-                       id SERIAL PRIMARY KEY,
-                       company_id INTEGER NOT NULL,
-                       partner_id INTEGER NOT NULL,
-                       tier_id INTEGER,
-                       locked BOOLEAN NOT NULL DEFAULT FALSE)""",
-                table=SQL.identifier(self._table),
-            )
-        )
         # one tier per customer and company; leads with the partner: also
         # the index of a partner's rows
         sql.create_unique_index(
-            cr, UNIQUE_INDEX, self._table, ["partner_id", "company_id"]
+            self.env.cr, UNIQUE_INDEX, self._table, ["partner_id", "company_id"]
         )
-        self._migrate_partner_columns()
         return res
-
-    @api.model
-    def _forget(self, fname, records):
-        """Do what a foreign key to ``records`` would on delete: the rows of
-        deleted partners and companies go, a deleted tier is cleared (and a
-        row left without tier or lock goes)."""
-        if not records:
-            return
-        self.flush_model()
-        if fname == "tier_id":
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE %s SET tier_id = NULL WHERE tier_id = ANY(%s)",
-                    SQL.identifier(self._table),
-                    records.ids,
-                )
-            )
-            where = SQL("tier_id IS NULL AND NOT locked")
-        else:
-            where = SQL("%s = ANY(%s)", SQL.identifier(fname), records.ids)
-        self.env.cr.execute(
-            SQL("DELETE FROM %s WHERE %s", SQL.identifier(self._table), where)
-        )
-        self.invalidate_model()
-        self.env["res.partner"].invalidate_model(
-            ["incentive_tier_id", "incentive_tier_locked"]
-        )
-
-    def _migrate_partner_columns(self):
-        """Move the tiers of a database installed before this table (the
-        company-dependent jsonb columns ``res_partner.incentive_tier_id`` and
-        ``incentive_tier_locked``, ``{company id: value}``) into this table,
-        then drop those columns: done once, their data lives here now."""
-        cr = self.env.cr
-        present = [col for col in OLD_COLUMNS if column_exists(cr, "res_partner", col)]
-        if not present:
-            return
-        tier_json, locked_json = (
-            SQL.identifier("p", col) if col in present else SQL("NULL")
-            for col in OLD_COLUMNS
-        )
-        cr.execute(
-            SQL(
-                """INSERT INTO sale_incentive_partner_tier
-                       (company_id, partner_id, tier_id, locked)
-                SELECT c.id, p.id, t.id,
-                       COALESCE((%(locked)s::jsonb ->> k.key)::boolean, FALSE)
-                  FROM res_partner p
-                 CROSS JOIN LATERAL jsonb_object_keys(
-                       COALESCE(%(tier)s::jsonb, '{}'::jsonb)
-                       || COALESCE(%(locked)s::jsonb, '{}'::jsonb)) AS k(key)
-                  JOIN res_company c ON c.id::text = k.key
-                  LEFT JOIN sale_incentive_customer_tier t
-                         ON t.id = (%(tier)s::jsonb ->> k.key)::int
-                        AND t.company_id = c.id
-                 WHERE (t.id IS NOT NULL
-                        OR COALESCE((%(locked)s::jsonb ->> k.key)::boolean, FALSE))
-                ON CONFLICT (partner_id, company_id) DO NOTHING""",
-                tier=tier_json,
-                locked=locked_json,
-            )
-        )
-        _logger.info(
-            "sale_incentive: %s customer tier(s) moved from res_partner to %s",
-            cr.rowcount,
-            self._table,
-        )
-        for column in present:
-            cr.execute(
-                SQL(
-                    "ALTER TABLE res_partner DROP COLUMN %s",
-                    SQL.identifier(column),
-                )
-            )
 
     @api.model
     def _get_tiers(self, partner_ids, company):
@@ -163,10 +64,9 @@ class SaleIncentivePartnerTier(models.Model):
         self.flush_model(["company_id", "partner_id", "tier_id", "locked"])
         rows = self.env.execute_query(
             SQL(
-                """SELECT r.partner_id, t.id, r.locked
-                     FROM sale_incentive_partner_tier r
-                     LEFT JOIN sale_incentive_customer_tier t ON t.id = r.tier_id
-                    WHERE r.company_id = %s AND r.partner_id = ANY(%s)""",
+                """SELECT partner_id, tier_id, locked
+                     FROM sale_incentive_partner_tier
+                    WHERE company_id = %s AND partner_id = ANY(%s)""",
                 company.id,
                 list(partner_ids),
             )

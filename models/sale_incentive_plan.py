@@ -661,11 +661,6 @@ class SaleIncentivePlan(models.Model):
                 self.env._("Only draft plans are deleted; archive or close the others.")
             )
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_incentive_references(self):
-        # no foreign key from the commission lines (see NO_FOREIGN_KEY)
-        self.env["sale.incentive.line"]._on_target_unlink(self)
-
     def action_recompute_unsettled(self):
         """Recompute this plan's unsettled lines with the current rules."""
         self._check_incentive_admin()

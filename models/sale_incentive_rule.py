@@ -251,11 +251,6 @@ class SaleIncentiveRule(models.Model):
     def _unlink_except_in_force(self):
         self.plan_id._check_rules_editable()
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_incentive_references(self):
-        # no foreign key from the commission lines (see NO_FOREIGN_KEY)
-        self.env["sale.incentive.line"]._on_target_unlink(self)
-
     @api.constrains("bracket_ids", "compute_type")
     def _check_brackets(self):
         for rule in self.filtered(lambda r: r.compute_type == "bracket"):

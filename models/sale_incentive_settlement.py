@@ -257,14 +257,11 @@ class SaleIncentiveSettlement(models.Model):
         return [("id", "in" if positive else "not in", waiting.ids)]
 
     def _compute_incentive_line_count(self):
-        lines = self.env["sale.incentive.line"]
         counts = defaultdict(int)
-        groups = lines._read_group(
-            [("settlement_id", "in", self.ids)], ["settlement_line_ref"], ["__count"]
-        )
-        settlement_of = lines._get_settlement_of_refs(ref for ref, _count in groups)
-        for ref, count in groups:
-            counts[settlement_of.get(ref)] += count
+        for component, count in self.env["sale.incentive.line"]._read_group(
+            [("settlement_id", "in", self.ids)], ["settlement_line_id"], ["__count"]
+        ):
+            counts[component.settlement_id.id] += count
         for settlement in self:
             settlement.incentive_line_count = counts[settlement.id]
 
@@ -329,19 +326,17 @@ class SaleIncentiveSettlement(models.Model):
         ``self``."""
         if not self:
             return
-        self.env.flush_all()
-        # the lines of a settlement are its beneficiary's (partner index)
+        lines = self.env["sale.incentive.line"]
+        lines.flush_model(["settlement_line_id"])
+        # one UPDATE of the link column (its index finds the lines)
         self.env.cr.execute(
             SQL(
-                "UPDATE sale_incentive_line SET settlement_line_ref = NULL "
-                "WHERE partner_id = ANY(%s) AND settlement_line_ref = ANY(%s)",
-                self.partner_id.ids,
+                "UPDATE sale_incentive_line SET settlement_line_id = NULL "
+                "WHERE settlement_line_id = ANY(%s)",
                 self.line_ids.ids,
             )
         )
-        self.env["sale.incentive.line"].invalidate_model(
-            ["settlement_line_ref", "settlement_id", "settlement_line_id"]
-        )
+        lines.invalidate_model(["settlement_line_id", "settlement_id"])
         self.line_ids.released_ids.sudo().write({"released_by_id": False})
         self.line_ids.adjustment_ids.sudo().write({"settlement_line_id": False})
 
@@ -895,80 +890,35 @@ class SaleIncentiveSettlement(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        self._number_drafts(vals_list)
         settlements = super().create(vals_list)
         settlements.sudo()._subscribe_beneficiaries()
         return settlements
 
-    @api.model
-    def _get_number_sequence(self, company):
-        """The sequence numbering ``company``'s settlements (hook)."""
-        return (
-            self.env["ir.sequence"]
-            .sudo()
-            .search(
-                [
-                    ("code", "=", "sale.incentive.settlement"),
-                    ("company_id", "in", [company.id, False]),
-                ],
-                order="company_id",
-                limit=1,
-            )
-        )
-
-    @api.model
-    def _number_drafts(self, vals_list):
-        """Number the new drafts: one draw of the sequence per company for
-        the whole batch (a settlement run creates one per beneficiary)."""
-        todo = defaultdict(list)
-        for vals in vals_list:
-            if vals.get("name", "/") == "/" and vals.get("company_id"):
-                todo[vals["company_id"]].append(vals)
-        for company_id, company_vals in todo.items():
-            sequence = self._get_number_sequence(
-                self.env["res.company"].browse(company_id)
-            )
-            for vals, name in zip(
-                company_vals, _next_names(sequence, len(company_vals)), strict=True
-            ):
-                vals["name"] = name
-
     def _number_unnumbered(self):
-        """Number the settlements of ``self`` still named "/" (drafts made
-        before drafts were numbered at creation), from the same sequence."""
-        todo = self.filtered(lambda s: s.name == "/")
-        for company, settlements in todo.grouped("company_id").items():
-            names = _next_names(self._get_number_sequence(company), len(settlements))
-            for settlement, name in zip(settlements, names, strict=True):
-                settlement.sudo().name = name
+        """Give the settlements of ``self`` still named "/" (drafts) the next
+        numbers of the ``sale.incentive.settlement`` sequence of their company
+        (``next_by_code``), in the order of their ids.  Drawn at submission
+        only: a draft replaced by the next run and a simulation draw none,
+        and the sequence (no gap) is rolled back with a failed submission."""
+        sequences = self.env["ir.sequence"].sudo()
+        for settlement in self.filtered(lambda s: s.name == "/").sorted("id"):
+            settlement.sudo().name = (
+                sequences.with_company(settlement.company_id).next_by_code(
+                    "sale.incentive.settlement"
+                )
+                or "/"
+            )
 
     def _subscribe_beneficiaries(self):
-        """The beneficiary hears when their settlement moves on: the
-        followers of all the new settlements written in one batch."""
+        """The beneficiary follows their settlement and hears when it moves
+        on (the approved, posted and paid subtypes): ``message_subscribe``
+        once per beneficiary for all their new settlements."""
         subtypes = [self.env.ref(xmlid).id for xmlid in NOTIFIED.values()]
-        followers = self.env["mail.followers"].sudo()
-        existing = {
-            (follower.res_id, follower.partner_id.id): follower
-            for follower in followers.search(
-                [("res_model", "=", self._name), ("res_id", "in", self.ids)]
-            )
-        }
-        new = []
         # as message_subscribe: archived partners follow nothing
-        for settlement in self.filtered("partner_id.active"):
-            follower = existing.get((settlement.id, settlement.partner_id.id))
-            if follower:  # e.g. the accountant settling is the beneficiary
-                follower.subtype_ids = [Command.set(subtypes)]
-            else:
-                new.append(
-                    {
-                        "res_model": self._name,
-                        "res_id": settlement.id,
-                        "partner_id": settlement.partner_id.id,
-                        "subtype_ids": [Command.set(subtypes)],
-                    }
-                )
-        followers.create(new)
+        for partner, settlements in (
+            self.filtered("partner_id.active").grouped("partner_id").items()
+        ):
+            settlements.message_subscribe(partner_ids=partner.ids, subtype_ids=subtypes)
 
     def _notify_beneficiary(self, state):
         """Tell the followers of the subtype (the beneficiary) of ``state``."""
@@ -1195,20 +1145,3 @@ class SaleIncentiveSettlement(models.Model):
                 ),
                 author_id=user.partner_id.id,
             )
-
-
-def _next_names(sequence, count):
-    """``count`` numbers of ``sequence`` ("/" without one): one nextval
-    query for a standard sequence, the sequence's own draw otherwise."""
-    if not sequence:
-        return ["/"] * count
-    if sequence.implementation == "standard" and not sequence.use_date_range:
-        sequence.env.cr.execute(
-            SQL(
-                "SELECT nextval(%s) FROM generate_series(1, %s) ORDER BY 1",
-                f"ir_sequence_{sequence.id:03d}",
-                count,
-            )
-        )
-        return [sequence.get_next_char(row[0]) for row in sequence.env.cr.fetchall()]
-    return [sequence._next() for _index in range(count)]

@@ -372,8 +372,8 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
 
         The keys map to their component through one JSON object looked up
         per line: no join, so no plan depends on the table's statistics.
-        The link column is neither indexed nor a foreign key, so each row is
-        rewritten in its page (see sale.incentive.line.settlement_line_ref).
+        The link is the line's foreign key to its component
+        (sale.incentive.line.settlement_line_id).
         ``complete``: every group read is linked, so the lines of ``query``
         need no test of their key (a line added since is counted anyway).
         """
@@ -385,6 +385,7 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
             refund,
             bucket,
         )
+        self.env["sale.incentive.line"].flush_model(["settlement_line_id"])
         mapping = json.dumps(
             {
                 f"{pid}/{rule_id}/{int(is_refund)}/{day}": cid
@@ -394,7 +395,7 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """UPDATE sale_incentive_line
-                      SET settlement_line_ref = (%(map)s::jsonb ->> %(key)s)::int
+                      SET settlement_line_id = (%(map)s::jsonb ->> %(key)s)::int
                     WHERE %(where)s""",
                 map=mapping,
                 key=key,
@@ -410,7 +411,7 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
                 )
             )
         self.env["sale.incentive.line"].invalidate_model(
-            ["settlement_line_ref", "settlement_id", "settlement_line_id"]
+            ["settlement_line_id", "settlement_id"]
         )
 
     # ------------------------------------------------------------------

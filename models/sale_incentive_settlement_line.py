@@ -266,12 +266,12 @@ class SaleIncentiveSettlementLine(models.Model):
         counts = dict(
             self.env["sale.incentive.line"]._read_group(
                 [("settlement_line_id", "in", self.ids)],
-                ["settlement_line_ref"],
+                ["settlement_line_id"],
                 ["__count"],
             )
         )
         for line in self:
-            line.incentive_line_count = counts.get(line.id, 0)
+            line.incentive_line_count = counts.get(line, 0)
 
     def write(self, vals):
         if set(vals) - {

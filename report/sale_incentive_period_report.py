@@ -184,14 +184,12 @@ class SaleIncentivePeriodReport(models.Model):
         for row in self:
             rows_of[(row.plan_id, row.partner_id)].append(row)
         groups = lines._read_group(
-            domain, ["plan_id", "partner_id", "settlement_line_ref", "date:month"]
+            domain, ["plan_id", "partner_id", "settlement_line_id", "date:month"]
         )
-        settlement_of = lines._get_settlement_of_refs(group[2] for group in groups)
-        settlements = self.env["sale.incentive.settlement"]
-        for plan, partner, ref, month in groups:
+        for plan, partner, component, month in groups:
             for row in rows_of[(plan, partner)]:
                 if row.date_from <= month <= row.date_to:
-                    result[row] |= settlements.browse(settlement_of.get(ref, ()))
+                    result[row] |= component.settlement_id
         return result
 
     def _compute_next_payout_date(self):

@@ -1,7 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 import datetime
+import os
 
 from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.modules.migration import load_script
 from odoo.tests import Form
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -59,6 +61,18 @@ def commit_agent_plan(registry, name, agents, lines, amount=12.34):
         return plan.id, partners.ids
 
 
+def load_migration(version, stage):
+    """The module of migrations/<version>/<stage>-migrate.py (its
+    ``migrate(cr, version)`` is what Odoo runs on update)."""
+    path = os.path.join(
+        os.path.dirname(os.path.dirname(__file__)),
+        "migrations",
+        version,
+        f"{stage}-migrate.py",
+    )
+    return load_script(path, f"sale_incentive_{stage}_migrate")
+
+
 def read_settled_lines(cr, plan_id, date_from="0001-01-01"):
     """{"lines", "settled", "settlements", "settled_amount", "amount"} of the
     committed lines of a plan dated from ``date_from``, read on ``cr``
@@ -69,7 +83,7 @@ def read_settled_lines(cr, plan_id, date_from="0001-01-01"):
                   COALESCE(SUM(l.amount), 0)
              FROM sale_incentive_line l
              LEFT JOIN sale_incentive_settlement_line c
-               ON c.id = l.settlement_line_ref
+               ON c.id = l.settlement_line_id
             WHERE l.plan_id = %s AND l.date >= %s""",
         [plan_id, date_from],
     )

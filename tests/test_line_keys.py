@@ -1,33 +1,24 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import Command
-from odoo.exceptions import UserError
-from odoo.tests import tagged
+import psycopg2
 
-from ..models.sale_incentive_line import NO_FOREIGN_KEY
+from odoo import Command
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
 from .common import IncentiveCase
 
 
 @tagged("post_install", "-at_install")
 class TestLineKeys(IncentiveCase):
-    """The columns every commission line sets have no foreign key (posting
-    would check each, per line); deleting what they refer to does what the
-    key did, and merging customers repoints them."""
+    """Every many2one of a commission line has its foreign key: what a line
+    refers to cannot be deleted under it (restrict), goes with it (cascade)
+    or is emptied on it (set null), as the field declares; merging partners
+    repoints the lines."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.plan = cls._make_plan(rate=3.0)
-
-    def _foreign_key_columns(self):
-        self.env.cr.execute(
-            """SELECT a.attname
-                 FROM pg_constraint c
-                 JOIN pg_attribute a
-                   ON a.attrelid = c.conrelid AND a.attnum = ANY(c.conkey)
-                WHERE c.conrelid = 'sale_incentive_line'::regclass
-                  AND c.contype = 'f'"""
-        )
-        return {row[0] for row in self.env.cr.fetchall()}
 
     def _posted_line(self, **order_values):
         order = self._order([(self.product, 10, 1000.0)], **order_values)
@@ -36,21 +27,15 @@ class TestLineKeys(IncentiveCase):
         self.assertEqual(len(line), 1)
         return line
 
-    def test_posting_checks_no_key_on_the_columns_every_line_sets(self):
-        line = self._posted_line()
-        for name in NO_FOREIGN_KEY:
-            self.assertTrue(line[name], name)
-        self.assertEqual(
-            self._foreign_key_columns(),
-            {
-                "order_id",
-                "sale_line_id",
-                "payment_move_id",
-                "origin_line_id",
-                "tier_id",
-                "bracket_id",
-            },
-        )
+    def assertLineKeyRefuses(self, records):
+        """Deleting ``records`` is refused by a key of the line table."""
+        with (
+            self.assertRaises(psycopg2.errors.ForeignKeyViolation) as caught,
+            mute_logger("odoo.sql_db"),
+        ):
+            records.unlink()
+        self.assertEqual(caught.exception.diag.table_name, "sale_incentive_line")
+        self.assertTrue(records.exists())
 
     def test_deleted_team_and_poster_are_emptied_on_the_lines(self):
         """``ondelete='set null'`` columns: emptied when their target goes."""
@@ -84,14 +69,42 @@ class TestLineKeys(IncentiveCase):
         self.assertFalse(line.write_uid)
         self.assertMoney(line.amount, 300.0)
 
-    def test_beneficiary_and_company_with_lines_cannot_be_deleted(self):
-        """``ondelete='restrict'`` columns: the deletion is refused."""
+    def test_what_lines_refer_to_cannot_be_deleted(self):
+        """``ondelete='restrict'``: a beneficiary, a customer, a product or a
+        plan that commission lines refer to stays (each only referred to by
+        a line written through create(), as the engine writes them)."""
+        agent = self._make_agent("Agent Zhao")
+        customer = self.env["res.partner"].create({"name": "Walk-in Buyer"})
+        product = self.env["product.product"].create({"name": "Spare Part"})
+        plan = self._make_plan(activate=False, name="Draft Plan")
+        self.env["sale.incentive.line"].sudo().create(
+            {
+                "company_id": self.env.company.id,
+                "plan_id": plan.id,
+                "kind": "invoice",
+                "is_earned": True,
+                "date": "2026-03-15",
+                "partner_id": agent.id,
+                "customer_id": customer.id,
+                "product_id": product.id,
+                "base_amount": 1_000.0,
+                "amount": 30.0,
+            }
+        )
+        for records in (agent, customer, product, plan):
+            self.assertLineKeyRefuses(records)
+
+    def test_deleting_an_invoice_line_deletes_its_commission_lines(self):
+        """``ondelete='cascade'``: a commission line goes with its invoice
+        line (here an invoice line deleted in the database: the ORM refuses
+        to delete a posted one)."""
         line = self._posted_line()
-        with self.assertRaisesRegex(UserError, "commission lines refer to them"):
-            line.partner_id.unlink()
-        with self.assertRaisesRegex(UserError, "commission lines refer to them"):
-            line.company_id.sudo().unlink()
-        self.assertTrue(line.partner_id.exists())
+        self.env.flush_all()
+        self.env.cr.execute(
+            "DELETE FROM account_move_line WHERE id = %s", line.move_line_id.ids
+        )
+        self.env.invalidate_all()
+        self.assertFalse(line.exists())
 
     def test_merged_customer_moves_its_lines(self):
         """The partner merge wizard repoints the lines' customer (and

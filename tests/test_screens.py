@@ -8,33 +8,48 @@ from .test_settlement import SettlementCase
 
 @tagged("post_install", "-at_install")
 class TestSettlementClose(SettlementCase):
-    """Drafts numbered at creation; settlements paying nothing close alone."""
+    """Settlements numbered when submitted; those paying nothing close alone."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.plan = cls._make_plan(rate=10.0)
 
-    def test_draft_is_numbered_when_created(self):
+    def test_draft_is_numbered_when_submitted(self):
         self._sell(10_000.0)
         draft = self._settle("2026-03-31")
         self.assertEqual(draft.state, "draft")
-        self.assertNotEqual(draft.name, "/")
-        self.assertTrue(draft.display_name.startswith(draft.name))
-
-    def test_unnumbered_draft_gets_the_next_number_on_submit(self):
-        """A draft left unnumbered (created before drafts were numbered at
-        creation) takes the next number of the same sequence on submit."""
-        self._sell(10_000.0)
-        draft = self._settle("2026-03-31")
-        sequence = self.env["sale.incentive.settlement"]._get_number_sequence(
-            draft.company_id
-        )
-        draft.sudo().name = "/"
+        self.assertEqual(draft.name, "/")
+        self.assertTrue(draft.display_name.startswith("Draft - "))
+        sequence = self.env.ref("sale_incentive.seq_sale_incentive_settlement")
         expected = sequence.get_next_char(sequence.number_next_actual)
         draft.action_submit()
         self.assertEqual(draft.state, "submitted")
         self.assertEqual(draft.name, expected)
+        self.assertTrue(draft.display_name.startswith(expected))
+
+    def test_reruns_and_simulations_burn_no_number(self):
+        """Settling a period again replaces its draft and a simulation runs
+        the settlement for real before rolling it back: neither draws a
+        number, so the settlements submitted are numbered without a gap."""
+        self._sell(10_000.0)
+        self._sell(20_000.0, date="2026-04-15")
+        sequence = self.env.ref("sale_incentive.seq_sale_incentive_settlement")
+        first = sequence.number_next_actual
+        self._settle("2026-03-31")
+        march = self._settle("2026-03-31")
+        self._simulate(self.plan, "2026-03-01", "2026-04-30")
+        march.action_submit()
+        self._settle("2026-04-30")
+        self._simulate(self.plan, "2026-03-01", "2026-04-30")
+        april = self._settle("2026-04-30")
+        april.action_submit()
+        self.assertEqual(
+            (march | april).mapped("name"),
+            [sequence.get_next_char(first), sequence.get_next_char(first + 1)],
+        )
+        sequence.invalidate_recordset(["number_next_actual"])
+        self.assertEqual(sequence.number_next_actual, first + 2)
 
     def _negative_april(self, auto_close):
         """April's settlement of a March sale credited in April (negative)."""

@@ -2,13 +2,14 @@
 import io
 
 import openpyxl
+import psycopg2
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
-from odoo.tools import SQL
+from odoo.tools import mute_logger, sql
 
-from .common import IncentiveCase
+from .common import IncentiveCase, load_migration
 
 
 class SettlementCase(IncentiveCase):
@@ -411,26 +412,19 @@ class TestSettlement(SettlementCase):
         self.assertEqual(bracket.incentive_line_count, 2)
         self.assertMoney(settlement.amount_total, 16_000.0)
 
-    def test_one_run_numbers_and_subscribes_every_beneficiary(self):
-        """A run creates its drafts in one batch: each is numbered from the
-        settlement sequence and followed by its own beneficiary, with the
-        approval and posting notifications."""
+    def test_one_run_subscribes_every_beneficiary(self):
+        """A run creates its drafts in one batch, unnumbered (numbers are
+        drawn at submission); each is followed by its own beneficiary, with
+        the approval and posting notifications."""
         plan = self._make_plan(rate=5.0, users=self.rep | self.rep_b, name="Both")
         self.plan.active = False
         self._sell(10_000.0)
         self._sell(20_000.0, user=self.rep_b)
-        sequence = self.env.ref("sale_incentive.seq_sale_incentive_settlement")
-        first = sequence.number_next_actual
         settlements = self._settle("2026-03-31", plans=plan).sorted("id")
         self.assertEqual(
             settlements.partner_id.ids, (self.rep | self.rep_b).partner_id.ids
         )
-        self.assertEqual(
-            settlements.mapped("name"),
-            [sequence.get_next_char(first), sequence.get_next_char(first + 1)],
-        )
-        sequence.invalidate_recordset(["number_next_actual"])
-        self.assertEqual(sequence.number_next_actual, first + 2)
+        self.assertEqual(settlements.mapped("name"), ["/", "/"])
         notified = (
             self.env.ref("sale_incentive.mt_settlement_approved")
             | self.env.ref("sale_incentive.mt_settlement_posted")
@@ -447,55 +441,19 @@ class TestSettlement(SettlementCase):
         )
         self.assertMoney(sum(settlements.mapped("amount_total")), 1_500.0)
 
-    def test_line_table_keeps_only_the_indexes_queries_need(self):
-        """The settlement's link UPDATE rewrites every index of the line
-        table: plan and date share one index, and a database updated from
-        an earlier version loses the indexes that are gone."""
-        cr = self.env.cr
-        for column in ("plan_id", "date"):
-            cr.execute(
-                SQL(
-                    "CREATE INDEX IF NOT EXISTS %s ON sale_incentive_line (%s)",
-                    SQL.identifier(f"sale_incentive_line__{column}_index"),
-                    SQL.identifier(column),
-                )
-            )
-        self.env["sale.incentive.line"].init()
-        cr.execute(
-            "SELECT indexname, indexdef FROM pg_indexes "
-            "WHERE tablename = 'sale_incentive_line'"
-        )
-        indexes = dict(cr.fetchall())
-        self.assertNotIn("sale_incentive_line__plan_id_index", indexes)
-        self.assertNotIn("sale_incentive_line__date_index", indexes)
-        self.assertIn(
-            "(plan_id, date)", indexes["sale_incentive_line_plan_id_date_index"]
-        )
-
-    def _hot_updates(self):
-        """Heap-only updates of the line table in this transaction."""
-        self.env.cr.execute(
-            "SELECT pg_stat_get_xact_tuples_hot_updated(%s::regclass)",
-            ["sale_incentive_line"],
-        )
-        return self.env.cr.fetchone()[0]
-
-    def test_settling_rewrites_each_line_in_its_page(self):
-        """The settlement's link is one unindexed column without a foreign
-        key on a table filled to half its pages: linking a line is a
-        heap-only update (no index entry, no key check), and the settlement
-        still finds its lines and its lines their settlement."""
+    def test_settled_lines_point_at_their_component(self):
+        """The settlement's link is the line's key to the component that took
+        it: the settlement finds its lines and its lines their settlement; a
+        component with lines cannot be deleted; deleting the draft frees its
+        lines."""
         for amount in (1_000.0, 2_000.0, 3_000.0):
             self._sell(amount)
         lines = self._lines(plan_id=self.plan.id, is_earned=True)
         self.assertEqual(len(lines), 3)
-        self.env.flush_all()
-        before = self._hot_updates()
         settlement = self._settle("2026-03-31")
-        self.env.flush_all()
-        self.assertEqual(self._hot_updates() - before, 3)
+        component = settlement.line_ids[:1]
         self.assertEqual(lines.settlement_id, settlement)
-        self.assertEqual(lines.settlement_line_id, settlement.line_ids[:1])
+        self.assertEqual(lines.settlement_line_id, component)
         line_model = self.env["sale.incentive.line"]
         self.assertEqual(
             line_model.search([("settlement_id", "=", settlement.id)]), lines
@@ -503,56 +461,69 @@ class TestSettlement(SettlementCase):
         self.assertEqual(
             line_model.search([("settlement_id.state", "=", "draft")]), lines
         )
-        self.assertEqual(settlement.incentive_line_count, 3)
-        self.assertEqual(settlement.line_ids[:1].incentive_line_count, 3)
-        self.env.cr.execute(
-            """SELECT reloptions FROM pg_class
-                WHERE oid = 'sale_incentive_line'::regclass"""
+        self.assertEqual(
+            line_model.search([("settlement_line_id", "=", component.id)]), lines
         )
-        self.assertEqual(self.env.cr.fetchone()[0], ["fillfactor=50"])
-        # deleting the draft frees its lines (no key does it for the code)
+        self.assertEqual(settlement.incentive_line_count, 3)
+        self.assertEqual(component.incentive_line_count, 3)
+        # the key refuses a component its lines still point at
+        with (
+            self.assertRaises(psycopg2.errors.ForeignKeyViolation),
+            mute_logger("odoo.sql_db"),
+        ):
+            component.sudo().unlink()
+        self.assertTrue(component.exists())
+        # deleting the draft frees its lines first
         settlement.unlink()
         self.assertFalse(lines.settlement_id)
         self.assertEqual(
             line_model.search([("id", "in", lines.ids), ("settlement_id", "=", False)]),
             lines,
         )
+        self.assertEqual(self._settle("2026-03-31").incentive_line_count, 3)
 
     def test_an_earlier_link_is_carried_over(self):
-        """A database of an earlier version linked lines by two foreign keys
-        (settlement_id, settlement_line_id): the update keeps every link,
-        so no settled line becomes payable again, and drops those columns."""
+        """A database of the previous version linked lines by an integer
+        without key (``settlement_line_ref``) on a half-filled table: its
+        update keeps every link, so no settled line becomes payable again,
+        and a link to a component gone reads as unsettled, as it did."""
         self._sell(1_000.0)
-        settlement = self._settle("2026-03-31")
-        line = self._lines(plan_id=self.plan.id, is_earned=True)
+        self._sell(2_000.0, date="2026-04-15")
+        march = self._settle("2026-03-31")
+        april = self._settle("2026-04-30")
+        line = self._lines(plan_id=self.plan.id, is_earned=True, settlement_id=march.id)
+        lost = self._lines(plan_id=self.plan.id, is_earned=True, settlement_id=april.id)
         component = line.settlement_line_id
-        self.assertTrue(component)
         cr = self.env.cr
         self.env.flush_all()
+        for name in sql.get_foreign_keys(
+            cr,
+            "sale_incentive_line",
+            "settlement_line_id",
+            "sale_incentive_settlement_line",
+            "id",
+            "restrict",
+        ):
+            sql.drop_constraint(cr, "sale_incentive_line", name)
         cr.execute(
             """ALTER TABLE sale_incentive_line
-                 ADD COLUMN settlement_id int REFERENCES sale_incentive_settlement
-                     ON DELETE SET NULL,
-                 ADD COLUMN settlement_line_id int
-                     REFERENCES sale_incentive_settlement_line ON DELETE SET NULL;
-               UPDATE sale_incentive_line
-                  SET settlement_id = %s, settlement_line_id = settlement_line_ref,
-                      settlement_line_ref = NULL
-                WHERE settlement_line_ref IS NOT NULL""",
-            [settlement.id],
+                 RENAME COLUMN settlement_line_id TO settlement_line_ref;
+               ALTER TABLE sale_incentive_line SET (fillfactor = 50);
+               DELETE FROM sale_incentive_settlement_line WHERE id = %s""",
+            lost.settlement_line_id.ids,
         )
-        self.env.invalidate_all()
-        self.assertFalse(line.settlement_id)
-        self.env["sale.incentive.line"].init()
+        with mute_logger("sale_incentive_pre_migrate"):
+            load_migration("18.0.1.1.0", "pre").migrate(cr, "18.0.1.0.0")
         self.env.invalidate_all()
         self.assertEqual(line.settlement_line_id, component)
-        self.assertEqual(line.settlement_id, settlement)
-        cr.execute(
-            """SELECT column_name FROM information_schema.columns
-                WHERE table_name = 'sale_incentive_line'
-                  AND column_name IN ('settlement_id', 'settlement_line_id')"""
+        self.assertEqual(line.settlement_id, march)
+        self.assertFalse(lost.settlement_line_id)
+        self.assertEqual(
+            self.env["sale.incentive.line"].search(
+                [("id", "in", (line | lost).ids), ("settlement_id", "=", False)]
+            ),
+            lost,
         )
-        self.assertFalse(cr.fetchall())
 
 
 @tagged("post_install", "-at_install")

@@ -375,7 +375,7 @@ def case_settle_si(registry, size, floor=True):
                 # keys are no settlements, so foreign-key checks are off)
                 env.cr.execute("SET LOCAL session_replication_role = replica")
                 result["ours"] = floor_sql(
-                    env.cr, "sale_incentive_line", plan_id, "settlement_line_ref"
+                    env.cr, "sale_incentive_line", plan_id, "settlement_line_id"
                 )
                 env.cr.rollback()
             vacuum(registry, "sale_incentive_line")
@@ -414,7 +414,7 @@ def settle_si(env, plan):
     result["mem"] = max(peak_mb() - before, 0.0)
     cr.execute(
         "SELECT SUM(amount) FROM sale_incentive_line "
-        "WHERE plan_id = %s AND settlement_line_ref IS NOT NULL",
+        "WHERE plan_id = %s AND settlement_line_id IS NOT NULL",
         [plan.id],
     )
     result["settled"] = float(cr.fetchone()[0] or 0)

@@ -106,7 +106,7 @@ class SaleIncentiveSettleWizard(models.TransientModel):
         for plan, kind, is_earned, count, settled in Line._read_group(
             domain,
             ["plan_id", "kind", "is_earned"],
-            ["__count", "settlement_line_ref:count"],
+            ["__count", "settlement_line_id:count"],
         ):
             if is_earned:
                 counts[plan]["settled"] += settled
