@@ -61,9 +61,15 @@ class SaleIncentiveLine(models.Model):
         their totals read; ``totals``: {key: total} kept for a batch written
         in several calls (a posting's chunks), so the lines of one period
         accumulate in order.  A line not earned yet (accrued on the paid
-        basis) shows what it would add now, without adding to the total.
+        basis) shows what it would add now, without adding to the total.  A
+        line without base adds nothing to its period: it keeps its amount (a
+        true-up, ``_true_up_period_tables``).
         """
-        items = self._get_period_table_items(vals_list)
+        items = [
+            item
+            for item in self._get_period_table_items(vals_list)
+            if item[1]["base_amount"]
+        ]
         if not items:
             return vals_list
         totals = {} if totals is None else totals
