@@ -188,3 +188,26 @@ def marginal(amount, brackets, boundary="lower", *, digits):
         if bracket is reached:
             break
     return to_float(sign * total), slices
+
+
+MODES = ("whole", "marginal")
+
+
+def table_amount(amount, brackets, mode="whole", boundary="lower", *, digits):
+    """THE commission of a bracket table on ``amount``: :func:`whole_amount`
+    or :func:`marginal` as ``mode`` says.
+
+    Every table of the module (per line, per order, per period) is evaluated
+    here; a period-table line carries ``table_amount(period total after it)
+    - table_amount(period total before it)``.
+
+    :return: ``(commission, bracket)``: commission rounded to ``digits`` and
+        signed like ``amount``; the bracket reached (None below the first).
+    :raise ValueError: on an unknown ``mode`` or ``boundary``.
+    """
+    if mode == "whole":
+        return whole_amount(amount, brackets, boundary, digits=digits)
+    if mode != "marginal":
+        raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+    commission, _slices = marginal(amount, brackets, boundary, digits=digits)
+    return commission, bracket_for(amount, brackets, boundary)

@@ -24,8 +24,10 @@ so far:
 
 1. ``commission``: the line commissions (:class:`LineGroup` of kind
    ``"commission"``), one component;
-2. ``bracket``: one per :class:`PeriodTable`, each period on its own total
-   (a true-up when part of the period was already paid);
+2. (no step) period-cumulative bracket tables pay on their lines: each line
+   carries its increment of its period's table, so the line groups of step 1
+   and 12 already hold what the tables pay (a late line of a settled period
+   is its true-up);
 3. target gate (nothing is paid unless the target is passed);
 4. achievement coefficient; 5. KPI score; 4b. new-product coefficient
    (each multiplies a positive subtotal);
@@ -43,7 +45,7 @@ so far:
     negative month (only the net total is carried);
 6. the pay band reached, paid in full.
 
-A forfeiture (``Policy.forfeit_percent`` set) runs 1, 2, 14, 12 and 15, releases
+A forfeiture (``Policy.forfeit_percent`` set) runs 1, 14, 12 and 15, releases
 every holdback given at face value (no coefficient), then adds one
 ``forfeit`` component so that exactly ``forfeit_percent`` % of the positive
 subtotal is paid.  A subtotal of zero or less gets no ``forfeit`` component:
@@ -76,15 +78,17 @@ MONEY_PARAMS = frozenset(
         "upper",
         "base_pay",
         "perf",
-        "settled_base",
-        "period_total",
-        "paid_before",
         "subtotal",
-        "table_amount",
-        "line_amount",
         "measure",
         "owed",
         "paid",
+        # the period-table components of settlements written before period
+        # tables paid per line (``bracket``, ``bracket_true_up``), still shown
+        "settled_base",
+        "period_total",
+        "paid_before",
+        "table_amount",
+        "line_amount",
     }
 )
 
@@ -95,26 +99,11 @@ MONEY_PARAMS = frozenset(
 # ``target_percent``, ``achievement``, ``lower_percent``, ``upper_percent``
 # (percentages), ``index``/``months``, dates (ISO strings), names, and
 # ``gate`` ("above": actual must exceed the target, "reach": reach it),
-# ``mode`` ("whole"/"marginal"), ``measure_kind`` ("sales"/"team_sales"),
+# ``measure_kind`` ("sales"/"team_sales"),
 # ``reason`` (the forfeit reason key). ``upper``/``upper_percent`` are None
 # for an open-ended band.
-_TABLE_PARAMS = (
-    "rule",
-    "date_from",
-    "date_to",
-    "mode",
-    "settled_base",
-    "base",
-    "period_total",
-    "table_amount",
-    "paid_before",
-    "line_amount",
-    "count",
-)
 MESSAGES = {
     "commission": ("count", "date_to", "amount", "base"),
-    "bracket": _TABLE_PARAMS,
-    "bracket_true_up": _TABLE_PARAMS,
     "gate_passed": ("gate", "actual", "target", "subtotal"),
     "gate_failed": ("gate", "actual", "target", "subtotal"),
     "coefficient": (
@@ -162,7 +151,6 @@ MESSAGES = {
     "adjustment_document": ("note", "date", "amount", "reference"),
 }
 
-TABLE_MODES = ("whole", "marginal")
 TARGET_GATES = ("none", "above", "reach")
 BAND_MEASURES = ("sales", "team_sales", "achievement")
 GROUP_KINDS = ("commission", "clawback")
@@ -184,39 +172,6 @@ class LineGroup:
     amount: float
     base: float
     count: int
-
-
-@dataclass(frozen=True)
-class PeriodTable:
-    """A period-cumulative bracket table of one rule for ONE of its periods.
-
-    The table applies to each period's own total: lines settled late still
-    count in the period they belong to (their sale's period; a credit note
-    belongs to the period of the sale it reverses).  ``settled_base`` is the
-    base of that period already settled (and paid for) by earlier
-    settlements, ``new_base`` the base of the unsettled lines of that period.
-    The component pays ``table(settled_base + new_base) - table(settled_base)``
-    plus ``line_amount`` (amounts the lines carry themselves, normally 0): a
-    first settlement of the period when ``settled_base`` is 0, a true-up
-    otherwise (``true_up`` is then True).
-
-    ``brackets`` is a tuple of :class:`.brackets.Bracket` rows; ``mode`` is
-    ``"whole"`` or ``"marginal"``; ``boundary`` ``"lower"`` or ``"upper"``.
-    """
-
-    key: tuple
-    rule_id: int
-    rule_name: str
-    date_from: str
-    date_to: str
-    brackets: tuple
-    mode: str
-    boundary: str
-    settled_base: float
-    new_base: float
-    line_amount: float
-    count: int
-    true_up: bool = False
 
 
 @dataclass(frozen=True)
@@ -284,7 +239,6 @@ class Facts:
     """What one beneficiary did in the period, read in batch by the ORM."""
 
     groups: list = field(default_factory=list)  # [LineGroup]
-    tables: list = field(default_factory=list)  # [PeriodTable]
     actual: float = 0.0  # sales base earned in the period (targets, bands)
     new_product_sales: float = 0.0
     target: float = 0.0
@@ -344,7 +298,7 @@ class Component:
     release_date: str | None = None
     held_amount: float = 0.0
     carry_from_id: int | None = None
-    sources: tuple = ()  # keys of the LineGroup / PeriodTable it settles
+    sources: tuple = ()  # keys of the LineGroups it settles
     holdback_ids: tuple = ()  # Holdback.component_id it releases
     adjustment_id: int | None = None  # Adjustment.adjustment_id it pays
 
@@ -435,54 +389,6 @@ def _line_groups(run, kind):
 def _commissions(run):
     """1. line commissions."""
     _line_groups(run, "commission")
-
-
-def _table_amount(table, amount, digits):
-    """The table's commission on a period total."""
-    compute = (
-        bracket_engine.whole_amount
-        if table.mode == "whole"
-        else bracket_engine.marginal
-    )
-    return compute(amount, table.brackets, table.boundary, digits=digits)[0]
-
-
-def _add_table(run, table):
-    """One period table: what its period earns minus what was paid for it."""
-    digits = run.policy.digits
-    settled = run.money(table.settled_base)
-    period_total = run.sum((table.settled_base, table.new_base))
-    paid_before = _table_amount(table, settled, digits)
-    table_amount = _table_amount(table, period_total, digits)
-    line_amount = run.money(table.line_amount)
-    params = {
-        "rule": table.rule_name,
-        "date_from": _iso(table.date_from),
-        "date_to": _iso(table.date_to),
-        "mode": table.mode,
-        "settled_base": settled,
-        "base": run.money(table.new_base),
-        "period_total": period_total,
-        "table_amount": table_amount,
-        "paid_before": paid_before,
-        "line_amount": line_amount,
-        "count": table.count,
-    }
-    run.add(
-        "bracket",
-        "bracket_true_up" if table.true_up else "bracket",
-        run.sum((table_amount, -paid_before, line_amount)),
-        params,
-        base_amount=params["base"],
-        rule_id=table.rule_id,
-        sources=(table.key,),
-    )
-
-
-def _tables(run):
-    """2. period-cumulative tables, each period on its own total."""
-    for table in run.facts.tables:
-        _add_table(run, table)
 
 
 def _gate(run):
@@ -855,7 +761,6 @@ def _forfeit(run):
 
 PIPELINE = (
     _commissions,
-    _tables,
     _gate,
     _achievement,
     _kpi,
@@ -874,7 +779,6 @@ PIPELINE = (
 )
 FORFEIT_PIPELINE = (
     _commissions,
-    _tables,
     _adjustments,
     _clawbacks,
     _carries,
@@ -897,11 +801,6 @@ def _check_facts(facts):
         f"unknown holdback kind {item.kind!r}"
         for item in facts.holdbacks
         if item.kind not in HOLDBACK_KINDS
-    ]
-    problems += [
-        f"unknown table mode {table.mode!r}"
-        for table in facts.tables
-        if table.mode not in TABLE_MODES
     ]
     return problems
 

@@ -13,6 +13,8 @@ from . import sale_incentive_scorecard_line
 from . import sale_incentive_rule
 from . import sale_incentive_bracket
 from . import sale_incentive_line
+from . import sale_incentive_line_table
+from . import sale_incentive_period_lock
 from . import sale_incentive_share
 from . import sale_order
 from . import sale_order_line

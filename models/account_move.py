@@ -74,7 +74,7 @@ class AccountMove(models.Model):
                     moves=", ".join(settled.move_id.mapped("name")),
                 )
             )
-        lines.unlink()
+        lines._unlink_from_periods()
         return super().button_draft()
 
     def _get_incentive_payments(self):

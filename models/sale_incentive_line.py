@@ -6,7 +6,6 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare, split_every, sql
 
 from ..engine import proration, splits
-from ..engine.periods import period_bounds
 
 # every query of earned lines is bound to a plan, most to dates as well
 PLAN_DATE_INDEX = "sale_incentive_line_plan_id_date_index"
@@ -240,6 +239,12 @@ class SaleIncentiveLine(models.Model):
         return SQL(
             "(sale_incentive_line.base_amount * sale_incentive_line.share / 100.0)"
         )
+
+    @api.model
+    def _get_credited_base(self, vals):
+        """The credited base of line values not written yet: what
+        ``_credited_base_sql`` reads of the line once written."""
+        return vals["base_amount"] * vals.get("share", 100.0) / 100.0
 
     # ------------------------------------------------------------------
     # Building the values a rule looks at
@@ -582,7 +587,7 @@ class SaleIncentiveLine(models.Model):
                 if (source["move"].id, plan.id) not in skip:
                     vals_list += self._prepare_plan_lines(source, plan, kind, caches)
         if kind == "forecast":
-            self._add_period_forecast(vals_list)
+            self._apply_period_forecast(vals_list)
         return vals_list
 
     @api.model
@@ -636,64 +641,15 @@ class SaleIncentiveLine(models.Model):
         return vals_list
 
     @api.model
-    def _add_period_forecast(self, vals_list):
-        """Forecast of period-cumulative tables: what closing these orders adds
-        to the period result of each beneficiary ("what I earn if I close
-        this"), shared by the lines in proportion to their base."""
-        rules = (
-            self.env["sale.incentive.rule"]
-            .browse({v["rule_id"] for v in vals_list})
-            ._filtered_period()
-        )
-        pending = defaultdict(list)
-        for vals in vals_list:
-            rule = rules.browse(vals["rule_id"])
-            if rule in rules:
-                bounds = period_bounds(vals["date"], rule.plan_id.period)
-                pending[(rule, vals["partner_id"], bounds)].append(vals)
-        # what is earned so far: one grouped query per period, not per group
-        periods = defaultdict(lambda: [rules.browse(), set()])
-        for rule, partner_id, bounds in pending:
-            periods[bounds][0] |= rule
-            periods[bounds][1].add(partner_id)
-        earned_by_period = {
-            bounds: found.plan_id._get_period_bases(
-                *bounds, self.env["res.partner"].browse(partner_ids)
-            )
-            for bounds, (found, partner_ids) in periods.items()
-        }
-        for (rule, partner_id, bounds), group in pending.items():
-            partner = self.env["res.partner"].browse(partner_id)
-            earned = earned_by_period[bounds].get((rule, partner), 0.0)
-            extra = sum(v["base_amount"] * v["share"] / 100.0 for v in group)
-            gain = (
-                rule._compute_period_amount(earned + extra)[0]
-                - rule._compute_period_amount(earned)[0]
-            )
-            currency = rule.currency_id
-            amounts = splits.split_amount(
-                gain,
-                [v["base_amount"] * v["share"] for v in group]
-                if extra
-                else [1] * len(group),
-                digits=currency.decimal_places,
-            )
-            for vals, amount in zip(group, amounts, strict=True):
-                vals["amount"] = amount
-                vals["explanation"] += self.env._(
-                    " — closing it adds %(gain)s to the period result (%(earned)s "
-                    "earned so far)",
-                    gain=self._format_amount(gain, currency),
-                    earned=self._format_amount(earned, currency),
-                )
-
-    @api.model
-    def _create_lines(self, vals_list):
+    def _create_lines(self, vals_list, totals=None):
         """Write the engine's line values through ``create()`` (one batch:
         Odoo inserts many rows per statement), as superuser: lines are the
         engine's, whoever posts.  An extension's defaults, stored computes
-        and ``create`` overrides apply to every line."""
-        return self.sudo().create(vals_list)
+        and ``create`` overrides apply to every line.  Lines of period tables
+        get their increment of their period's table first
+        (``_apply_period_tables``; ``totals`` carries the period totals over
+        the calls of one batch)."""
+        return self.sudo().create(self._apply_period_tables(vals_list, totals))
 
     # ------------------------------------------------------------------
     # Entry points called by sale orders and invoices
@@ -746,6 +702,8 @@ class SaleIncentiveLine(models.Model):
         # thousands of source and value dicts are not all alive together,
         # so they do not pile up for Python's full garbage collections
         caches = self._new_batch_caches()
+        # period totals of period tables, accumulated over the chunks
+        totals = {}
         lines, refund_sources = self.sudo().browse(), []
         for chunk in split_every(POST_CHUNK, amls.ids, amls.browse):
             sources = []
@@ -754,11 +712,12 @@ class SaleIncentiveLine(models.Model):
             lines |= self._create_lines(
                 self._prepare_lines_for_sources(
                     sources, "invoice", plans, skip, plans_by_day, caches
-                )
+                ),
+                totals,
             )
         # credit notes in one batch: what each reverses is read together
         return lines | self._create_lines(
-            self._prepare_clawback_vals(refund_sources, plans, skip)
+            self._prepare_clawback_vals(refund_sources, plans, skip), totals
         )
 
     @api.model
@@ -1077,6 +1036,9 @@ class SaleIncentiveLine(models.Model):
             ["amount:sum", "base_amount:sum"],
         ):
             written[line][(entry, date)] = (amount, base)
+        # a period-table line earns its base; its amount is the increment of
+        # its period's table (``_apply_period_tables``)
+        tables = accrued.rule_id._filtered_period()
         vals_list = []
         for move, lines in accrued.grouped("move_id").items():
             payments = move._get_incentive_payments()
@@ -1091,7 +1053,9 @@ class SaleIncentiveLine(models.Model):
                     old_amount, old_base = done.get(key, (0.0, 0.0))
                     amount = currency.round(new_amount - old_amount)
                     base = currency.round(new_base - old_base)
-                    if currency.is_zero(amount) and currency.is_zero(base):
+                    if currency.is_zero(base) and (
+                        line.rule_id in tables or currency.is_zero(amount)
+                    ):
                         continue
                     vals_list.append(
                         self._prepare_payment_line_vals(line, key, (amount, base), paid)
@@ -1205,7 +1169,7 @@ class SaleIncentiveLine(models.Model):
                 redo |= lines
         moves, plans = redo.move_id, redo.plan_id
         orders = self.filtered(lambda l: l.kind == "forecast").order_id
-        redo.sudo().unlink()
+        redo.sudo()._unlink_from_periods()
         self._create_for_invoices(moves, plans)
         self._write_forecast(orders)
         return group_lines.exists() & kept

@@ -1,6 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 import datetime
-from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 
@@ -336,23 +335,6 @@ class SaleIncentivePlan(models.Model):
             if rule._matches(values):
                 return rule
         return self.env["sale.incentive.rule"]
-
-    def _get_period_rules(self):
-        return self.rule_ids._filtered_period()
-
-    def _get_period_bases(self, date_from, date_to, partners=None):
-        """{(rule, beneficiary partner): credited base} earned over a period."""
-        lines = self.env["sale.incentive.line"]
-        domain = lines._get_earned_domain(
-            self, date_from=date_from, date_to=date_to, partners=partners
-        ) + [("rule_id", "in", self._get_period_rules().ids)]
-        groups = lines._read_group(
-            domain, ["rule_id", "partner_id", "share"], ["base_amount:sum"]
-        )
-        bases = defaultdict(float)
-        for rule, partner, share, base in groups:
-            bases[(rule, partner)] += base * share / 100.0
-        return bases
 
     # ------------------------------------------------------------------
     # Actions

@@ -148,7 +148,8 @@ class SaleIncentiveRule(models.Model):
         default="line",
         required=True,
         help="Period cumulative: the table applies to the beneficiary's total "
-        "of the plan period; the settlement computes it.",
+        "of the plan period; each line carries what it adds to the period's "
+        "table.",
     )
     bracket_boundary = fields.Selection(
         [
@@ -283,18 +284,6 @@ class SaleIncentiveRule(models.Model):
             for bracket in self.bracket_ids.sorted(lambda b: (b.amount_from, b.id))
         ]
 
-    def _get_period_table_values(self):
-        """The rule's part of an ``engine.components.PeriodTable``: its table,
-        mode and boundary (the settlement adds the period and its bases)."""
-        self.ensure_one()
-        return {
-            "rule_id": self.id,
-            "rule_name": self.name,
-            "brackets": tuple(self._get_engine_brackets()),
-            "mode": self.bracket_mode,
-            "boundary": self.bracket_boundary,
-        }
-
     # ------------------------------------------------------------------
     # Matching
     # ------------------------------------------------------------------
@@ -412,70 +401,40 @@ class SaleIncentiveRule(models.Model):
             )
         return res
 
-    def _compute_period_amount(self, total):
-        """Result of a period-cumulative table on a period ``total``.
-
-        Returns (amount, bracket record, explanation); the amount is rounded
-        in the plan's currency and signed like ``total``.
-        """
+    def _get_table_amount(self, amount):
+        """(commission, bracket record reached) of this rule's table on
+        ``amount``, through the one evaluation of a table
+        (``engine.brackets.table_amount``); the commission is rounded in the
+        plan's currency and signed like ``amount``."""
         self.ensure_one()
-        table = self._get_engine_brackets()
-        digits = self.currency_id.decimal_places
-        if self.bracket_mode == "whole":
-            amount, reached = bracket_engine.whole_amount(
-                total, table, self.bracket_boundary, digits=digits
-            )
-        else:
-            amount, _slices = bracket_engine.marginal(
-                total, table, self.bracket_boundary, digits=digits
-            )
-            reached = bracket_engine.bracket_for(
-                abs(total), table, self.bracket_boundary
-            )
-        bracket = self.bracket_ids.filtered(lambda b: b._to_engine() == reached)[:1]
-        mode = dict(self._fields["bracket_mode"]._description_selection(self.env))[
-            self.bracket_mode
-        ]
-        explanation = self.env._(
-            "%(mode)s bracket on the period total %(total)s → %(amount)s "
-            "(rule '%(rule)s')",
-            mode=mode,
-            total=format(total, f",.{digits}f"),
-            amount=format(amount, f",.{digits}f"),
-            rule=self.name,
+        commission, reached = bracket_engine.table_amount(
+            amount,
+            self._get_engine_brackets(),
+            self.bracket_mode,
+            self.bracket_boundary,
+            digits=self.currency_id.decimal_places,
         )
-        return self.currency_id.round(amount), bracket, explanation
+        bracket = self.env["sale.incentive.bracket"]
+        if reached is not None:
+            bracket = self.bracket_ids.filtered(lambda b: b._to_engine() == reached)[:1]
+        return commission, bracket
 
     def _compute_bracket(self, values):
-        """Line or order bracket tables; period-cumulative tables are settled."""
+        """Line or order bracket tables; a line of a period-cumulative table
+        carries its increment of its period's table, computed when the line
+        is written (``sale.incentive.line._apply_period_tables``)."""
         fmt = values["format"]
         if self.bracket_basis == "period":
             return {
                 "amount": 0.0,
-                "explanation": self.env._(
-                    "base %(base)s counted in the period bracket table",
-                    base=fmt(values["base"]),
-                ),
+                "explanation": self.env._("base %(base)s", base=fmt(values["base"])),
             }
-        table = self._get_engine_brackets()
-        digits = self.currency_id.decimal_places
         amount = values["base"]
         share = 1.0
         if self.bracket_basis == "order":
             amount = values["order_base"] or values["base"]
             share = values["base"] / amount if amount else 0.0
-        if self.bracket_mode == "whole":
-            total, reached = bracket_engine.whole_amount(
-                amount, table, self.bracket_boundary, digits=digits
-            )
-        else:
-            total, _slices = bracket_engine.marginal(
-                amount, table, self.bracket_boundary, digits=digits
-            )
-            reached = bracket_engine.bracket_for(amount, table, self.bracket_boundary)
-        bracket = self.env["sale.incentive.bracket"]
-        if reached is not None:
-            bracket = self.bracket_ids.filtered(lambda b: b._to_engine() == reached)[:1]
+        total, bracket = self._get_table_amount(amount)
         rate = (total / amount * 100.0) if amount else 0.0
         what = (
             self.env._("order") if self.bracket_basis == "order" else self.env._("line")

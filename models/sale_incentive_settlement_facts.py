@@ -4,11 +4,11 @@ from collections import defaultdict
 
 from psycopg2 import errors as pg_errors
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..engine import components, periods, splits
+from ..engine import components, splits
 from ..engine.money import percent_of
 from ..engine.settlement import months_overdue
 
@@ -121,7 +121,6 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
             partner: users[partner.id]
             for partner in self.env["res.partner"].browse(sorted(partner_ids))
         }
-        raw["settled"] = self._read_settled_table_bases(plan, raw["lines"])
         raw["targets"], raw["scores"], raw["overdue"] = {}, {}, {}
         if not forfeit:
             raw["targets"] = self._read_targets(plan, records, date_from, date_to)
@@ -144,9 +143,7 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
                     count=group["count"],
                 )
                 for group in groups
-                if not group["key"][0]
             ],
-            tables=table_facts(plan, groups, raw["settled"], partner_id),
             actual=plan.currency_id.round(sum(g["base_in_period"] for g in groups)),
             new_product_sales=sum(g["base_new"] for g in groups),
             target=raw["targets"].get(user.id, plan.target_amount),
@@ -220,34 +217,12 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
 
     @api.model
     def _group_columns(self, plan):
-        """SQL of the (rule, refund, period) key a line is settled under.
-
-        Lines of a period-cumulative table (:meth:`_get_period_rules`) are
-        keyed by rule and by the period of their ``period_date``; all other
-        lines by whether they are a clawback.
-        """
+        """SQL of the (rule, refund, period) key a line is settled under:
+        whether it is a clawback.  Lines of period-cumulative tables carry
+        what they add to their period's table, so they settle like any other
+        line; the rule and period parts of the key are constants."""
         table = SQL.identifier("sale_incentive_line")
-        rules = plan._get_period_rules()
-        if not rules:
-            # no period table: constants, so each line's key costs nothing
-            rule = SQL("0")
-            return rule, SQL("(%s.kind = 'refund')", table), SQL("DATE %s", NO_BUCKET)
-        rule = SQL(
-            "(CASE WHEN %s = ANY(%s) THEN %s ELSE 0 END)",
-            SQL("%s.rule_id", table),
-            rules.ids or [0],
-            SQL("%s.rule_id", table),
-        )
-        refund = SQL("(%s = 0 AND %s.kind = 'refund')", rule, table)
-        bucket = SQL(
-            "(CASE WHEN %s = 0 THEN DATE %s "
-            "ELSE date_trunc(%s, %s.period_date)::date END)",
-            rule,
-            NO_BUCKET,
-            plan.period,
-            table,
-        )
-        return rule, refund, bucket
+        return SQL("0"), SQL("(%s.kind = 'refund')", table), SQL("DATE %s", NO_BUCKET)
 
     @api.model
     def _read_groups(self, plan, date_from, date_to, partners=None):
@@ -283,43 +258,6 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
             entry["groups"].append(_group_row(row))
         return data
 
-    @api.model
-    def _read_settled_table_bases(self, plan, lines_data):
-        """{(partner_id, rule_id, bucket): base} already settled per period,
-        for the periods the unsettled lines of ``lines_data`` belong to."""
-        rules = plan._get_period_rules()
-        buckets = [
-            group["key"][2]
-            for entry in lines_data.values()
-            for group in entry["groups"]
-            if group["key"][0]
-        ]
-        if not rules or not buckets:
-            return {}
-        lines = self.env["sale.incentive.line"].sudo()
-        domain = lines._get_earned_domain(plan, settled=True) + [
-            ("rule_id", "in", rules.ids),
-            ("partner_id", "in", list(lines_data)),
-            ("period_date", ">=", min(buckets)),
-        ]
-        query = lines._search(domain)
-        rule, _refund, bucket = self._group_columns(plan)
-        self.env.cr.execute(
-            SQL(
-                """SELECT sale_incentive_line.partner_id, %s, %s, SUM(%s)
-                     FROM %s WHERE %s GROUP BY 1, 2, 3""",
-                rule,
-                bucket,
-                lines._credited_base_sql(),
-                query.from_clause,
-                query.where_clause,
-            )
-        )
-        return {
-            (partner_id, rule_id, str(day)): base or 0.0
-            for partner_id, rule_id, day, base in self.env.cr.fetchall()
-        }
-
     # ------------------------------------------------------------------
     # Linking what a settlement took
     # ------------------------------------------------------------------
@@ -332,7 +270,6 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
             settlements, results, gathered.values(), strict=True
         ):
             counts = {g.key: g.count for g in facts.groups}
-            counts.update({t.key: t.count for t in facts.tables})
             total += sum(counts.values())
             for item, record in zip(
                 result.components, settlement.line_ids.sorted("sequence"), strict=True
@@ -673,32 +610,3 @@ def _group_row(row):
         "base_new": new or 0.0,
         "count": count,
     }
-
-
-def table_facts(plan, groups, settled, partner_id):
-    """PeriodTable facts of one beneficiary's period-rule groups."""
-    rules = plan._get_period_rules()
-    tables = []
-    for group in groups:
-        rule_id, _refund, bucket = group["key"]
-        if not rule_id:
-            continue
-        rule = rules.browse(rule_id)
-        date_from, date_to = periods.period_bounds(
-            fields.Date.to_date(bucket), plan.period
-        )
-        before = settled.get((partner_id, rule_id, bucket), 0.0)
-        tables.append(
-            components.PeriodTable(
-                key=group["key"],
-                date_from=str(date_from),
-                date_to=str(date_to),
-                **rule._get_period_table_values(),
-                settled_base=before,
-                new_base=group["base"],
-                line_amount=group["amount"],
-                count=group["count"],
-                true_up=bool(before),
-            )
-        )
-    return tables

@@ -3,6 +3,8 @@ from collections import defaultdict
 
 from odoo import models
 
+from ..engine.periods import period_bounds
+
 # the source documents of a statement, in print order
 DOCUMENT_KINDS = ("forecast", "invoice", "refund", "payment")
 # workflow steps of the approval trail, in order
@@ -98,3 +100,69 @@ class SaleIncentiveSettlement(models.Model):
                     reference = f"{move.name} ({move.ref})"
                 payments.append((partial.max_date, reference, partial.amount))
         return payments
+
+    def _get_statement_tables(self):
+        """The table applied to its period's total, as the explanation of the
+        period-table lines of the settlement: [{"rule", "date_from",
+        "date_to", "total", "table", "before", "amount", "open"}], one per
+        rule and period.  ``total``: the period's credited base now;
+        ``table``: what the table pays on it, i.e. the sum of the period's
+        lines: ``before`` (settled earlier), ``amount`` (this statement) and
+        ``open`` (not settled yet)."""
+        self.ensure_one()
+        self.check_access("read")
+        Line = self.env["sale.incentive.line"].sudo()
+        mine = self.sudo().incentive_line_ids
+        items = Line._get_period_table_items(
+            [
+                {
+                    "rule_id": line.rule_id.id,
+                    "kind": line.kind,
+                    "partner_id": line.partner_id.id,
+                    "date": line.date,
+                    "period_date": line.period_date,
+                }
+                for line in mine
+            ]
+        )
+        keys = {key for key, _vals, _rule in items}
+        if not keys:
+            return []
+        totals = Line._read_period_table_totals(keys)
+        rows = []
+        for rule_id, partner_id, date_from in sorted(keys, key=lambda k: (k[2], k[0])):
+            rule = self.env["sale.incentive.rule"].browse(rule_id)
+            date_to = period_bounds(date_from, rule.plan_id.period)[1]
+            lines = Line.search(
+                Line._get_earned_domain(rule.plan_id)
+                + Line._get_period_table_domain(
+                    rule.plan_id, [(rule_id, partner_id, date_from)]
+                )
+            )
+            currency = rule.currency_id
+            table = rule._get_table_amount(totals[(rule_id, partner_id, date_from)])[0]
+            amount = currency.round(sum((lines & mine).mapped("amount")))
+            before = currency.round(
+                sum(
+                    lines.filtered(
+                        lambda l: (
+                            l.settlement_id
+                            and l.settlement_id.id < self.id
+                            and l.settlement_id.state != "cancel"
+                        )
+                    ).mapped("amount")
+                )
+            )
+            rows.append(
+                {
+                    "rule": rule.name,
+                    "date_from": date_from,
+                    "date_to": date_to,
+                    "total": totals[(rule_id, partner_id, date_from)],
+                    "table": table,
+                    "before": before,
+                    "amount": amount,
+                    "open": currency.round(table - before - amount),
+                }
+            )
+        return rows

@@ -73,6 +73,26 @@ def load_migration(version, stage):
     return load_script(path, f"sale_incentive_{stage}_migrate")
 
 
+def commit_table_plan(registry, name, rule):
+    """Commit, through a cursor of its own, a plan with the period-table
+    ``rule`` (values) paying one external agent; returns (plan id, rule id,
+    partner id)."""
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+        partner = env["res.partner"].create(
+            {"name": f"{name} Agent", "is_incentive_agent": True}
+        )
+        plan = env["sale.incentive.plan"].create(
+            {
+                "name": name,
+                "company_id": env.ref("base.main_company").id,
+                "agent_ids": [Command.set(partner.ids)],
+                "rule_ids": [Command.create(rule)],
+            }
+        )
+        return plan.id, plan.rule_ids.id, partner.id
+
+
 def read_settled_lines(cr, plan_id, date_from="0001-01-01"):
     """{"lines", "settled", "settlements", "settled_amount", "amount"} of the
     committed lines of a plan dated from ``date_from``, read on ``cr``

@@ -74,6 +74,8 @@ MODELS = {
     "sale.incentive.settle.run": {"user": "r", "accountant": "rwcd", "admin": "rwcd"},
     # My Commissions by period (issue #10): read-only, the lines' readers
     "sale.incentive.period.report": READERS,
+    # what postings of a period table lock: nobody's to open
+    "sale.incentive.period.lock": {},
 }
 
 # wizards and temporary reports: what each role does with its own records
@@ -288,6 +290,15 @@ class TestAccessMatrix(SettlementCase):
             "sale.incentive.period.report": cls.env[
                 "sale.incentive.period.report"
             ].search([("user_id", "=", cls.rep.id), ("earned", "!=", 0)]),
+            "sale.incentive.period.lock": cls.env["sale.incentive.period.lock"]
+            .sudo()
+            .create(
+                {
+                    "plan_id": cls.plan.id,
+                    "partner_id": cls.rep.partner_id.id,
+                    "date_from": "2026-03-01",
+                }
+            ),
             "sale.order": cls.order,
             "sale.order.line": cls.order.order_line,
             "account.move": cls.invoice,

@@ -50,6 +50,55 @@ class TestDemoCompany(TransactionCase):
             [("incentive_tier_id", "!=", False)]
         )
 
+    def test_period_tables_pay_on_their_lines(self):
+        """Key Account Reps, the Customer Service Ladder and the Key Account
+        Table 2-6 %: their money is on their lines (every screen summing line
+        amounts shows it), each period's lines add up to its table, and each
+        settlement pays its lines, with no separate table amount."""
+        Line = self.env["sale.incentive.line"]
+        plans = self.plans.filtered(lambda p: p.rule_ids._filtered_period())
+        self.assertGreaterEqual(len(plans), 3)
+        for plan in plans:
+            periods = {}
+            for line in Line.search(Line._get_earned_domain(plan)):
+                rule = line.rule_id
+                if rule not in plan.rule_ids._filtered_period():
+                    continue
+                key = Line._get_period_table_key(
+                    {"partner_id": line.partner_id.id, "date": line.period_date},
+                    rule,
+                )
+                base, amount = periods.get(key, (0.0, 0.0))
+                periods[key] = (
+                    base + line.base_amount * line.share / 100.0,
+                    amount + line.amount,
+                )
+            with self.subTest(plan=plan.name):
+                self.assertTrue(periods)
+                self.assertGreater(sum(a for _b, a in periods.values()), 0.0)
+                for (rule_id, _partner, _start), (base, amount) in periods.items():
+                    rule = self.env["sale.incentive.rule"].browse(rule_id)
+                    self.assertAlmostEqual(
+                        amount, rule._get_table_amount(round(base, 2))[0], places=2
+                    )
+            for settlement in self.settlements.filtered(
+                lambda s, p=plan: s.plan_id == p
+            ):
+                components = settlement.line_ids
+                self.assertFalse(
+                    components.filtered(lambda c: c.component == "bracket"),
+                    settlement.name,
+                )
+                self.assertAlmostEqual(
+                    sum(
+                        components.filtered(
+                            lambda c: c.component in ("commission", "clawback")
+                        ).mapped("amount")
+                    ),
+                    sum(settlement.incentive_line_ids.mapped("amount")),
+                    places=2,
+                )
+
     def test_installed_with_demo_matches_module_state(self):
         module = self.env["ir.module.module"].search([("name", "=", MODULE)])
         self.assertEqual(module.demo, self.installed_with_demo)

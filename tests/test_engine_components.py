@@ -12,7 +12,7 @@ from dateutil.relativedelta import relativedelta
 from odoo.tests import BaseCase, tagged
 
 from odoo.addons.sale_incentive.engine import components
-from odoo.addons.sale_incentive.engine.brackets import Bracket
+from odoo.addons.sale_incentive.engine.brackets import Bracket, table_amount
 from odoo.addons.sale_incentive.engine.components import (
     MESSAGES,
     Carry,
@@ -20,7 +20,6 @@ from odoo.addons.sale_incentive.engine.components import (
     Holdback,
     LineGroup,
     PayBand,
-    PeriodTable,
     Policy,
     PoolShare,
     TeamOverride,
@@ -54,23 +53,13 @@ def clawback(amount, base, key=("refunds",), count=1):
     return LineGroup(key=key, kind="clawback", amount=amount, base=base, count=count)
 
 
-def period_table(key, settled_base, new_base, mode="whole", **values):
-    values = {
-        "rule_id": 7,
-        "rule_name": "Ladder",
-        "date_from": "2026-04-01",
-        "date_to": "2026-06-30",
-        "brackets": TABLE,
-        "mode": mode,
-        "boundary": "lower",
-        "settled_base": settled_base,
-        "new_base": new_base,
-        "line_amount": 0.0,
-        "count": 1,
-        "true_up": bool(settled_base),
-        **values,
-    }
-    return PeriodTable(key=key, **values)
+def increment(before, after, mode="whole", digits=2):
+    """What a line of a period table carries: table(after) - table(before)."""
+    return round_money(
+        table_amount(after, TABLE, mode, digits=digits)[0]
+        - table_amount(before, TABLE, mode, digits=digits)[0],
+        digits=digits,
+    )
 
 
 class ComponentsCase(BaseCase):
@@ -153,8 +142,6 @@ class TestComponentsLines(ComponentsCase):
             self._settle(Facts(), service_months=3, service_release_dates=("x",))
         with self.assertRaises(ValueError):
             self._settle(Facts(), forfeit_percent=120.0)
-        with self.assertRaises(ValueError):
-            self._settle(Facts(tables=[period_table(("q",), 0, 1, mode="flat")]))
         with self.assertRaises(TypeError):
             components.settle(Facts(), Policy())  # digits: from the currency
         # a forfeiture neither holds nor spreads: no release date needed
@@ -169,52 +156,53 @@ class TestComponentsLines(ComponentsCase):
 
 @tagged("post_install", "-at_install")
 class TestComponentsTables(ComponentsCase):
+    """Period tables pay on their lines: each carries its increment of its
+    period's table; the pipeline only adds the lines up."""
+
     def test_marginal_table_on_the_period_total(self):
         """Seed: 400,000 + 300,000 in March: 500,000 x 2 % + 200,000 x 3 %."""
-        table = period_table(("march",), 0.0, 700_000.0, mode="marginal", count=2)
-        result = self._settle(Facts(tables=[table]))
-        bracket = self._one(result, "bracket")
-        self.assertEqual(bracket.amount, 16_000.0)
-        self.assertEqual(bracket.base_amount, 700_000.0)
-        self.assertEqual(bracket.rule_id, 7)
-        self.assertEqual(bracket.sources, (("march",),))
-        self.assertEqual(bracket.params["period_total"], 700_000.0)
-        self.assertEqual(bracket.params["rule"], "Ladder")
+        lines = [increment(0, 400_000.0, "marginal")]
+        lines.append(increment(400_000.0, 700_000.0, "marginal"))
+        self.assertEqual(lines, [8_000.0, 8_000.0])
+        result = self._settle(Facts(groups=[commission(sum(lines), 700_000.0)]))
+        self.assertEqual(self._messages(result), [("commission", 16_000.0)])
 
     def test_bug10_each_period_on_its_own_total(self):
         """Q2 settled late with Q3: 400,000 each → 8,000 + 8,000, not 24,000."""
-        q2 = period_table(("q2",), 0.0, 400_000.0)
-        q3 = period_table(
-            ("q3",), 0.0, 400_000.0, date_from="2026-07-01", date_to="2026-09-30"
-        )
-        result = self._settle(Facts(tables=[q2, q3]))
-        brackets = [c for c in result.components if c.component == "bracket"]
-        self.assertEqual([c.amount for c in brackets], [8_000.0, 8_000.0])
-        self.assertEqual([c.sources for c in brackets], [(("q2",),), (("q3",),)])
-        self.assertEqual(
-            [c.params["date_from"] for c in brackets], ["2026-04-01", "2026-07-01"]
-        )
+        q2, q3 = increment(0, 400_000.0), increment(0, 400_000.0)
+        result = self._settle(Facts(groups=[commission(q2 + q3, 800_000.0)]))
         self.assertEqual(result.total, 16_000.0)
 
     def test_bug11_credit_note_of_a_paid_period_is_a_true_up(self):
         """600,000 paid at 3 % = 18,000; a -200,000 credit note of that
         period: table(400,000) - table(600,000) = 8,000 - 18,000."""
-        table = period_table(("q2",), 600_000.0, -200_000.0)
-        result = self._settle(Facts(tables=[table]))
-        true_up = self._one(result, "bracket_true_up")
-        self.assertEqual(true_up.amount, -10_000.0)
-        self.assertEqual(true_up.params["paid_before"], 18_000.0)
-        self.assertEqual(true_up.params["table_amount"], 8_000.0)
-        self.assertEqual(true_up.params["period_total"], 400_000.0)
-        self.assertEqual(true_up.base_amount, -200_000.0)
+        claw = increment(600_000.0, 400_000.0)
+        self.assertEqual(claw, -10_000.0)
+        result = self._settle(Facts(groups=[clawback(claw, -200_000.0)]))
+        self.assertEqual(self._messages(result), [("clawback", -10_000.0)])
         self.assertEqual(result.total, -10_000.0)
 
     def test_late_sale_of_a_paid_period_tops_it_up(self):
         """400,000 paid at 2 % = 8,000; 200,000 more: 600,000 x 3 % - 8,000."""
-        table = period_table(("q2",), 400_000.0, 200_000.0, line_amount=50.0)
-        result = self._settle(Facts(tables=[table]))
-        # 18,000 - 8,000 + 50 carried by the lines themselves
-        self.assertEqual(self._one(result, "bracket_true_up").amount, 10_050.0)
+        self.assertEqual(increment(400_000.0, 600_000.0), 10_000.0)
+
+    def test_increments_of_a_period_add_up_to_its_table(self):
+        """Whatever the order and signs of the lines, to the cent."""
+        bases = [123_456.78, 400_000.01, -50_000.0, 333_333.33, -1.0, 7.77]
+        for mode in ("whole", "marginal"):
+            total, paid = 0.0, 0.0
+            for base in bases:
+                paid += increment(total, round(total + base, 2), mode)
+                total = round(total + base, 2)
+            self.assertEqual(
+                round_money(paid, digits=2),
+                table_amount(total, TABLE, mode, digits=2)[0],
+                mode,
+            )
+
+    def test_unknown_mode_is_refused(self):
+        with self.assertRaises(ValueError):
+            table_amount(1_000.0, TABLE, "ladder", digits=2)
 
 
 @tagged("post_install", "-at_install")
@@ -649,9 +637,9 @@ class TestComponentsForfeit(ComponentsCase):
         self.assertEqual(self._messages(result), [("clawback", -500.0)])
         self.assertEqual(result.total, -500.0)
 
-    def test_period_tables_and_carries_count(self):
+    def test_period_table_lines_and_carries_count(self):
         facts = Facts(
-            tables=[period_table(("q2",), 0.0, 400_000.0)],
+            groups=[commission(increment(0.0, 400_000.0), 400_000.0)],
             carries=[Carry(3, "SET/3", -1_000.0)],
         )
         result = self._forfeit(facts, 50.0, "dismissed")
@@ -682,17 +670,20 @@ class TestComponentsDigits(ComponentsCase):
         self.assertEqual(result.total, 34.0)
 
     def test_zero_decimal_table_and_release(self):
-        table = period_table(("q2",), 0.0, 12_345.0)
+        # 12,345 x 2 % = 246.9 → 247
+        line = increment(0.0, 12_345.0, digits=0)
+        self.assertEqual(line, 247.0)
         result = self._settle(
             Facts(
-                tables=[table],
+                groups=[commission(line, 12_345.0)],
                 holdbacks=[Holdback(1, "holdback", 201.0, (), (0.9, 1.1))],
             ),
             digits=0,
         )
-        # 12,345 x 2 % = 246.9 → 247; 201 x 0.99 = 198.99 → 199
+        # 201 x 0.99 = 198.99 → 199
         self.assertEqual(
-            self._messages(result), [("bracket", 247.0), ("release_holdback", 199.0)]
+            self._messages(result),
+            [("commission", 247.0), ("release_holdback", 199.0)],
         )
         self.assertEqual(result.total, 446.0)
 

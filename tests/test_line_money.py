@@ -23,9 +23,10 @@ class TestSettledLocksInvoice(SettlementCase):
     def test_settled_period_table_line_locks_its_invoice(self):
         invoice = self._sell(400_000.0)
         line = self._lines(move_id=invoice.id)
-        self.assertMoney(line.amount, 0.0)
+        # the line carries its part of March's table: 400,000 x 2 %
+        self.assertMoney(line.amount, 8_000.0)
         settlement = self._settle("2026-03-31")
-        self.assertMoney(self._component(settlement, "bracket").amount, 8_000.0)
+        self.assertMoney(self._component(settlement, "commission").amount, 8_000.0)
         self.assertEqual(line.settlement_id, settlement)
         with self.assertRaisesRegex(UserError, "already settled"):
             invoice.button_draft()
@@ -50,12 +51,12 @@ class TestPaidBasisPeriodTable(SettlementCase):
         earned = self._lines(move_id=invoice.id, kind="payment")
         self.assertEqual(len(earned), 1)
         self.assertTrue(earned.is_earned)
-        self.assertMoney(earned.amount, 0.0)
+        # 500,000 x 2 % + 200,000 x 3 %, on the payment's line
+        self.assertMoney(earned.amount, 16_000.0)
         self.assertMoney(earned.base_amount, 700_000.0)
         self.assertEqual(earned.date, D("2026-03-20"))
         settlement = self._settle("2026-03-31")
-        # 500,000 x 2 % + 200,000 x 3 %
-        self.assertMoney(self._component(settlement, "bracket").amount, 16_000.0)
+        self.assertMoney(self._component(settlement, "commission").amount, 16_000.0)
         self.assertMoney(settlement.amount_total, 16_000.0)
         # a settled payment line locks its invoice as well
         with self.assertRaisesRegex(UserError, "already settled"):

@@ -405,11 +405,15 @@ class TestSettlement(SettlementCase):
         self._sell(400_000.0)
         self._sell(300_000.0, date="2026-03-25")
         settlement = self._settle("2026-03-31", plans=plan)
-        bracket = self._component(settlement, "bracket")
-        # 500,000 x 2% + 200,000 x 3%
-        self.assertMoney(bracket.amount, 16_000.0)
-        self.assertMoney(bracket.base_amount, 700_000.0)
-        self.assertEqual(bracket.incentive_line_count, 2)
+        # each line carries its increment of March's table: 400,000 x 2 %,
+        # then 500,000 x 2 % + 200,000 x 3 % - 8,000
+        lines = settlement.incentive_line_ids.sorted("date")
+        self.assertEqual(lines.mapped("amount"), [8_000.0, 8_000.0])
+        commission = self._component(settlement, "commission")
+        self.assertMoney(commission.amount, 16_000.0)
+        self.assertMoney(commission.base_amount, 700_000.0)
+        self.assertEqual(commission.incentive_line_count, 2)
+        self.assertFalse(self._component(settlement, "bracket"))
         self.assertMoney(settlement.amount_total, 16_000.0)
 
     def test_one_run_subscribes_every_beneficiary(self):

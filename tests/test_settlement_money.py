@@ -101,9 +101,9 @@ class TestSettlementMoney(SettlementCase):
         self.assertEqual(len(may), 1)
         # 400,000 x 2 % for April + 400,000 x 2 % for May, not 800,000 x 3 %
         self.assertMoney(may.amount_total, 16_000.0)
-        self.assertMoney(
-            sum(self._component(may, "bracket").mapped("amount")), 16_000.0
-        )
+        # each month's line carries its own month's table
+        self.assertEqual(may.incentive_line_ids.mapped("amount"), [8_000.0, 8_000.0])
+        self.assertMoney(self._component(may, "commission").amount, 16_000.0)
 
     # ------------------------------------------------------------------
     # Bug 11: a late credit note is a true-up of its own period
@@ -119,16 +119,41 @@ class TestSettlementMoney(SettlementCase):
         self.assertMoney(january.amount_total, 18_000.0)
         refund = self._refund(invoice, date="2026-02-10", quantity=1)
         self.assertMoney(refund.amount_untaxed, 200_000.0)
+        # the credit note's line counts in January, the sale's period, and
+        # carries January's true-up: table(400,000) - table(600,000)
+        clawback = self._lines(move_id=refund.id)
+        self.assertEqual(str(clawback.period_date), "2026-01-15")
+        self.assertMoney(clawback.amount, -10_000.0)
         self._sell(300_000.0, date="2026-02-20")
         february = self._settle("2026-02-28", plans=plan)
         self.assertEqual(len(february), 1)
-        # February's own table: 300,000 x 2 % = 6,000; January's true-up:
-        # table(400,000) - table(600,000) = 8,000 - 18,000 = -10,000
+        # February's own table: 300,000 x 2 % = 6,000; January's true-up
+        # -10,000: an older unsettled line, no special component
         self.assertMoney(february.amount_total, -4_000.0)
         self.assertMoney(february.amount_carried, -4_000.0)
+        self.assertFalse(self._component(february, "bracket_true_up"))
+        self.assertEqual(
+            sorted(february.line_ids.mapped("component")), ["clawback", "commission"]
+        )
         # the closed January settlement is untouched
         self.assertEqual(january.state, "posted")
         self.assertMoney(january.amount_total, 18_000.0)
+        # the statement shows each table applied to its period's total
+        self.assertEqual(
+            [
+                (str(row["date_from"]), row["total"], row["table"], row["before"])
+                + (row["amount"], row["open"])
+                for row in february._get_statement_tables()
+            ],
+            [
+                ("2026-01-01", 400_000.0, 8_000.0, 18_000.0, -10_000.0, 0.0),
+                ("2026-02-01", 300_000.0, 6_000.0, 0.0, 6_000.0, 0.0),
+            ],
+        )
+        html, _format = self.env["ir.actions.report"]._render_qweb_html(
+            "sale_incentive.action_report_settlement", february.ids
+        )
+        self.assertIn("Period tables", html.decode())
 
     # ------------------------------------------------------------------
     # Bug 13: forfeiture covers everything unpaid
