@@ -814,7 +814,7 @@ class SaleIncentiveSettlement(models.Model):
 
     def action_register_payment(self):
         """Odoo's register-payment wizard on the settlement's payable."""
-        self._check_group(GROUP_ACCOUNTANT)
+        self._check_can_register_payment()
         lines = self.move_id.line_ids.filtered(
             lambda line: (
                 line.account_type == "liability_payable" and not line.reconciled
@@ -823,6 +823,22 @@ class SaleIncentiveSettlement(models.Model):
         if not lines:
             raise UserError(self.env._("There is nothing left to pay."))
         return lines.action_register_payment()
+
+    def _check_can_register_payment(self):
+        """Paid: an accountant, a posted settlement, its posted entry (a
+        payment matched to a draft entry would never be reconciled)."""
+        self._check_group(GROUP_ACCOUNTANT)
+        self._check_state(CLOSED)
+        for settlement in self:
+            if settlement.move_id and settlement.move_id.state != "posted":
+                raise UserError(
+                    self.env._(
+                        "The journal entry %(move)s of %(name)s is not posted: "
+                        "a payment goes to a posted entry only.",
+                        move=settlement.move_id.display_name,
+                        name=settlement.display_name,
+                    )
+                )
 
     def action_cancel(self):
         """Cancel: a posted entry is reversed and the sources are freed."""

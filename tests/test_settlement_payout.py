@@ -4,6 +4,7 @@ release, the payout entry kept posted while its settlement is, and the
 settlement's screens for each role (issue 19 "money left over" 2-3, issue 20
 items 10-12)."""
 
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .test_settlement import SettlementCase
@@ -55,3 +56,63 @@ class TestSimulationAcrossRelease(SettlementCase):
             wizard.amount_actual, december.amount_total + january.amount_total
         )
         self.assertMoney(wizard.amount_difference, 0.0)
+
+
+@tagged("post_install", "-at_install")
+class TestPayoutEntry(SettlementCase):
+    """The payout entry stays posted while its settlement is; a payment goes
+    only to a posted entry."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.plan = cls._make_plan(rate=10.0, name="Key accounts")
+        cls.billing = cls._make_user(
+            "billing_acct",
+            [cls.env.ref("sale_incentive.group_sale_incentive_accountant")],
+        )
+
+    def _posted(self):
+        self._sell(10_000.0, date="2026-03-10")
+        return self._close(self._settle("2026-03-31"))
+
+    def test_the_entry_of_a_posted_settlement_is_not_reset_to_draft(self):
+        settlement = self._posted()
+        move = settlement.move_id
+        for user in (self.env.user, self.billing):
+            with self.assertRaisesRegex(UserError, "Cancel the settlement"):
+                move.with_user(user).button_draft()
+        self.assertEqual(move.state, "posted")
+        # nor by writing its state
+        with self.assertRaisesRegex(UserError, "Cancel the settlement"):
+            move.with_user(self.billing).write({"state": "draft"})
+        self.assertEqual(move.state, "posted")
+        # the payment still reaches the posted entry and pays it
+        self._pay_settlement(settlement)
+        self.assertEqual(settlement.state, "paid")
+        # paid: still refused
+        with self.assertRaisesRegex(UserError, "Cancel the settlement"):
+            move.button_draft()
+
+    def test_cancelling_the_settlement_reverses_its_entry(self):
+        settlement = self._posted()
+        move = settlement.move_id
+        settlement.action_cancel()
+        self.assertEqual(settlement.state, "cancel")
+        self.assertEqual(move.state, "posted")
+        self.assertEqual(settlement.reversal_move_id.reversed_entry_id, move)
+        self.assertTrue(settlement._get_payable_lines().reconciled)
+
+    def test_a_payment_is_registered_on_a_posted_settlement_only(self):
+        self._sell(10_000.0, date="2026-03-10")
+        settlement = self._settle("2026-03-31")
+        settlement.action_submit()
+        settlement.action_approve()
+        with self.assertRaisesRegex(UserError, "not possible"):
+            settlement.action_register_payment()
+        settlement.action_validate()
+        settlement.action_post()
+        with self.assertRaises(AccessError):
+            settlement.with_user(self.manager).action_register_payment()
+        action = settlement.with_user(self.billing).action_register_payment()
+        self.assertEqual(action["res_model"], "account.payment.register")
