@@ -4,8 +4,10 @@ release, the payout entry kept posted while its settlement is, and the
 settlement's screens for each role (issue 19 "money left over" 2-3, issue 20
 items 10-12)."""
 
+from lxml import etree
+
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .test_settlement import SettlementCase
 
@@ -116,3 +118,45 @@ class TestPayoutEntry(SettlementCase):
             settlement.with_user(self.manager).action_register_payment()
         action = settlement.with_user(self.billing).action_register_payment()
         self.assertEqual(action["res_model"], "account.payment.register")
+
+
+@tagged("post_install", "-at_install")
+class TestSettlementScreens(SettlementCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.plan = cls._make_plan(rate=10.0, name="Key accounts", holdback_percent=20)
+        ref = cls.env.ref
+        cls.billing = cls._make_user(
+            "billing_acct", [ref("sale_incentive.group_sale_incentive_accountant")]
+        )
+        # a service employee: commissions, no Sales nor Invoicing rights
+        cls.service = cls._make_user(
+            "service_rep", [ref("sale_incentive.group_sale_incentive_user")]
+        )
+        cls.plan.user_ids += cls.service
+
+    def test_billing_accountant_sees_the_payout_entry_journal_items(self):
+        self.assertFalse(self.billing.has_group("account.group_account_readonly"))
+        self._sell(10_000.0, date="2026-03-10")
+        settlement = self._close(self._settle("2026-03-31"))
+        move = settlement.move_id.with_user(self.billing)
+        arch = etree.fromstring(
+            move.get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertTrue(arch.xpath("//page//field[@name='line_ids']"))
+        form = Form(move)
+        self.assertEqual(len(form.line_ids), len(settlement.move_id.line_ids))
+        # what the list reads, as the accountant
+        [values] = move.web_read(
+            {"line_ids": {"fields": {"account_id": {}, "debit": {}, "credit": {}}}}
+        )
+        self.assertIn(
+            self.payable_account.id,
+            [line["account_id"] for line in values["line_ids"]],
+        )
+        # an accountant of Odoo's Accounting keeps Odoo's own tab, once
+        arch = etree.fromstring(
+            settlement.move_id.get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertEqual(len(arch.xpath("//field[@name='line_ids']")), 1)
