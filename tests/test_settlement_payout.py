@@ -4,6 +4,9 @@ release, the payout entry kept posted while its settlement is, and the
 settlement's screens for each role (issue 19 "money left over" 2-3, issue 20
 items 10-12)."""
 
+import io
+
+import openpyxl
 from lxml import etree
 
 from odoo.exceptions import AccessError, UserError
@@ -160,3 +163,56 @@ class TestSettlementScreens(SettlementCase):
             settlement.move_id.get_views([(False, "form")])["views"]["form"]["arch"]
         )
         self.assertEqual(len(arch.xpath("//field[@name='line_ids']")), 1)
+
+    def test_rep_without_sales_rights_exports_own_settlements(self):
+        self.assertFalse(self.service.has_group("sales_team.group_sale_salesman"))
+        self.assertFalse(self.service.has_group("account.group_account_invoice"))
+        invoice = self._sell(10_000.0, date="2026-03-10", user=self.service)
+        self._sell(5_000.0, date="2026-03-12")
+        settlements = self._settle("2026-03-31")
+        own = settlements.filtered(lambda s: s.user_id == self.service)
+        self._close(own)
+        mine = self.Settlement.with_user(self.service).search([])
+        self.assertEqual(mine, own)
+        # the statement worked already; the spreadsheet now too
+        self.env["ir.actions.report"].with_user(self.service)._render_qweb_html(
+            "sale_incentive.action_report_settlement", mine.ids
+        )
+        # the spreadsheet through its Action menu entry, as the list runs it
+        action = self._export(mine, self.service)
+        self.assertEqual(action["type"], "ir.actions.act_url")
+        attachment = self.env["ir.attachment"].browse(
+            int(action["url"].split("/")[3].split("?")[0])
+        )
+        book = openpyxl.load_workbook(io.BytesIO(attachment.raw))
+        summary = list(book.worksheets[0].iter_rows(values_only=True))
+        self.assertEqual(summary[1][0], own.name)
+        lines = list(book.worksheets[1].iter_rows(values_only=True))
+        self.assertEqual(lines[1][4], invoice.name)
+        # their commission lines too (Commission Analysis)
+        own_lines = self.env["sale.incentive.line"].with_user(self.service).search([])
+        self.assertEqual(own_lines, own.incentive_line_ids)
+        action = self._export(own_lines, self.service)
+        self.assertEqual(action["type"], "ir.actions.act_url")
+        # and never someone else's: the record rules still decide
+        with self.assertRaises(AccessError):
+            self._export(settlements - own, self.service)
+        with self.assertRaises(AccessError):
+            self._export((settlements - own).incentive_line_ids, self.service)
+
+    def _export(self, records, user):
+        """Run the XLSX export bound to the list of ``records``' model."""
+        xmlid = {
+            "sale.incentive.settlement": "action_server_settlement_xlsx",
+            "sale.incentive.line": "action_server_incentive_line_xlsx",
+        }[records._name]
+        return (
+            self.env.ref(f"sale_incentive.{xmlid}")
+            .with_user(user)
+            .with_context(
+                active_model=records._name,
+                active_ids=records.ids,
+                active_id=records[:1].id,
+            )
+            .run()
+        )
