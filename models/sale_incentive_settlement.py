@@ -646,6 +646,18 @@ class SaleIncentiveSettlement(models.Model):
         self._check_not_own()
 
     def action_reset_draft(self):
+        """Back to draft, once confirmed with a reason (a dialog)."""
+        self._check_can_reset_draft()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reset to Draft"),
+            "res_model": "sale.incentive.settlement.reset",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_settlement_ids": self.ids},
+        }
+
+    def _check_can_reset_draft(self):
         self._check_state(("submitted", "approved", "validated", "executive"))
         if not (
             self.env.su
@@ -656,6 +668,14 @@ class SaleIncentiveSettlement(models.Model):
                 self.env._("Only managers and accountants reset a settlement.")
             )
         self.check_access("write")
+
+    def _do_reset_draft(self, reason):
+        """Back to draft, the reason in the chatter."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(
+                self.env._("Give the reason why the settlement goes back to draft.")
+            )
         # the beneficiary signed the approved figures: back to draft, they
         # may change, so the signature no longer holds
         self.sudo().write(
@@ -666,7 +686,16 @@ class SaleIncentiveSettlement(models.Model):
             }
         )
         self.activity_unlink(APPROVAL_ACTIVITIES)
-        return True
+        user = self.env.user
+        for settlement in self:
+            settlement.sudo().message_post(
+                body=self.env._(
+                    "Reset to draft by %(user)s: %(reason)s",
+                    user=user.display_name,
+                    reason=reason,
+                ),
+                author_id=user.partner_id.id,
+            )
 
     # ------------------------------------------------------------------
     # Accounting

@@ -164,6 +164,41 @@ class TestSettlementScreens(SettlementCase):
         )
         self.assertEqual(len(arch.xpath("//field[@name='line_ids']")), 1)
 
+    def _reset(self, settlement, user, reason):
+        action = settlement.with_user(user).action_reset_draft()
+        form = Form(
+            self.env[action["res_model"]]
+            .with_user(user)
+            .with_context(**action["context"])
+        )
+        form.reason = reason
+        return form.save().action_confirm()
+
+    def test_reset_to_draft_asks_for_a_reason_logged_in_the_chatter(self):
+        self._sell(10_000.0, date="2026-03-10")
+        settlement = self._settle("2026-03-31")
+        settlement.action_submit()
+        settlement.with_user(self.manager).action_approve()
+        # the button opens a confirmation asking why, nothing changes yet
+        action = settlement.with_user(self.manager).action_reset_draft()
+        self.assertEqual(action["type"], "ir.actions.act_window")
+        self.assertEqual(action["target"], "new")
+        self.assertEqual(settlement.state, "approved")
+        with self.assertRaisesRegex(UserError, "reason"):
+            self._reset(settlement, self.manager, "   ")
+        self.assertEqual(settlement.state, "approved")
+        # the rep cannot, even through the confirmation
+        with self.assertRaises(AccessError):
+            self._reset(settlement, self.rep, "Mine")
+        self._reset(settlement, self.manager, "The March trade-fair order is missing")
+        self.assertEqual(settlement.state, "draft")
+        message = settlement.message_ids[0]
+        self.assertIn("The March trade-fair order is missing", message.body)
+        self.assertEqual(message.author_id, self.manager.partner_id)
+        # a draft is not reset again
+        with self.assertRaisesRegex(UserError, "not possible"):
+            settlement.with_user(self.manager).action_reset_draft()
+
     def test_rep_without_sales_rights_exports_own_settlements(self):
         self.assertFalse(self.service.has_group("sales_team.group_sale_salesman"))
         self.assertFalse(self.service.has_group("account.group_account_invoice"))
