@@ -9,6 +9,7 @@ import io
 import openpyxl
 from lxml import etree
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
@@ -198,6 +199,43 @@ class TestSettlementScreens(SettlementCase):
         # a draft is not reset again
         with self.assertRaisesRegex(UserError, "not possible"):
             settlement.with_user(self.manager).action_reset_draft()
+
+    def test_kpi_scorecard_dialog_has_a_title(self):
+        plan = self._make_plan(
+            name="Scorecard",
+            scorecard_line_ids=[
+                Command.create(
+                    {
+                        "kpi_id": self.env.ref("sale_incentive.kpi_revenue").id,
+                        "weight": 100,
+                        "target": 4_000,
+                    }
+                )
+            ],
+        )
+        report = (
+            self.env["sale.incentive.scorecard.report"]
+            .with_user(self.rep)
+            .create({"plan_id": plan.id})
+        )
+        action = report.action_compute()
+        self.assertEqual(action["name"], "KPI Scorecard")
+        self.assertEqual(action["res_id"], report.id)
+        self.assertEqual(action["target"], "new")
+
+    def test_my_settlements_show_the_whole_number(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sale_incentive.action_sale_incentive_settlement_my"
+        )
+        view_id = {mode: vid for vid, mode in action["views"]}.get("list")
+        self.assertTrue(view_id, "My Settlements has its own list")
+        arch = etree.fromstring(
+            self.env["sale.incentive.settlement"]
+            .with_user(self.rep)
+            .get_views([(view_id, "list")])["views"]["list"]["arch"]
+        )
+        name = arch.xpath("//field[@name='name']")[0]
+        self.assertTrue(name.get("width"), "the number's column keeps its width")
 
     def test_rep_without_sales_rights_exports_own_settlements(self):
         self.assertFalse(self.service.has_group("sales_team.group_sale_salesman"))
