@@ -11,7 +11,7 @@ from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from .test_settlement import SettlementCase
 
@@ -223,20 +223,6 @@ class TestSettlementScreens(SettlementCase):
         self.assertEqual(action["res_id"], report.id)
         self.assertEqual(action["target"], "new")
 
-    def test_my_settlements_show_the_whole_number(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "sale_incentive.action_sale_incentive_settlement_my"
-        )
-        view_id = {mode: vid for vid, mode in action["views"]}.get("list")
-        self.assertTrue(view_id, "My Settlements has its own list")
-        arch = etree.fromstring(
-            self.env["sale.incentive.settlement"]
-            .with_user(self.rep)
-            .get_views([(view_id, "list")])["views"]["list"]["arch"]
-        )
-        name = arch.xpath("//field[@name='name']")[0]
-        self.assertTrue(name.get("width"), "the number's column keeps its width")
-
     def test_rep_without_sales_rights_exports_own_settlements(self):
         self.assertFalse(self.service.has_group("sales_team.group_sale_salesman"))
         self.assertFalse(self.service.has_group("account.group_account_invoice"))
@@ -288,4 +274,24 @@ class TestSettlementScreens(SettlementCase):
                 active_id=records[:1].id,
             )
             .run()
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestMySettlementsTour(SettlementCase, HttpCase):
+    def test_my_settlements_show_the_whole_number(self):
+        # a plan named as plans are: long enough to squeeze the other columns
+        self.plan = self._make_plan(
+            rate=10.0,
+            name="Key Account Table 2-6 % on the invoiced sales of the month, "
+            "20 % held until January of the next year",
+        )
+        self._sell(10_000.0, date="2026-03-10")
+        settlement = self._settle("2026-03-31")
+        settlement.action_submit()
+        self.assertTrue(settlement.name.startswith("COM/"))
+        self.start_tour(
+            "/odoo/action-sale_incentive.action_sale_incentive_settlement_my",
+            "sale_incentive_my_settlements_number_tour",
+            login=self.rep.login,
         )
