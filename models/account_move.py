@@ -77,6 +77,36 @@ class AccountMove(models.Model):
         lines._unlink_from_periods()
         return super().button_draft()
 
+    def write(self, vals):
+        if vals.get("state", "posted") != "posted":
+            self._check_incentive_payout_stays_posted()
+        return super().write(vals)
+
+    def _check_incentive_payout_stays_posted(self):
+        """The entry (or vendor bill) paying out a posted settlement stays
+        posted (reset to draft, cancelled: refused), whichever way it is
+        asked: a posted settlement is undone by its own Cancel, which
+        reverses the entry and frees the commission lines."""
+        settlements = (
+            self.sudo()
+            .filtered(lambda m: m.state == "posted")
+            .incentive_settlement_id.filtered(
+                lambda s: s.state in ("posted", "paid") and s.move_id in self
+            )
+        )
+        if settlements:
+            raise UserError(
+                self.env._(
+                    "%(moves)s pays out the commission settlement %(names)s, "
+                    "which is posted: the entry stays posted. Cancel the "
+                    "settlement instead (unreconcile its payment first if it is "
+                    "paid): its entry is then reversed and its commission lines "
+                    "are freed to be settled again.",
+                    moves=", ".join(settlements.move_id.mapped("name")),
+                    names=", ".join(settlements.mapped("name")),
+                )
+            )
+
     def _get_incentive_payments(self):
         """[(payment entry, its date, amount paid)] of an invoice, the amounts
         in the invoice's currency, in the order payments count: by (date, id).

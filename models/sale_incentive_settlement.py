@@ -641,6 +641,18 @@ class SaleIncentiveSettlement(models.Model):
         self._check_not_own()
 
     def action_reset_draft(self):
+        """Back to draft, once confirmed with a reason (a dialog)."""
+        self._check_can_reset_draft()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reset to Draft"),
+            "res_model": "sale.incentive.settlement.reset",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_settlement_ids": self.ids},
+        }
+
+    def _check_can_reset_draft(self):
         self._check_state(("submitted", "approved", "validated", "executive"))
         if not (
             self.env.su
@@ -651,6 +663,14 @@ class SaleIncentiveSettlement(models.Model):
                 self.env._("Only managers and accountants reset a settlement.")
             )
         self.check_access("write")
+
+    def _do_reset_draft(self, reason):
+        """Back to draft, the reason in the chatter."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(
+                self.env._("Give the reason why the settlement goes back to draft.")
+            )
         # the beneficiary signed the approved figures: back to draft, they
         # may change, so the signature no longer holds
         self.sudo().write(
@@ -661,7 +681,16 @@ class SaleIncentiveSettlement(models.Model):
             }
         )
         self.activity_unlink(APPROVAL_ACTIVITIES)
-        return True
+        user = self.env.user
+        for settlement in self:
+            settlement.sudo().message_post(
+                body=self.env._(
+                    "Reset to draft by %(user)s: %(reason)s",
+                    user=user.display_name,
+                    reason=reason,
+                ),
+                author_id=user.partner_id.id,
+            )
 
     # ------------------------------------------------------------------
     # Accounting
@@ -809,7 +838,7 @@ class SaleIncentiveSettlement(models.Model):
 
     def action_register_payment(self):
         """Odoo's register-payment wizard on the settlement's payable."""
-        self._check_group(GROUP_ACCOUNTANT)
+        self._check_can_register_payment()
         lines = self.move_id.line_ids.filtered(
             lambda line: (
                 line.account_type == "liability_payable" and not line.reconciled
@@ -818,6 +847,22 @@ class SaleIncentiveSettlement(models.Model):
         if not lines:
             raise UserError(self.env._("There is nothing left to pay."))
         return lines.action_register_payment()
+
+    def _check_can_register_payment(self):
+        """Paid: an accountant, a posted settlement, its posted entry (a
+        payment matched to a draft entry would never be reconciled)."""
+        self._check_group(GROUP_ACCOUNTANT)
+        self._check_state(CLOSED)
+        for settlement in self:
+            if settlement.move_id and settlement.move_id.state != "posted":
+                raise UserError(
+                    self.env._(
+                        "The journal entry %(move)s of %(name)s is not posted: "
+                        "a payment goes to a posted entry only.",
+                        move=settlement.move_id.display_name,
+                        name=settlement.display_name,
+                    )
+                )
 
     def action_cancel(self):
         """Cancel: a posted entry is reversed and the sources are freed."""

@@ -35,3 +35,4 @@ from . import test_manager_tours
 from . import test_demo_company
 from . import test_line_keys
 from . import test_line_extension
+from . import test_settlement_payout

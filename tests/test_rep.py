@@ -213,7 +213,14 @@ class TestStatementAcknowledge(SettlementCase):
         acknowledges the statement again once it is approved again."""
         settlement = self._approved()
         settlement.with_user(self.rep).action_acknowledge()
-        settlement.with_user(self.manager).action_reset_draft()
+        action = settlement.with_user(self.manager).action_reset_draft()
+        wizard = Form(
+            self.env[action["res_model"]]
+            .with_user(self.manager)
+            .with_context(**action["context"])
+        )
+        wizard.reason = "The figures change"
+        wizard.save().action_confirm()
         self.assertFalse(settlement.acknowledged_by_id)
         self.assertFalse(settlement.acknowledged_date)
         settlement.action_submit()

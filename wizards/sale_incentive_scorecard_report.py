@@ -83,13 +83,12 @@ class SaleIncentiveScorecardReport(models.TransientModel):
                 )
         self.line_ids.unlink()
         self.env["sale.incentive.scorecard.report.line"].create(vals_list)
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "target": "new",
-        }
+        # the menu's action again, on this report: its dialog keeps its title
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sale_incentive.action_sale_incentive_scorecard_report"
+        )
+        action["res_id"] = self.id
+        return action
 
 
 class SaleIncentiveScorecardReportLine(models.TransientModel):
