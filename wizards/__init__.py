@@ -8,3 +8,4 @@ from . import sale_incentive_plan_version_wizard
 from . import sale_incentive_simulation
 from . import sale_incentive_statement_dispute
 from . import base_partner_merge_automatic_wizard
+from . import sale_incentive_payout_settings
