@@ -77,7 +77,6 @@ class SaleIncentivePayoutSettings(models.TransientModel):
             ._fields["incentive_approval_steps"]
             ._description_selection(self.env)
         ),
-        string="Approval Steps",
         required=True,
         **FROM_COMPANY,
     )
