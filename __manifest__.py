@@ -45,6 +45,7 @@
         "wizards/sale_incentive_simulation_views.xml",
         "wizards/sale_incentive_statement_dispute_views.xml",
         "wizards/sale_incentive_settlement_reset_views.xml",
+        "wizards/sale_incentive_payout_settings_views.xml",
         # last: the menus open the actions of every file above
         "views/sale_incentive_menus.xml",
     ],

@@ -4,6 +4,9 @@ import calendar
 import datetime
 
 PERIODS = ("month", "quarter", "year")
+# months in each period: SQL period ends are ``start + N months - 1 day``
+# (PostgreSQL has no 'quarter' interval unit)
+PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 
 def _as_date(day):

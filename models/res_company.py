@@ -134,7 +134,8 @@ class ResCompany(models.Model):
                 raise UserError(
                     self.env._(
                         "Configure the commission accounting of %(company)s "
-                        "first (Sales > Configuration > Settings): %(missing)s.",
+                        "first (Sales > Configuration > Commissions > Commission "
+                        "Payouts): %(missing)s.",
                         company=company.name,
                         missing=", ".join(missing),
                     )

@@ -44,7 +44,15 @@ class SaleIncentiveAdjustment(models.Model):
         ondelete="restrict",
         domain="[('state', 'in', ('active', 'closed'))]",
     )
-    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
+    # the plan's company; before a plan is chosen, the current company, so
+    # that the plan field's company domain offers its plans
+    company_id = fields.Many2one(
+        "res.company",
+        compute="_compute_company_id",
+        store=True,
+        precompute=True,
+        index=True,
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     user_id = fields.Many2one(
         "res.users", "Salesperson", index=True, tracking=True, ondelete="restrict"
@@ -113,6 +121,15 @@ class SaleIncentiveAdjustment(models.Model):
         tracking=True,
         help="Settled: paid by a settlement component (the link, nothing else).",
     )
+
+    @api.depends("plan_id")
+    def _compute_company_id(self):
+        for adjustment in self:
+            adjustment.company_id = (
+                adjustment.plan_id.company_id
+                or adjustment.company_id
+                or self.env.company
+            )
 
     @api.depends("user_id")
     def _compute_partner_id(self):

@@ -97,9 +97,7 @@ class SaleOrder(models.Model):
         pending = Line._sum_vals(Line._get_pending_forecast_vals(self), "order_id")
         data = dict(
             Line._read_group(
-                [("order_id", "in", self.ids), ("kind", "=", "forecast")],
-                ["order_id"],
-                ["amount:sum"],
+                self._get_incentive_lines_domain(), ["order_id"], ["amount:sum"]
             )
         )
         for order in self:
@@ -107,6 +105,12 @@ class SaleOrder(models.Model):
                 order.incentive_amount = pending.get(order.id, 0.0)
             else:
                 order.incentive_amount = data.get(order, 0.0)
+
+    def _get_incentive_lines_domain(self):
+        """The commission lines of the orders that their Commission button
+        adds up and opens: the forecast lines (what the order is expected to
+        earn, whether invoiced yet or not)."""
+        return [("order_id", "in", self.ids), ("kind", "=", "forecast")]
 
     def _get_incentive_shares(self):
         """[(user, partner, share %)] of this order (hook).
@@ -549,11 +553,19 @@ class SaleOrder(models.Model):
         return invoices
 
     def action_view_incentive_lines(self):
+        """The lines the Commission button adds up (one domain for both); an
+        order whose forecast the background job has not written yet gets it
+        written now, so that the button's figure has its lines."""
         self.ensure_one()
+        if self.sudo().incentive_forecast_pending:
+            self.env["sale.incentive.line"].sudo()._write_forecast(self)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "sale_incentive.action_sale_incentive_line_analysis"
         )
-        action["domain"] = [("order_id", "=", self.id)]
+        action["name"] = self.env._("Expected Commission: %(order)s", order=self.name)
+        action["domain"] = self._get_incentive_lines_domain()
+        # no default filter: the domain is the button's (the analysis
+        # action's default "Accrued" filter would hide the forecast lines)
         action["context"] = {}
         return action
 

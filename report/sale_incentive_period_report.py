@@ -4,7 +4,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..engine import coefficients
+from ..engine import coefficients, periods
 
 
 class SaleIncentivePeriodReport(models.Model):
@@ -85,6 +85,17 @@ class SaleIncentivePeriodReport(models.Model):
         query = self.env["sale.incentive.line"].sudo()._search(domain)
         return query.where_clause or SQL("TRUE")
 
+    @api.model
+    def _period_months_sql(self):
+        """SQL of the number of months in the plan's period."""
+        return SQL(
+            "CASE plan.period %s END",
+            SQL(" ").join(
+                SQL("WHEN %s THEN %s", period, months)
+                for period, months in periods.PERIOD_MONTHS.items()
+            ),
+        )
+
     @property
     def _table_query(self):
         lines = self.env["sale.incentive.line"]
@@ -113,7 +124,7 @@ class SaleIncentivePeriodReport(models.Model):
                    sale_incentive_line.plan_id,
                    plan.period,
                    %(start)s AS date_from,
-                   (%(start)s + ('1 ' || plan.period)::interval
+                   (%(start)s + make_interval(months => %(months)s)
                     - interval '1 day')::date AS date_to,
                    sale_incentive_line.partner_id,
                    MAX(sale_incentive_line.user_id) AS user_id,
@@ -134,6 +145,7 @@ class SaleIncentivePeriodReport(models.Model):
                    plan.period, sale_incentive_line.partner_id, %(start)s
             """,
             start=period_start,
+            months=self._period_months_sql(),
             base=lines._credited_base_sql(),
             earned=earned,
             forecast=forecast,
@@ -193,13 +205,16 @@ class SaleIncentivePeriodReport(models.Model):
         return result
 
     def _compute_next_payout_date(self):
+        """The due date of the open payable of the posted settlements of the
+        row: read on each settlement's own entry with ``sudo()`` (a rep may
+        read their settlement, not the company's journal items)."""
         settlements_of = self._get_settlements() if self else {}
         for row in self:
             dates = [
                 line.date_maturity or line.date
                 for settlement in settlements_of[row]
                 if settlement.state == "posted"
-                for line in settlement._get_payable_lines()
+                for line in settlement.sudo()._get_payable_lines()
                 if not line.reconciled
             ]
             row.next_payout_date = min(dates, default=False)

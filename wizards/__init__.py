@@ -8,3 +8,4 @@ from . import sale_incentive_plan_version_wizard
 from . import sale_incentive_simulation
 from . import sale_incentive_statement_dispute
 from . import sale_incentive_settlement_reset
+from . import sale_incentive_payout_settings
