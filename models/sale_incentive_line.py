@@ -912,10 +912,9 @@ class SaleIncentiveLine(models.Model):
             partner = self.env["res.partner"].browse(partner_id)
             earned = earned_by_period[bounds].get((rule, partner), 0.0)
             extra = sum(v["base_amount"] * v["share"] / 100.0 for v in group)
-            gain = (
-                rule._compute_period_amount(earned + extra)[0]
-                - rule._compute_period_amount(earned)[0]
-            )
+            # the commission the period's base earned so far (money, not base)
+            earned_amount = rule._compute_period_amount(earned)[0]
+            gain = rule._compute_period_amount(earned + extra)[0] - earned_amount
             currency = rule.currency_id
             amounts = splits.split_amount(
                 gain,
@@ -930,7 +929,7 @@ class SaleIncentiveLine(models.Model):
                     " — closing it adds %(gain)s to the period result (%(earned)s "
                     "earned so far)",
                     gain=self._format_amount(gain, currency),
-                    earned=self._format_amount(earned, currency),
+                    earned=self._format_amount(earned_amount, currency),
                 )
 
     @api.model

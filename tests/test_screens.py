@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+from lxml import etree
+
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, tagged
@@ -187,6 +189,69 @@ class TestQuotationEstimate(SettlementCase):
         order.action_confirm()
         self.assertMoney(order.incentive_estimate, 0.0)
         self.assertMoney(order.incentive_amount, 600.0)
+
+    def test_estimate_per_line_adds_up_to_the_order(self):
+        """Each quotation line shows its share of the estimate (as OCA shows
+        agents' commission per line), from the same engine pass."""
+        order = self._order(
+            [(self.product, 15, 1000.0), (self.product, 5, 1000.0)], confirm=False
+        )
+        self.assertMoney(order.incentive_estimate, 600.0)
+        self.assertEqual(
+            [line.incentive_estimate for line in order.order_line], [450.0, 150.0]
+        )
+        with Form(order) as form:
+            with form.order_line.edit(1) as line:
+                line.product_uom_qty = 10
+                self.assertMoney(line.incentive_estimate, 300.0)
+            self.assertMoney(form.incentive_estimate, 750.0)
+        order.action_confirm()
+        self.assertEqual(order.order_line.mapped("incentive_estimate"), [0.0, 0.0])
+
+    def test_estimate_where_the_rep_looks(self):
+        """Beside the quotation's total, as an optional column of the
+        quotation and order lists, per order line; not in Other Info."""
+        SaleOrder = self.env["sale.order"].with_user(self.rep)
+        form = SaleOrder.get_view(self.env.ref("sale.view_order_form").id, "form")
+        arch = etree.fromstring(form["arch"])
+        self.assertTrue(
+            arch.xpath("//group[@name='sale_total']//field[@name='incentive_estimate']")
+        )
+        self.assertTrue(
+            arch.xpath("//group[@name='sale_total']//field[@name='incentive_amount']")
+        )
+        self.assertFalse(
+            arch.xpath(
+                "//page[@name='other_information']//field[@name='incentive_estimate']"
+            )
+        )
+        self.assertTrue(
+            arch.xpath(
+                "//field[@name='order_line']/list/field[@name='incentive_estimate']"
+            )
+        )
+        for xmlid in (
+            "sale.view_quotation_tree_with_onboarding",
+            "sale.view_order_tree",
+        ):
+            with self.subTest(view=xmlid):
+                view = SaleOrder.get_view(self.env.ref(xmlid).id, "list")
+                arch = etree.fromstring(view["arch"])
+                for name in ("incentive_estimate", "incentive_amount"):
+                    self.assertTrue(arch.xpath(f"//field[@name='{name}'][@optional]"))
+
+    def test_period_table_estimate_counts_money_earned(self):
+        """The estimate of a period table says what the period has earned so
+        far in money, not its revenue base."""
+        self.plan.action_close()
+        self._make_plan(rule=self._period_table(), name="Ladder")
+        today = fields.Date.context_today(self.env.user)
+        self._sell(100_000.0, date=today)
+        order = self._order([(self.product, 10, 1000.0)], confirm=False)
+        self.assertMoney(order.incentive_estimate, 200.0)
+        note = order.incentive_estimate_note
+        self.assertIn("2,000.00 earned so far", note)
+        self.assertNotIn("100,000.00 earned so far", note)
 
 
 @tagged("post_install", "-at_install")
