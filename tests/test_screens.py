@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import lxml.html
+from dateutil.relativedelta import relativedelta
 from lxml import etree
 
 from odoo import fields
@@ -290,3 +292,52 @@ class TestAccountantTour(SettlementCase, HttpCase):
         self.assertMoney(
             self._balance(settlement.move_id, self.payable_account), -300.0
         )
+
+
+@tagged("post_install", "-at_install")
+class TestSettleWizardDefault(SettlementCase):
+    """The settle wizard proposes the last closed period, not the unfinished
+    current one (issue #20)."""
+
+    def test_proposes_the_last_closed_period(self):
+        today = fields.Date.context_today(self.env.user)
+        month_start = today.replace(day=1)
+        form = Form(self.env["sale.incentive.settle.wizard"])
+        self.assertEqual(form.period, "month")
+        self.assertEqual(form.date, month_start - relativedelta(days=1))
+        form.period = "quarter"
+        quarter_start = month_start - relativedelta(months=(today.month - 1) % 3)
+        self.assertEqual(form.date, quarter_start - relativedelta(days=1))
+        form.period = "year"
+        self.assertEqual(
+            form.date, today.replace(month=1, day=1) - relativedelta(days=1)
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestUnitsAndFormats(SettlementCase):
+    """A quantity is not money, values of different indicators do not add up
+    (issue #20)."""
+
+    def test_per_unit_settlement_base_counts_units(self):
+        self.plan = self._make_plan(
+            base="quantity",
+            rule={"name": "Per unit", "compute_type": "fixed_unit", "fixed_amount": 50},
+        )
+        self._invoice(self._order([(self.product, 6, 1000.0)]))
+        settlement = self._settle("2026-03-31")
+        commission = self._component(settlement, "commission")
+        self.assertEqual(commission.base_amount, 6.0)
+        self.assertFalse(commission.base_currency_id)
+        html, _format = self.env["ir.actions.report"]._render_qweb_html(
+            "sale_incentive.action_report_settlement", settlement.ids
+        )
+        text = " ".join(lxml.html.fromstring(html).text_content().split())
+        self.assertIn(f"{commission.base_amount:.2f} units", text)
+        self.assertNotIn(f"$ {commission.base_amount:.2f}", text.replace("\xa0", " "))
+
+    def test_kpi_values_are_not_summed(self):
+        fields_info = self.env["sale.incentive.kpi.value"].fields_get(
+            ["value"], ["aggregator"]
+        )
+        self.assertFalse(fields_info["value"].get("aggregator"))
