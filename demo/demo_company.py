@@ -49,7 +49,9 @@ SALES = {
     "demo_user_rep_ming": (
         ("demo_customer_anda", "demo_customer_beifang", "demo_customer_lanshan"),
         [
-            ("demo_product_car", (1, 2, 1, 3, 2, 1)),
+            # two cars a month the last three months: half of the task of 4,
+            # below the 60 % of the under-performance alert
+            ("demo_product_car", (1, 2, 1, 1, 2, 1)),
             ("demo_product_stock_car", (1, 0, 1, 1, 0, 1)),
         ],
     ),
@@ -77,6 +79,15 @@ CREDIT_NOTE = ("demo_user_rep_fang", 4, "demo_product_membership", 5)
 # for their manager
 SETTLED = {5: "paid", 4: "paid", 3: "posted", 2: "approved", 1: "draft"}
 STEPS = ("draft", "submitted", "approved", "validated", "posted", "paid")
+# the approval chain's dates: (days after the period's end, the field
+# recording the step); the payment follows 10 days after the period's end
+STEP_DAYS = (
+    (1, "submitted_date"),
+    (3, "approved_date"),
+    (5, "validated_date"),
+    (6, "executive_date"),
+    (7, "posted_date"),
+)
 
 
 class DemoCompany:
@@ -113,6 +124,7 @@ class DemoCompany:
         self.quotations()
         self.settle()
         self.kpi_values()
+        self.alerts()
 
     def _order_vals(self, rep_xmlid, months_ago):
         customers, lines = SALES[rep_xmlid]
@@ -370,6 +382,29 @@ class DemoCompany:
                 todo = todo.filtered(lambda s: s.move_id and s.amount_payable)
                 if todo:
                     self.pay(todo)
+        self.date_steps(settlements)
+
+    def date_steps(self, settlements):
+        """Each step of the approval chain dated when the company took it, a
+        few days after the period's end (never after now), as the orders and
+        invoices are dated at their day.  Written below the workflow's guard
+        (a posted settlement refuses edits): history, not an edit."""
+        now = fields.Datetime.now()
+        by_day = defaultdict(settlements.browse)
+        for settlement in settlements:
+            by_day[settlement.date_to] |= settlement
+        for date_to, group in by_day.items():
+            for days, field_name in STEP_DAYS:
+                taken = group.filtered(field_name)
+                when = fields.Datetime.to_datetime(date_to) + relativedelta(
+                    days=days, hours=10
+                )
+                if taken:
+                    # below write(): the workflow's own write flushed first,
+                    # the cache read again after
+                    taken.flush_recordset([field_name])
+                    taken.sudo()._write({field_name: min(when, now)})
+                    taken.invalidate_recordset([field_name])
 
     def pay(self, settlements):
         """Register Payment on the settlements' payables (one payment per
@@ -383,6 +418,13 @@ class DemoCompany:
             .create({"payment_date": min(date_to + relativedelta(days=10), self.today)})
         )
         wizard.action_create_payments()
+
+    # -- alerts ----------------------------------------------------------------
+    def alerts(self):
+        """The daily under-performance alerts, run as the cron runs them once
+        the history is written (the managers find the streaks of their
+        reps)."""
+        self.env["sale.incentive.target"]._cron_underperformance_alerts()
 
     # -- KPI values ------------------------------------------------------------
     def kpi_values(self):

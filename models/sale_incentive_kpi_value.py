@@ -42,7 +42,8 @@ class SaleIncentiveKpiValue(models.Model):
     user_id = fields.Many2one(
         "res.users", "Salesperson", required=True, index=True, tracking=True
     )
-    value = fields.Float(required=True, tracking=True, digits=(16, 4))
+    # revenue, %, scores and counts: values of different indicators never add up
+    value = fields.Float(required=True, tracking=True, digits=(16, 4), aggregator=None)
     unit = fields.Selection(related="kpi_id.unit")
     is_measured = fields.Boolean(
         readonly=True, help="Computed from Odoo data, not entered."

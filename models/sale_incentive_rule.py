@@ -64,6 +64,7 @@ class SaleIncentiveRule(models.Model):
     )
     company_id = fields.Many2one(related="plan_id.company_id", store=True)
     currency_id = fields.Many2one(related="plan_id.currency_id")
+    plan_state = fields.Selection(related="plan_id.state")
     rule_kind = fields.Selection(
         [("main", "Commission"), ("addition", "Addition on top")],
         required=True,

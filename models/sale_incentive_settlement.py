@@ -16,6 +16,44 @@ except ImportError:  # optional: Chinese amounts in words (as l10n_cn)
 from ..engine import components, periods
 from ..engine import settlement as settlement_engine
 
+# The Chinese names of the currencies a statement is most often paid in (the
+# names of the People's Bank of China's exchange rates).  Odoo's zh_CN unit
+# labels do not name a currency ("元" is the unit of 22 dollars, USD
+# included): a currency not listed here is named by its ISO code.
+CHINESE_CURRENCY_NAMES = {
+    "AED": "阿联酋迪拉姆",
+    "AUD": "澳元",
+    "BRL": "巴西雷亚尔",
+    "CAD": "加元",
+    "CHF": "瑞士法郎",
+    "CNH": "离岸人民币",
+    "CNY": "人民币",
+    "DKK": "丹麦克朗",
+    "EUR": "欧元",
+    "GBP": "英镑",
+    "HKD": "港元",
+    "IDR": "印尼卢比",
+    "INR": "印度卢比",
+    "JPY": "日元",
+    "KRW": "韩元",
+    "MOP": "澳门元",
+    "MXN": "墨西哥比索",
+    "MYR": "林吉特",
+    "NOK": "挪威克朗",
+    "NZD": "新西兰元",
+    "PHP": "菲律宾比索",
+    "RUB": "卢布",
+    "SAR": "沙特里亚尔",
+    "SEK": "瑞典克朗",
+    "SGD": "新加坡元",
+    "THB": "泰铢",
+    "TRY": "土耳其里拉",
+    "TWD": "新台币",
+    "USD": "美元",
+    "VND": "越南盾",
+    "ZAR": "南非兰特",
+}
+
 STATES = [
     ("draft", "Draft"),
     ("submitted", "Submitted"),
@@ -1088,18 +1126,21 @@ class SaleIncentiveSettlement(models.Model):
 
     def _amount_in_words(self, amount=None):
         """The amount (default: the payable) in words in the reader's
-        language: Chinese financial uppercase through cn2an (as ``l10n_cn``)
-        for a Chinese reader paid in yuan, num2words otherwise; the figures
-        when cn2an is not installed."""
+        language, whatever the currency: for a Chinese reader, the currency's
+        Chinese name and the amount in financial uppercase through cn2an (as
+        ``l10n_cn``: 美元壹万贰仟元整), the figures when cn2an is not installed
+        or the currency has more than two decimals (元, 角, 分 only); the
+        reader's words (``res.currency.amount_to_text``) otherwise."""
         self.ensure_one()
         amount = self.amount_payable if amount is None else amount
         currency = self.currency_id
         amount = currency.round(amount)
         lang = self.env.lang or ""
-        if lang.startswith("zh") and currency.name == "CNY":
-            if an2cn is None:
+        if lang.startswith("zh"):
+            if an2cn is None or currency.decimal_places > 2:
                 return formatLang(self.env, amount, currency_obj=currency)
-            return an2cn(f"{amount:.{currency.decimal_places}f}", "rmb")
+            name = CHINESE_CURRENCY_NAMES.get(currency.name, currency.name)
+            return name + an2cn(f"{amount:.{currency.decimal_places}f}", "rmb")
         words = currency.amount_to_text(abs(amount))
         if amount < 0:
             return self.env._("Minus %(amount)s", amount=words)

@@ -28,6 +28,15 @@ COMPONENTS = [
 ]
 
 
+# the components whose base is the plan's base (units for a quantity plan);
+# the others' base is an amount of commission
+PLAN_BASE_COMPONENTS = frozenset(
+    {"commission", "clawback", "bracket", "gate", "override", "pool", "award"}
+)
+# their explanation's parameters that are the plan's base (units then)
+PLAN_BASE_PARAMS = frozenset(
+    {"base", "actual", "target", "settled_base", "period_total", "team_base"}
+)
 DATE_PARAMS = frozenset({"date", "date_from", "date_to"})
 # what the dispute of a statement line writes on a closed settlement's component
 DISPUTE_FIELDS = frozenset(
@@ -72,6 +81,12 @@ class SaleIncentiveSettlementLine(models.Model):
     )
     message_params = fields.Json(readonly=True)
     base_amount = fields.Monetary("Base", readonly=True)
+    base_currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_base_currency_id",
+        help="The currency of the base; none when it counts the units of a "
+        "quantity plan (units are not money).",
+    )
     factor = fields.Float(readonly=True, digits=(16, 6))
     amount = fields.Monetary(readonly=True)
     rule_id = fields.Many2one("sale.incentive.rule", readonly=True)
@@ -109,6 +124,15 @@ class SaleIncentiveSettlementLine(models.Model):
         help="The manual adjustment this component pays.",
     )
 
+    @api.depends("component", "plan_id.base", "currency_id")
+    def _compute_base_currency_id(self):
+        for line in self:
+            in_units = (
+                line.plan_id.base == "quantity"
+                and line.component in PLAN_BASE_COMPONENTS
+            )
+            line.base_currency_id = False if in_units else line.currency_id
+
     @api.model
     def _prepare_component_vals(self, item, sequence):
         """Values of one component from an ``engine.components.Component``."""
@@ -144,9 +168,12 @@ class SaleIncentiveSettlementLine(models.Model):
         """The explanation's parameters as text in the reader's language:
         money with the currency's digits, dates in the user's format."""
         currency = self.currency_id
+        in_units = not self.base_currency_id
         values = _Params()
         for key, value in params.items():
-            if key in components.MONEY_PARAMS and isinstance(value, int | float):
+            if in_units and key in PLAN_BASE_PARAMS and isinstance(value, int | float):
+                values[key] = formatLang(self.env, value, dp="Product Unit of Measure")
+            elif key in components.MONEY_PARAMS and isinstance(value, int | float):
                 values[key] = formatLang(self.env, value, currency_obj=currency)
             elif key in DATE_PARAMS and value:
                 values[key] = format_date(self.env, value)

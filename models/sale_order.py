@@ -596,19 +596,8 @@ class SaleOrder(models.Model):
     )
     def _compute_incentive_estimate(self):
         """One pass of the forecast engine for every quotation of ``self``."""
-        quotations = self.filtered(lambda o: o.state in ("draft", "sent"))
-        sources = quotations.order_line.filtered(
-            lambda l: not l.display_type and l.product_id
-        )._prepare_incentive_sources()
-        vals_list = (
-            self.env["sale.incentive.line"]
-            .sudo()
-            ._prepare_lines_for_sources(sources, "forecast")
-            if sources
-            else []
-        )
         by_order = defaultdict(list)
-        for vals in vals_list:
+        for vals in self._get_incentive_estimate_vals():
             by_order[vals["order_id"]].append(vals)
         for order in self:
             found = by_order.get(order.id, [])
@@ -618,3 +607,10 @@ class SaleOrder(models.Model):
             order.incentive_estimate_note = (
                 "\n".join(dict.fromkeys(v["explanation"] for v in found)) or False
             )
+
+    def _get_incentive_estimate_vals(self):
+        """The forecast line values confirming the quotations of ``self`` would
+        write, computed without writing: the order's estimate and its lines'
+        (one pass of the forecast engine)."""
+        quotations = self.filtered(lambda o: o.state in ("draft", "sent"))
+        return self.env["sale.incentive.line"].sudo()._prepare_forecast_vals(quotations)

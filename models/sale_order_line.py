@@ -47,6 +47,33 @@ class SaleOrderLine(models.Model):
     company_currency_id = fields.Many2one(
         related="company_id.currency_id", string="Company Currency"
     )
+    incentive_estimate = fields.Monetary(
+        "Commission if Confirmed",
+        compute="_compute_incentive_estimate",
+        currency_field="company_currency_id",
+        groups="sale_incentive.group_sale_incentive_user",
+        help="This quotation line's part of what confirming the quotation "
+        "would earn its salespeople, in company currency.",
+    )
+
+    @api.depends(
+        "order_id.state",
+        "order_id.date_order",
+        "order_id.user_id",
+        "order_id.partner_id",
+        "product_id",
+        "product_uom_qty",
+        "price_subtotal",
+    )
+    def _compute_incentive_estimate(self):
+        """The quotation's estimate (``sale.order._get_incentive_estimate_vals``)
+        per line."""
+        Line = self.env["sale.incentive.line"]
+        estimates = Line._sum_vals(
+            self.order_id._get_incentive_estimate_vals(), "sale_line_id"
+        )
+        for line in self:
+            line.incentive_estimate = estimates.get(line.id, 0.0)
 
     def _prepare_incentive_source(self):
         """This line described for the commission engine, as a plain dict (the

@@ -6,6 +6,10 @@ from odoo.tools import SQL
 
 from ..engine import coefficients, periods
 
+# settlement components that no commission line carries: computed from the
+# team's or the company's figures when the period is settled
+TEAM_COMPONENTS = ("override", "pool", "award")
+
 
 class SaleIncentivePeriodReport(models.Model):
     """My Commissions by period: one row per plan, beneficiary and period of
@@ -63,6 +67,13 @@ class SaleIncentivePeriodReport(models.Model):
     paid = fields.Monetary(
         readonly=True, help="Part of the earned commission whose settlement is paid."
     )
+    team_amount = fields.Monetary(
+        "Override & Awards",
+        readonly=True,
+        help="What the period's settlements pay on top of the commission lines "
+        "(not in Earned): a team leader's override of the team's sales, a "
+        "share of the team's pool, awards.",
+    )
     target = fields.Monetary(
         compute="_compute_target", currency_field="base_currency_id"
     )
@@ -117,6 +128,7 @@ class SaleIncentivePeriodReport(models.Model):
         period_start = SQL("date_trunc(plan.period, sale_incentive_line.date)::date")
         return SQL(
             """
+            WITH line_rows AS (
             SELECT COALESCE(MIN(sale_incentive_line.id) FILTER (
                               WHERE sale_incentive_line.kind != 'forecast'),
                             MIN(sale_incentive_line.id)) AS id,
@@ -143,7 +155,29 @@ class SaleIncentivePeriodReport(models.Model):
                 ON plan.id = sale_incentive_line.plan_id
           GROUP BY sale_incentive_line.company_id, sale_incentive_line.plan_id,
                    plan.period, sale_incentive_line.partner_id, %(start)s
+            ), team_rows AS (%(team)s)
+            SELECT COALESCE(line_rows.id, -team_rows.id) AS id,
+                   COALESCE(line_rows.company_id, team_rows.company_id) AS company_id,
+                   COALESCE(line_rows.plan_id, team_rows.plan_id) AS plan_id,
+                   COALESCE(line_rows.period, team_rows.period) AS period,
+                   COALESCE(line_rows.date_from, team_rows.date_from) AS date_from,
+                   COALESCE(line_rows.date_to, team_rows.date_to) AS date_to,
+                   COALESCE(line_rows.partner_id, team_rows.partner_id) AS partner_id,
+                   COALESCE(line_rows.user_id, team_rows.user_id) AS user_id,
+                   COALESCE(line_rows.team_id, team_rows.team_id) AS team_id,
+                   COALESCE(line_rows.achieved, 0) AS achieved,
+                   COALESCE(line_rows.forecast, 0) AS forecast,
+                   COALESCE(line_rows.earned, 0) AS earned,
+                   COALESCE(line_rows.settled, 0) AS settled,
+                   COALESCE(line_rows.paid, 0) AS paid,
+                   COALESCE(team_rows.amount, 0) AS team_amount
+              FROM line_rows
+         FULL JOIN team_rows
+                ON team_rows.plan_id = line_rows.plan_id
+               AND team_rows.partner_id = line_rows.partner_id
+               AND team_rows.date_from = line_rows.date_from
             """,
+            team=self._team_rows_query(plans),
             start=period_start,
             months=self._period_months_sql(),
             base=lines._credited_base_sql(),
@@ -151,6 +185,38 @@ class SaleIncentivePeriodReport(models.Model):
             forecast=forecast,
             settled=settled,
             paid=paid,
+        )
+
+    @api.model
+    def _team_rows_query(self, plans):
+        """Per plan, beneficiary and period: what the settlements (not
+        cancelled) pay that no commission line carries (``TEAM_COMPONENTS``),
+        e.g. a director's override of her team's sales.  The row's id is a
+        component's, negated in the report (never a line's)."""
+        return SQL(
+            """
+            SELECT MIN(component.id) AS id,
+                   settlement.company_id,
+                   settlement.plan_id,
+                   plan.period,
+                   settlement.date_from,
+                   MAX(settlement.date_to) AS date_to,
+                   settlement.partner_id,
+                   MAX(settlement.user_id) AS user_id,
+                   MAX(settlement.team_id) AS team_id,
+                   SUM(component.amount) AS amount
+              FROM sale_incentive_settlement_line component
+              JOIN sale_incentive_settlement settlement
+                ON settlement.id = component.settlement_id
+              JOIN sale_incentive_plan plan ON plan.id = settlement.plan_id
+             WHERE component.component IN %(components)s
+               AND settlement.workflow_state != 'cancel'
+               AND settlement.plan_id IN %(plans)s
+          GROUP BY settlement.company_id, settlement.plan_id, plan.period,
+                   settlement.date_from, settlement.partner_id
+            """,
+            components=TEAM_COMPONENTS,
+            plans=tuple(plans.ids) or (None,),
         )
 
     # ------------------------------------------------------------------

@@ -157,6 +157,7 @@ FIELDS = {
     ("sale.order", "incentive_conflict"): ATTRIBUTION,
     ("sale.order", "incentive_dispute_user_id"): ATTRIBUTION,
     ("sale.order.line", "incentive_amount"): READERS,
+    ("sale.order.line", "incentive_estimate"): READERS,
     ("sale.order.line", "company_currency_id"): ORDER_READERS,
     # the rep's posted invoice
     ("account.move", "incentive_line_ids"): READERS,

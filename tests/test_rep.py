@@ -129,7 +129,9 @@ class TestPeriodReport(SettlementCase):
             self.Report.get_views([(False, "list")])["views"]["list"]["arch"]
         )
         summed = {node.get("name") for node in arch.xpath("//field[@sum]")}
-        self.assertEqual(summed, {"forecast", "earned", "settled", "paid"})
+        self.assertEqual(
+            summed, {"forecast", "earned", "settled", "paid", "team_amount"}
+        )
 
     def test_quantity_base_is_shown_in_units_not_money(self):
         """A plan counting units: its target and what is achieved carry no

@@ -1,4 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+import lxml.html
+from dateutil.relativedelta import relativedelta
+from lxml import etree
+
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, tagged
@@ -203,6 +207,69 @@ class TestQuotationEstimate(SettlementCase):
         self.assertMoney(order.incentive_estimate, 0.0)
         self.assertMoney(order.incentive_amount, 600.0)
 
+    def test_estimate_per_line_adds_up_to_the_order(self):
+        """Each quotation line shows its share of the estimate (as OCA shows
+        agents' commission per line), from the same engine pass."""
+        order = self._order(
+            [(self.product, 15, 1000.0), (self.product, 5, 1000.0)], confirm=False
+        )
+        self.assertMoney(order.incentive_estimate, 600.0)
+        self.assertEqual(
+            [line.incentive_estimate for line in order.order_line], [450.0, 150.0]
+        )
+        with Form(order) as form:
+            with form.order_line.edit(1) as line:
+                line.product_uom_qty = 10
+                self.assertMoney(line.incentive_estimate, 300.0)
+            self.assertMoney(form.incentive_estimate, 750.0)
+        order.action_confirm()
+        self.assertEqual(order.order_line.mapped("incentive_estimate"), [0.0, 0.0])
+
+    def test_estimate_where_the_rep_looks(self):
+        """Beside the quotation's total, as an optional column of the
+        quotation and order lists, per order line; not in Other Info."""
+        SaleOrder = self.env["sale.order"].with_user(self.rep)
+        form = SaleOrder.get_view(self.env.ref("sale.view_order_form").id, "form")
+        arch = etree.fromstring(form["arch"])
+        self.assertTrue(
+            arch.xpath("//group[@name='sale_total']//field[@name='incentive_estimate']")
+        )
+        self.assertTrue(
+            arch.xpath("//group[@name='sale_total']//field[@name='incentive_amount']")
+        )
+        self.assertFalse(
+            arch.xpath(
+                "//page[@name='other_information']//field[@name='incentive_estimate']"
+            )
+        )
+        self.assertTrue(
+            arch.xpath(
+                "//field[@name='order_line']/list/field[@name='incentive_estimate']"
+            )
+        )
+        for xmlid in (
+            "sale.view_quotation_tree_with_onboarding",
+            "sale.view_order_tree",
+        ):
+            with self.subTest(view=xmlid):
+                view = SaleOrder.get_view(self.env.ref(xmlid).id, "list")
+                arch = etree.fromstring(view["arch"])
+                for name in ("incentive_estimate", "incentive_amount"):
+                    self.assertTrue(arch.xpath(f"//field[@name='{name}'][@optional]"))
+
+    def test_period_table_estimate_counts_money_earned(self):
+        """The estimate of a period table says what the period has earned so
+        far in money, not its revenue base."""
+        self.plan.action_close()
+        self._make_plan(rule=self._period_table(), name="Ladder")
+        today = fields.Date.context_today(self.env.user)
+        self._sell(100_000.0, date=today)
+        order = self._order([(self.product, 10, 1000.0)], confirm=False)
+        self.assertMoney(order.incentive_estimate, 200.0)
+        note = order.incentive_estimate_note
+        self.assertIn("2,000.00 earned so far", note)
+        self.assertNotIn("100,000.00 earned so far", note)
+
 
 @tagged("post_install", "-at_install")
 class TestAccountantTour(SettlementCase, HttpCase):
@@ -240,3 +307,52 @@ class TestAccountantTour(SettlementCase, HttpCase):
         self.assertMoney(
             self._balance(settlement.move_id, self.payable_account), -300.0
         )
+
+
+@tagged("post_install", "-at_install")
+class TestSettleWizardDefault(SettlementCase):
+    """The settle wizard proposes the last closed period, not the unfinished
+    current one (issue #20)."""
+
+    def test_proposes_the_last_closed_period(self):
+        today = fields.Date.context_today(self.env.user)
+        month_start = today.replace(day=1)
+        form = Form(self.env["sale.incentive.settle.wizard"])
+        self.assertEqual(form.period, "month")
+        self.assertEqual(form.date, month_start - relativedelta(days=1))
+        form.period = "quarter"
+        quarter_start = month_start - relativedelta(months=(today.month - 1) % 3)
+        self.assertEqual(form.date, quarter_start - relativedelta(days=1))
+        form.period = "year"
+        self.assertEqual(
+            form.date, today.replace(month=1, day=1) - relativedelta(days=1)
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestUnitsAndFormats(SettlementCase):
+    """A quantity is not money, values of different indicators do not add up
+    (issue #20)."""
+
+    def test_per_unit_settlement_base_counts_units(self):
+        self.plan = self._make_plan(
+            base="quantity",
+            rule={"name": "Per unit", "compute_type": "fixed_unit", "fixed_amount": 50},
+        )
+        self._invoice(self._order([(self.product, 6, 1000.0)]))
+        settlement = self._settle("2026-03-31")
+        commission = self._component(settlement, "commission")
+        self.assertEqual(commission.base_amount, 6.0)
+        self.assertFalse(commission.base_currency_id)
+        html, _format = self.env["ir.actions.report"]._render_qweb_html(
+            "sale_incentive.action_report_settlement", settlement.ids
+        )
+        text = " ".join(lxml.html.fromstring(html).text_content().split())
+        self.assertIn(f"{commission.base_amount:.2f} units", text)
+        self.assertNotIn(f"$ {commission.base_amount:.2f}", text.replace("\xa0", " "))
+
+    def test_kpi_values_are_not_summed(self):
+        fields_info = self.env["sale.incentive.kpi.value"].fields_get(
+            ["value"], ["aggregator"]
+        )
+        self.assertFalse(fields_info["value"].get("aggregator"))

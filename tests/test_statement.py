@@ -165,6 +165,40 @@ class TestStatementPdf(StatementCase):
 
 
 @tagged("post_install", "-at_install")
+class TestAmountInWordsReader(SettlementCase):
+    """A dollar company: the reader's language decides the words (issue #20),
+    not the currency: Chinese financial uppercase with the currency's name
+    for a Chinese reader, the reader's own words otherwise."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.plan = cls._make_plan(rate=10.0, users=cls.rep)
+
+    def test_dollars_for_a_chinese_and_an_english_reader(self):
+        self.assertEqual(self.currency.name, "USD")
+        self._sell(120_000.0, user=self.rep)
+        settlement = self._settle("2026-03-31")
+        self.assertMoney(settlement.amount_payable, 12_000.0)
+        chinese = settlement.with_context(lang="zh_CN")
+        english = settlement.with_context(lang="en_US")
+        self.assertEqual(chinese._amount_in_words(), "美元壹万贰仟元整")
+        self.assertEqual(chinese._amount_in_words(1_001.5), "美元壹仟零壹元伍角")
+        self.assertEqual(english._amount_in_words(), "Twelve Thousand Dollars")
+        self.assertEqual(
+            english._amount_in_words(1_001.5),
+            "One Thousand And One Dollars and Fifty Cents",
+        )
+
+    def test_currency_without_chinese_name_reads_its_code(self):
+        self._sell(10_000.0, user=self.rep)
+        settlement = self._settle("2026-03-31").with_context(lang="zh_CN")
+        self.currency.name = "ZZZ"
+        self.assertEqual(settlement._amount_in_words(), "ZZZ壹仟元整")
+
+
+@tagged("post_install", "-at_install")
 class TestAmountInWords(StatementCase):
     def test_edge_cases(self):
         self._sell(10_000.0, user=self.rep_c)
@@ -172,11 +206,14 @@ class TestAmountInWords(StatementCase):
         chinese = settlement.with_context(lang="zh_CN")
         english = settlement.with_context(lang="en_US")
         cases = {
-            100_005.0: ("壹拾万零伍元整", "One Hundred Thousand And Five Yuan"),
-            1_001.5: ("壹仟零壹元伍角", "One Thousand And One Yuan and Fifty Fen"),
-            0.05: ("伍分", "Zero Yuan and Five Fen"),
-            10_000.0: ("壹万元整", "Ten Thousand Yuan"),
-            -1_000.0: ("负壹仟元整", "Minus One Thousand Yuan"),
+            100_005.0: ("人民币壹拾万零伍元整", "One Hundred Thousand And Five Yuan"),
+            1_001.5: (
+                "人民币壹仟零壹元伍角",
+                "One Thousand And One Yuan and Fifty Fen",
+            ),
+            0.05: ("人民币伍分", "Zero Yuan and Five Fen"),
+            10_000.0: ("人民币壹万元整", "Ten Thousand Yuan"),
+            -1_000.0: ("人民币负壹仟元整", "Minus One Thousand Yuan"),
         }
         for amount, (zh, en) in cases.items():
             with self.subTest(amount=amount):

@@ -21,9 +21,9 @@ class SaleIncentiveSettleWizard(models.TransientModel):
     date = fields.Date(
         "Up To",
         required=True,
-        default=fields.Date.context_today,
+        default=lambda self: self._default_date("month"),
         help="The period containing this date is settled; lines earned up to "
-        "its end count.",
+        "its end count.  Proposed: the end of the last closed period.",
     )
     plan_ids = fields.Many2many(
         "sale.incentive.plan",
@@ -32,6 +32,17 @@ class SaleIncentiveSettleWizard(models.TransientModel):
     )
     user_ids = fields.Many2many("res.users", string="Salespeople")
     partner_ids = fields.Many2many("res.partner", string="Agents / Beneficiaries")
+
+    @api.model
+    def _default_date(self, period):
+        """The end of the last closed ``period``: the current one is not over."""
+        today = fields.Date.context_today(self)
+        return periods.previous_period(today, period)[1]
+
+    @api.onchange("period")
+    def _onchange_period(self):
+        if self.period:
+            self.date = self._default_date(self.period)
 
     @api.model
     def _get_plans(self, period, date):

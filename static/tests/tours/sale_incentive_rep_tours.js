@@ -1,26 +1,21 @@
 import { registry } from "@web/core/registry";
 import { openSalesCommissions } from "./sale_incentive_tour_steps";
 
-// The rep sees what a draft quotation would earn, updated as a line changes.
+// The rep sees what a draft quotation would earn, beside its total and per
+// line, updated as a line changes.
 registry.category("web_tour.tours").add("sale_incentive_quotation_estimate_tour", {
     steps: () => [
         {
-            content: "The estimate is with the salesperson, under Other Info",
-            trigger: ".o_notebook_headers a[name='other_information']",
-            run: "click",
-        },
-        {
-            content: "The draft quotation shows what confirming it earns",
-            trigger: ".o_form_view .o_field_widget[name='incentive_estimate']:contains('1,500.00')",
+            content: "Beside the total, the draft quotation shows what confirming it earns",
+            trigger: ".o_form_view .oe_subtotal_footer .o_field_widget[name='incentive_estimate']:contains('1,500.00')",
         },
         {
             content: "and how",
-            trigger: ".o_form_view .o_field_widget[name='incentive_estimate_note']:contains('10%')",
+            trigger: ".o_form_view .oe_subtotal_footer .o_field_widget[name='incentive_estimate_note']:contains('10%')",
         },
         {
-            content: "Back to the order lines",
-            trigger: ".o_notebook_headers a[name='order_lines']",
-            run: "click",
+            content: "and per line",
+            trigger: ".o_field_widget[name='order_line'] .o_data_row:first td[name='incentive_estimate']:contains('1,500.00')",
         },
         {
             content: "Open the quantity of the line",
@@ -34,12 +29,12 @@ registry.category("web_tour.tours").add("sale_incentive_quotation_estimate_tour"
         },
         {
             content: "Leave the line for the estimate",
-            trigger: ".o_notebook_headers a[name='other_information']",
+            trigger: ".o_form_view .oe_subtotal_footer",
             run: "click",
         },
         {
             content: "The estimate follows the line before saving",
-            trigger: ".o_form_view .o_field_widget[name='incentive_estimate']:contains('2,000.00')",
+            trigger: ".o_form_view .oe_subtotal_footer .o_field_widget[name='incentive_estimate']:contains('2,000.00')",
         },
         {
             content: "Save the quotation",
@@ -49,6 +44,10 @@ registry.category("web_tour.tours").add("sale_incentive_quotation_estimate_tour"
         {
             content: "Saved, still a quotation earning 2,000.00 if confirmed",
             trigger: ".o_form_view:has(.o_form_status_indicator_buttons.invisible) .o_field_widget[name='incentive_estimate']:contains('2,000.00')",
+        },
+        {
+            content: "the line's part too",
+            trigger: ".o_field_widget[name='order_line'] .o_data_row:first td[name='incentive_estimate']:contains('2,000.00')",
         },
     ],
 });
