@@ -114,6 +114,11 @@ TRANSIENT = {
         ("user", "manager", "accountant", "admin", "other_company"), ALL
     ),
     "sale.incentive.plan.version.wizard": {"admin": ALL, "other_company": ALL},
+    # managers and accountants reset a settlement with a reason (guards in
+    # the actions); a transient record is vacuumed, never deleted by hand
+    "sale.incentive.settlement.reset": dict.fromkeys(
+        ("manager", "accountant", "admin", "other_company"), "rwc"
+    ),
     "sale.incentive.simulation": {
         "accountant": ALL,
         "admin": ALL,
@@ -361,6 +366,10 @@ class TestAccessMatrix(SettlementCase):
                 .create({"plan_id": self.plan.id})
                 .id,
                 "partner_id": self.rep.partner_id.id,
+            },
+            "sale.incentive.settlement.reset": lambda: {
+                "settlement_ids": [Command.set(self.settlement.ids)],
+                "reason": "The figures change",
             },
             "sale.incentive.statement.dispute": lambda: {
                 "line_id": self.settlement.line_ids[:1].id,
