@@ -112,6 +112,8 @@ TRANSIENT = {
         ("user", "manager", "accountant", "admin", "other_company"), ALL
     ),
     "sale.incentive.plan.version.wizard": {"admin": ALL, "other_company": ALL},
+    # the incentive administrators' Commission Payouts form (issue #20)
+    "sale.incentive.payout.settings": {"admin": ALL, "other_company": ALL},
     "sale.incentive.simulation": {
         "accountant": ALL,
         "admin": ALL,
@@ -343,6 +345,7 @@ class TestAccessMatrix(SettlementCase):
             },
             "sale.incentive.settle.wizard": dict,
             "sale.incentive.plan.version.wizard": lambda: {"plan_id": self.plan.id},
+            "sale.incentive.payout.settings": dict,
             "sale.incentive.simulation": lambda: {"plan_id": self.plan.id},
             "sale.incentive.simulation.line": lambda: {
                 "simulation_id": env["sale.incentive.simulation"]
