@@ -33,3 +33,4 @@ from . import test_manager
 from . import test_manager_tours
 from . import test_demo_company
 from . import test_line_keys
+from . import test_screens_roles
