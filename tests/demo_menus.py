@@ -253,12 +253,7 @@ class DemoMenusMixin:
         else:
             return  # client actions and URLs run in the browser
         eval_context = self._eval_context(env)
-        context = action.get("context") or {}
-        if isinstance(context, str):
-            context = safe_eval(context, eval_context)
-        domain = action.get("domain") or []
-        if isinstance(domain, str):
-            domain = safe_eval(domain, eval_context)
+        context, domain = self._evaluate_action(action, eval_context)
         model = action["res_model"]
         model_env = env(context=dict(env.context, **context))
         views = [tuple(view) for view in action.get("views") or []]
@@ -308,6 +303,16 @@ class DemoMenusMixin:
                         views[0][1] == "form",
                     ),
                 )
+
+    def _evaluate_action(self, action, eval_context):
+        """(context, domain) of ``action``, evaluated as the web client does."""
+        context = action.get("context") or {}
+        if isinstance(context, str):
+            context = safe_eval(context, eval_context)
+        domain = action.get("domain") or []
+        if isinstance(domain, str):
+            domain = safe_eval(domain, eval_context)
+        return context, domain
 
     def _attempt(self, failures, label, call):
         try:

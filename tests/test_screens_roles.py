@@ -27,12 +27,7 @@ class ScreenCase(SettlementCase):
         opener = DemoMenusMixin()
         env = self.env(user=user, su=False)
         eval_context = opener._eval_context(env)
-        context = action.get("context") or {}
-        if isinstance(context, str):
-            context = safe_eval(context, eval_context)
-        domain = action.get("domain") or []
-        if isinstance(domain, str):
-            domain = safe_eval(domain, eval_context)
+        context, domain = opener._evaluate_action(action, eval_context)
         model = env[action["res_model"]].with_context(**context)
         search = action.get("search_view_id")
         views = model.get_views([(search[0] if search else False, "search")])
