@@ -562,7 +562,9 @@ class SaleOrder(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "sale_incentive.action_sale_incentive_line_analysis"
         )
-        action["name"] = self.env._("Expected Commission: %(order)s", order=self.name)
+        action["name"] = action["display_name"] = self.env._(
+            "Expected Commission: %(order)s", order=self.name
+        )
         action["domain"] = self._get_incentive_lines_domain()
         # no default filter: the domain is the button's (the analysis
         # action's default "Accrued" filter would hide the forecast lines)

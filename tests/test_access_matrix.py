@@ -119,6 +119,8 @@ TRANSIENT = {
     "sale.incentive.settlement.reset": dict.fromkeys(
         ("manager", "accountant", "admin", "other_company"), "rwc"
     ),
+    # the incentive administrators' Commission Payouts form (issue #20)
+    "sale.incentive.payout.settings": {"admin": ALL, "other_company": ALL},
     "sale.incentive.simulation": {
         "accountant": ALL,
         "admin": ALL,
@@ -360,6 +362,7 @@ class TestAccessMatrix(SettlementCase):
             },
             "sale.incentive.settle.wizard": dict,
             "sale.incentive.plan.version.wizard": lambda: {"plan_id": self.plan.id},
+            "sale.incentive.payout.settings": dict,
             "sale.incentive.simulation": lambda: {"plan_id": self.plan.id},
             "sale.incentive.simulation.line": lambda: {
                 "simulation_id": env["sale.incentive.simulation"]

@@ -6,12 +6,14 @@ from odoo.modules.module import get_manifest
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import convert_file
 
+from .demo_menus import DemoMenusMixin
+
 MODULE = "sale_incentive"
 GROUP = "sale_incentive.group_sale_incentive_"
 
 
 @tagged("post_install", "-at_install")
-class TestDemoCompany(TransactionCase):
+class TestDemoCompany(DemoMenusMixin, TransactionCase):
     """The demo company of ``make run`` (issue #10).
 
     On a database installed with demo data (the demo install of ``make test``)
@@ -98,6 +100,11 @@ class TestDemoCompany(TransactionCase):
                     sum(settlement.incentive_line_ids.mapped("amount")),
                     places=2,
                 )
+
+    def test_every_menu_of_every_demo_role_opens(self):
+        """Issue #20: each demo user opens each view of each of their menus,
+        with and without its default filters (``demo_menus``)."""
+        self._check_every_menu_opens()
 
     def test_installed_with_demo_matches_module_state(self):
         module = self.env["ir.module.module"].search([("name", "=", MODULE)])

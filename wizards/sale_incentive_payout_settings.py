@@ -20,7 +20,12 @@ COMPANY_FIELDS = {
 
 
 # each field shows the company's value until changed
-FROM_COMPANY = {"compute": "_compute_from_company", "store": True, "readonly": False}
+FROM_COMPANY = {
+    "compute": "_compute_from_company",
+    "store": True,
+    "precompute": True,
+    "readonly": False,
+}
 
 
 class SaleIncentivePayoutSettings(models.TransientModel):
