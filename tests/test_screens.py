@@ -288,7 +288,11 @@ class TestAccountantTour(SettlementCase, HttpCase):
         )
 
     def test_accountant_settles_validates_posts_and_pays_from_invoicing(self):
-        self._sell(10_000.0, date=fields.Date.context_today(self.env.user))
+        # sold last month: the wizard proposes the last closed period
+        last_month = fields.Date.context_today(self.env.user).replace(
+            day=1
+        ) - relativedelta(days=1)
+        self._sell(10_000.0, date=last_month)
         self.start_tour(
             "/odoo",
             "sale_incentive_accountant_settle_tour",

@@ -65,7 +65,7 @@ registry.category("web_tour.tours").add("sale_incentive_accountant_settle_tour",
             run: "click",
         },
         {
-            content: "Settle this month",
+            content: "Settle the proposed period: the last closed month",
             trigger: ".modal button[name='action_settle']",
             run: "click",
         },
