@@ -89,6 +89,14 @@ class SaleIncentiveTarget(models.Model):
         compute="_compute_commissions",
         help="Commission earned in the period (what settlements pay).",
     )
+    projected_payout = fields.Monetary(
+        compute="_compute_projected_payout",
+        help="Salesperson's target of the plan's open period only: what the "
+        "settlement would pay them now if the period closed today -- the "
+        "settlement's own run with the gate, coefficients, caps, overrides, "
+        "releases and adjustments, net of the holdback (the part paid now).  "
+        "Nothing is written: the run is rolled back.",
+    )
     note = fields.Char()
 
     _sql_constraints = [
@@ -239,6 +247,39 @@ class SaleIncentiveTarget(models.Model):
         for target in self:
             target.earned_amount = target._sum_rows(earned_rows)
             target.forecast_amount = target._sum_rows(forecast_rows)
+
+    @api.depends("date_from", "date_to", "user_id", "plan_id")
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_projected_payout(self):
+        """One rolled-back settlement run per plan for the salespeople of the
+        targets of its open period (values read before: the rollback empties
+        the cache); see ``sale.incentive.simulation._get_projected_payouts``."""
+        today = fields.Date.context_today(self)
+        keys = {
+            target: (
+                target.plan_id,
+                target.user_id.partner_id,
+                (target.date_from, target.date_to),
+            )
+            for target in self
+            if target.user_id
+            and target.plan_id
+            and target.date_from
+            and target.date_from <= today <= target.date_to
+        }
+        partners_by_plan = defaultdict(lambda: self.env["res.partner"])
+        for plan, partner, _bounds in keys.values():
+            partners_by_plan[plan] |= partner
+        payouts = self.env["sale.incentive.simulation"]._get_projected_payouts(
+            partners_by_plan
+        )
+        for target in self:
+            plan, partner, bounds = keys.get(target, (None, None, None))
+            open_bounds, paid = payouts.get(plan and plan.id, (None, {}))
+            # the target measures the very period the settlement would pay
+            target.projected_payout = (
+                paid.get(partner.id, 0.0) if bounds and bounds == open_bounds else 0.0
+            )
 
     def _sum_rows(self, rows):
         """Sum of grouped ``(plan, user, team, day, amount)`` rows of this

@@ -82,6 +82,20 @@ class SaleIncentivePeriodReport(models.Model):
         compute="_compute_target",
         help="Achieved / target.",
     )
+    is_open_period = fields.Boolean(
+        "Open Period",
+        compute="_compute_projected_payout",
+        help="The period containing today, not closed yet.",
+    )
+    projected_payout = fields.Monetary(
+        compute="_compute_projected_payout",
+        help="Open period only: what the settlement would pay now if the "
+        "period closed today -- the settlement's own run with the gate, "
+        "coefficients, caps, overrides, releases and adjustments, net of the "
+        "holdback (the part paid now; zero when the total is carried "
+        "forward).  Nothing is written: the run is rolled back.  Closed "
+        "periods show nothing: their settlements are in My Settlements.",
+    )
     next_payout_date = fields.Date(
         compute="_compute_next_payout_date",
         help="Due date of the unpaid payout of the settlements of the period.",
@@ -245,6 +259,33 @@ class SaleIncentivePeriodReport(models.Model):
                     if row.target
                     else 0.0
                 )
+
+    @api.depends("plan_id", "partner_id", "date_from", "date_to")
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_projected_payout(self):
+        """One rolled-back settlement run per plan, for the beneficiaries of
+        the rows of its open period being read (their values are read
+        before: the rollback empties the cache)."""
+        today = fields.Date.context_today(self)
+        plan_none = self.env["sale.incentive.plan"]
+        keys = {
+            row: (row.plan_id, row.partner_id, row.date_from)
+            for row in self
+            if row.date_from and row.date_from <= today <= row.date_to
+        }
+        partners_by_plan = defaultdict(lambda: self.env["res.partner"])
+        for plan, partner, _date_from in keys.values():
+            partners_by_plan[plan] |= partner
+        payouts = self.env["sale.incentive.simulation"]._get_projected_payouts(
+            partners_by_plan
+        )
+        for row in self:
+            plan, partner, date_from = keys.get(row, (plan_none, None, None))
+            bounds, paid = payouts.get(plan.id, ((None, None), {}))
+            row.is_open_period = bool(date_from) and date_from == bounds[0]
+            row.projected_payout = (
+                paid.get(partner.id, 0.0) if row.is_open_period else 0.0
+            )
 
     def _get_settlements(self):
         """{row: the settlements holding its earned lines}, in one grouped

@@ -37,3 +37,4 @@ from . import test_line_keys
 from . import test_line_extension
 from . import test_settlement_payout
 from . import test_screens_roles
+from . import test_projected_payout

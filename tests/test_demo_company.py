@@ -2,6 +2,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.modules.module import get_manifest
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import convert_file
@@ -324,3 +325,53 @@ class TestDemoCompany(DemoMenusMixin, TransactionCase):
                 0,
                 settlement.display_name,
             )
+
+    def test_projected_payout_of_the_open_period_is_what_settling_pays(self):
+        """My Commissions' projected payout of each row of the open period
+        (the one containing today) is what the settle wizard pays now for
+        it (the amount payable, net of the holdback); reading it settles
+        nothing."""
+        company = self.env.ref("base.main_company")
+        company.incentive_settle_background_lines = 0  # settle here, not in a job
+        Settlement = self.env["sale.incentive.settlement"]
+        before = Settlement.search_count([])
+        today = fields.Date.context_today(self.env.user)
+        rows = self.env["sale.incentive.period.report"].search(
+            [
+                ("plan_id", "in", self.plans.ids),
+                ("date_from", "<=", today),
+                ("date_to", ">=", today),
+            ]
+        )
+        self.assertTrue(rows)
+        projected = {
+            (row.plan_id, row.partner_id): row.projected_payout for row in rows
+        }
+        self.assertTrue(all(rows.mapped("is_open_period")))
+        self.assertTrue(any(projected.values()))
+        self.assertEqual(Settlement.search_count([]), before)
+        for plan in rows.plan_id:
+            wizard = self.env["sale.incentive.settle.wizard"].create(
+                {"period": plan.period, "date": today, "plan_ids": [(6, 0, plan.ids)]}
+            )
+            try:
+                settled = Settlement.search(wizard.action_settle()["domain"])
+            except UserError as error:
+                # the wizard says why the period has nothing to settle
+                self.assertTrue(str(error).startswith("Nothing to settle"), error)
+                settled = Settlement
+            paid = {
+                settlement.partner_id: settlement.amount_payable
+                for settlement in settled
+            }
+            for (row_plan, partner), amount in projected.items():
+                if row_plan != plan:
+                    continue
+                with self.subTest(plan=plan.name, partner=partner.name):
+                    self.assertEqual(
+                        plan.currency_id.compare_amounts(
+                            amount, paid.get(partner, 0.0)
+                        ),
+                        0,
+                        f"projected {amount}, settled {paid.get(partner, 0.0)}",
+                    )

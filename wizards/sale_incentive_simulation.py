@@ -203,21 +203,69 @@ class SaleIncentiveSimulation(models.TransientModel):
     def _simulate(self, periods):
         """{partner_id: {amount, user_id, details}} the plan would have paid
         over ``periods``; everything written meanwhile is rolled back."""
+        return self._rolled_back("_run_in_savepoint", periods)
+
+    @api.model
+    def _rolled_back(self, method, *args):
+        """Call ``method`` (a method name of this model) with ``args`` as
+        superuser, without tracking, inside a savepoint rolled back
+        afterwards: nothing it writes persists (settlements, components,
+        links, followers, messages).  Returns its result, plain values read
+        before the rollback (records would be stale afterwards)."""
         try:
             with self.env.cr.savepoint():
                 quiet = self.sudo().with_context(
                     tracking_disable=True, mail_notrack=True, mail_create_nolog=True
                 )
-                raise _SimulationDone(quiet._run_in_savepoint(periods))
+                args = [
+                    arg.with_env(quiet.env)
+                    if isinstance(arg, models.BaseModel)
+                    else arg
+                    for arg in args
+                ]
+                raise _SimulationDone(getattr(quiet, method)(*args))
         except _SimulationDone as done:
             return done.results
+
+    @api.model
+    def _settle_and_read(self, plan, date_from, date_to, partners=None):
+        """What settling ``plan`` over one period pays ``partners`` (all
+        beneficiaries: None): the settlement's own run (``_settle``), for
+        real -- call it inside ``_rolled_back``.  Returns ``(settlements,
+        {partner_id: {user_id, total, payable, components}})``: ``total`` the
+        settlement's total (negative: carried forward), ``payable`` what it
+        pays now (net of the holdback, ``amount_payable``), ``components``
+        {component: amount}."""
+        settlements = self.env["sale.incentive.settlement"]._settle(
+            plan, date_from, date_to, partners
+        )
+        return settlements, {
+            settlement.partner_id.id: self._read_settlement(settlement)
+            for settlement in settlements
+        }
+
+    @api.model
+    def _read_settlement(self, settlement):
+        """The figures of ``settlement`` as plain values (see
+        ``_settle_and_read``)."""
+        currency = settlement.currency_id
+        components = {}
+        for component in settlement.line_ids:
+            components[component.component] = currency.round(
+                components.get(component.component, 0.0) + component.amount
+            )
+        return {
+            "user_id": settlement.user_id.id,
+            "total": settlement.amount_total,
+            "payable": settlement.amount_payable,
+            "components": components,
+        }
 
     def _run_in_savepoint(self, periods):
         """The settlement runs of the plan over ``periods``, for real (the
         caller rolls them back)."""
         plan = self.plan_id
         date_from, date_to = periods[0][0], periods[-1][1]
-        settlement_model = self.env["sale.incentive.settlement"]
         # the real settlements of the dates make way for the simulated ones
         real = self._get_real_settlements(
             plan | self.compare_plan_ids, date_from, date_to
@@ -240,14 +288,69 @@ class SaleIncentiveSimulation(models.TransientModel):
         written.filtered(lambda line: line.is_earned and line.date < date_from).unlink()
         results = {}
         for period_from, period_to in periods:
-            settlements = settlement_model._settle(plan, period_from, period_to)
-            for settlement in settlements:
-                self._add_result(results, settlement)
+            settlements, paid = self._settle_and_read(plan, period_from, period_to)
+            for partner_id, figures in paid.items():
+                self._add_result(results, partner_id, figures)
             self._close_period(settlements)
         return {
             partner_id: dict(entry, details=self._format_details(entry["components"]))
             for partner_id, entry in results.items()
         }
+
+    # ------------------------------------------------------------------
+    # Projected payout of the open period (My Commissions, Team Board)
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_projected_payouts(self, partners_by_plan):
+        """What settling each plan's open period (the one containing today)
+        would pay now, if the period closed now: ``{plan: partners}`` ->
+        ``{plan id: ((date_from, date_to), {partner id: payable})}``.
+
+        The settlement's own run (gate, coefficients, caps, holdback,
+        releases, carried totals, adjustments), once per plan for all its
+        partners, rolled back: nothing is left written.  ``payable`` is what
+        the settlement pays now (``amount_payable``: net of the holdback,
+        zero when the total is carried forward or suspended).  Only plans the
+        settle wizard would settle for that period are run; a plan being
+        settled at the same moment is left out (its lines are locked)."""
+        today = fields.Date.context_today(self)
+        wizard = self.env["sale.incentive.settle.wizard"].sudo()
+        settleable = {}
+        result = {}
+        for plan, partners in partners_by_plan.items():
+            plan = plan.sudo()
+            if plan.period not in settleable:
+                settleable[plan.period] = wizard._get_plans(plan.period, today)
+            if plan not in settleable[plan.period] or not partners:
+                continue
+            bounds = period_engine.period_bounds(today, plan.period)
+            try:
+                paid = self._rolled_back("_run_projection", plan, *bounds, partners)
+            except UserError:
+                continue
+            result[plan.id] = (bounds, paid)
+        return result
+
+    @api.model
+    def _run_projection(self, plan, date_from, date_to, partners):
+        """{partner id: payable} of settling ``plan`` now for ``partners``
+        (the caller rolls it back): the period's drafts are replaced, as the
+        settle wizard does; a partner whose period is already settled past
+        draft keeps that settlement's figure."""
+        settlement_model = self.env["sale.incentive.settlement"]
+        existing = settlement_model.search(
+            settlement_model._get_settlement_domain(plan, date_from, date_to, partners)
+        )
+        closed = existing.filtered(lambda s: s.state != "draft")
+        paid = {s.partner_id.id: s.amount_payable for s in closed}
+        partners -= closed.partner_id
+        if partners:
+            settlement_model._replace_drafts(plan, date_from, date_to, partners)
+            figures = self._settle_and_read(plan, date_from, date_to, partners)[1]
+            paid.update(
+                (partner_id, entry["payable"]) for partner_id, entry in figures.items()
+            )
+        return paid
 
     @api.model
     def _close_period(self, settlements):
@@ -280,18 +383,16 @@ class SaleIncentiveSimulation(models.TransientModel):
             )
         return moves
 
-    def _add_result(self, results, settlement):
+    def _add_result(self, results, partner_id, figures):
         currency = self.currency_id
         entry = results.setdefault(
-            settlement.partner_id.id,
-            {"amount": 0.0, "user_id": settlement.user_id.id, "components": {}},
+            partner_id,
+            {"amount": 0.0, "user_id": figures["user_id"], "components": {}},
         )
-        entry["amount"] = currency.round(entry["amount"] + settlement.amount_total)
-        for component in settlement.line_ids:
-            parts = entry["components"]
-            parts[component.component] = currency.round(
-                parts.get(component.component, 0.0) + component.amount
-            )
+        entry["amount"] = currency.round(entry["amount"] + figures["total"])
+        parts = entry["components"]
+        for component, amount in figures["components"].items():
+            parts[component] = currency.round(parts.get(component, 0.0) + amount)
 
     def _format_details(self, parts):
         labels = dict(
