@@ -36,3 +36,4 @@ from . import test_demo_company
 from . import test_line_keys
 from . import test_line_extension
 from . import test_settlement_payout
+from . import test_demo_tours
