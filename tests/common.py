@@ -4,7 +4,9 @@ import os
 
 from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.modules.migration import load_script
+from odoo.modules.module import get_manifest
 from odoo.tests import Form
+from odoo.tools import convert_file
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -134,6 +136,39 @@ def delete_committed_runs(registry, plan_id):
         cr.execute("DELETE FROM ir_cron_progress WHERE cron_id = %s", [cron.id])
 
 
+class DemoCompanyCase:
+    """A test on the demo company of ``make run`` (issue #10), mixed before
+    its Odoo test case.
+
+    On a database installed with demo data (the demo install of ``make
+    test``) it reads the demo as installed; installed without (the suite's
+    database), it loads the module's demo files first, inside the test's
+    transaction, the way the installation does.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.installed_with_demo = bool(
+            cls.env.ref(
+                "sale_incentive.demo_plan_key_accounts", raise_if_not_found=False
+            )
+        )
+        if not cls.installed_with_demo:
+            # as the installation does: no sign-up invitation to the new users
+            env = cls.env(context=dict(cls.env.context, no_reset_password=True))
+            for path in get_manifest("sale_incentive")["demo"]:
+                convert_file(env, "sale_incentive", path, {}, mode="init", kind="demo")
+
+
+def activate_zh_cn(env):
+    """Simplified Chinese active, with the module's translations loaded."""
+    env["res.lang"]._activate_lang("zh_CN")
+    env["ir.module.module"]._load_module_terms(
+        ["sale_incentive"], ["zh_CN"], overwrite=True
+    )
+
+
 class IncentiveCase(AccountTestInvoicingCommon):
     """Company with a chart of accounts, two reps, a manager, a customer, a product."""
 
@@ -191,10 +226,7 @@ class IncentiveCase(AccountTestInvoicingCommon):
     @classmethod
     def _activate_zh_cn(cls):
         """Simplified Chinese active, with the module's translations loaded."""
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["sale_incentive"], ["zh_CN"], overwrite=True
-        )
+        activate_zh_cn(cls.env)
 
     @classmethod
     def _make_user(cls, login, groups):

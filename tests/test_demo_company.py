@@ -3,10 +3,9 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import fields
 from odoo.exceptions import UserError
-from odoo.modules.module import get_manifest
 from odoo.tests import TransactionCase, tagged
-from odoo.tools import convert_file
 
+from .common import DemoCompanyCase
 from .demo_menus import DemoMenusMixin
 
 MODULE = "sale_incentive"
@@ -14,26 +13,13 @@ GROUP = "sale_incentive.group_sale_incentive_"
 
 
 @tagged("post_install", "-at_install")
-class TestDemoCompany(DemoMenusMixin, TransactionCase):
-    """The demo company of ``make run`` (issue #10).
-
-    On a database installed with demo data (the demo install of ``make test``)
-    it checks the demo as installed; installed without (the suite's
-    database), it loads the module's demo files first, inside the test's
-    transaction, the way the installation does.
-    """
+class TestDemoCompany(DemoMenusMixin, DemoCompanyCase, TransactionCase):
+    """The demo company of ``make run`` (issue #10), as installed or loaded
+    by ``DemoCompanyCase``."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.installed_with_demo = bool(
-            cls.env.ref(f"{MODULE}.demo_plan_key_accounts", raise_if_not_found=False)
-        )
-        if not cls.installed_with_demo:
-            # as the installation does: no sign-up invitation to the new users
-            env = cls.env(context=dict(cls.env.context, no_reset_password=True))
-            for path in get_manifest(MODULE)["demo"]:
-                convert_file(env, MODULE, path, {}, mode="init", kind="demo")
         ref = cls.env.ref
         cls.teams = ref(f"{MODULE}.demo_team_key_accounts") | ref(
             f"{MODULE}.demo_team_showroom"

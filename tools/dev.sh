@@ -178,11 +178,11 @@ cmd_test() {
     grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ INFO .*odoo.modules.module: [a-z_]+: [0-9]+ tests' "$log" | sed 's/.*module: /  /' >&2 || true
 
     if [ -z "${SKIP_DEMO:-}" ]; then
-        say "checking that $MODULE installs with demo data in '$db_demo' (and TestDemoCompany on it)"
+        say "checking that $MODULE installs with demo data in '$db_demo' (and TestDemoCompany, TestDemoTours on it)"
         port=$(free_port)
         odoo -d "$db_demo" --addons-path="$ADDONS_PATH" --data-dir="$STATE/data" \
             -i "$MODULE" --stop-after-init --http-port="$port" --http-interface=127.0.0.1 \
-            --test-enable --test-tags="/$MODULE:TestDemoCompany" \
+            --test-enable --test-tags="/$MODULE:TestDemoCompany,/$MODULE:TestDemoTours" \
             --log-level=info --max-cron-threads=0 >"$log_demo" 2>&1 || rc=1
         check_log "$log_demo" "install with demo data" || rc=1
         grep -oE '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$log_demo" | tail -n 1 | sed 's/^/  demo database: /' >&2 || true
