@@ -91,11 +91,9 @@ class SaleIncentiveTarget(models.Model):
     )
     projected_payout = fields.Monetary(
         compute="_compute_projected_payout",
-        help="Salesperson's target of the plan's open period only: what the "
-        "settlement would pay them now if the period closed today -- the "
-        "settlement's own run with the gate, coefficients, caps, overrides, "
-        "releases and adjustments, net of the holdback (the part paid now).  "
-        "Nothing is written: the run is rolled back.",
+        help="What settling the plan's open period now would pay the "
+        "salesperson, net of the holdback (as on My Commissions); empty for "
+        "other periods and for team targets.",
     )
     note = fields.Char()
 
@@ -255,31 +253,23 @@ class SaleIncentiveTarget(models.Model):
         targets of its open period (values read before: the rollback empties
         the cache); see ``sale.incentive.simulation._get_projected_payouts``."""
         today = fields.Date.context_today(self)
-        keys = {
-            target: (
-                target.plan_id,
-                target.user_id.partner_id,
-                (target.date_from, target.date_to),
-            )
-            for target in self
-            if target.user_id
-            and target.plan_id
-            and target.date_from
-            and target.date_from <= today <= target.date_to
-        }
-        partners_by_plan = defaultdict(lambda: self.env["res.partner"])
-        for plan, partner, _bounds in keys.values():
-            partners_by_plan[plan] |= partner
-        payouts = self.env["sale.incentive.simulation"]._get_projected_payouts(
-            partners_by_plan
+        projected = self.env["sale.incentive.simulation"]._project_records(
+            {
+                target: (
+                    target.plan_id,
+                    target.user_id.partner_id,
+                    (target.date_from, target.date_to),
+                )
+                for target in self
+                if target.user_id
+                and target.plan_id
+                and target.date_from
+                and target.date_from <= today <= target.date_to
+            }
         )
         for target in self:
-            plan, partner, bounds = keys.get(target, (None, None, None))
-            open_bounds, paid = payouts.get(plan and plan.id, (None, {}))
             # the target measures the very period the settlement would pay
-            target.projected_payout = (
-                paid.get(partner.id, 0.0) if bounds and bounds == open_bounds else 0.0
-            )
+            target.projected_payout = projected.get(target) or 0.0
 
     def _sum_rows(self, rows):
         """Sum of grouped ``(plan, user, team, day, amount)`` rows of this

@@ -267,25 +267,19 @@ class SaleIncentivePeriodReport(models.Model):
         the rows of its open period being read (their values are read
         before: the rollback empties the cache)."""
         today = fields.Date.context_today(self)
-        plan_none = self.env["sale.incentive.plan"]
-        keys = {
-            row: (row.plan_id, row.partner_id, row.date_from)
-            for row in self
-            if row.date_from and row.date_from <= today <= row.date_to
-        }
-        partners_by_plan = defaultdict(lambda: self.env["res.partner"])
-        for plan, partner, _date_from in keys.values():
-            partners_by_plan[plan] |= partner
-        payouts = self.env["sale.incentive.simulation"]._get_projected_payouts(
-            partners_by_plan
+        projected = self.env["sale.incentive.simulation"]._project_records(
+            {
+                row: (row.plan_id, row.partner_id, (row.date_from, row.date_to))
+                for row in self
+                if row.plan_id
+                and row.date_from
+                and row.date_from <= today <= row.date_to
+            }
         )
         for row in self:
-            plan, partner, date_from = keys.get(row, (plan_none, None, None))
-            bounds, paid = payouts.get(plan.id, ((None, None), {}))
-            row.is_open_period = bool(date_from) and date_from == bounds[0]
-            row.projected_payout = (
-                paid.get(partner.id, 0.0) if row.is_open_period else 0.0
-            )
+            amount = projected.get(row)
+            row.is_open_period = amount is not None
+            row.projected_payout = amount or 0.0
 
     def _get_settlements(self):
         """{row: the settlements holding its earned lines}, in one grouped

@@ -332,6 +332,26 @@ class SaleIncentiveSimulation(models.TransientModel):
         return result
 
     @api.model
+    def _project_records(self, keys):
+        """Projected payout of records (My Commissions' rows, the Team
+        Board's targets): ``{record: (plan, partner, (date_from, date_to))}``
+        -> ``{record: payable}``, ``None`` for a record whose dates are not
+        its plan's open period (or whose plan is not settled then).  One
+        rolled-back run per plan for all its partners; read the keys before
+        calling (the rollback empties the cache)."""
+        partners_by_plan = defaultdict(lambda: self.env["res.partner"])
+        for plan, partner, _bounds in keys.values():
+            partners_by_plan[plan] |= partner
+        payouts = self._get_projected_payouts(partners_by_plan)
+        result = {}
+        for record, (plan, partner, bounds) in keys.items():
+            open_bounds, paid = payouts.get(plan.id, (None, {}))
+            result[record] = (
+                paid.get(partner.id, 0.0) if bounds == open_bounds else None
+            )
+        return result
+
+    @api.model
     def _run_projection(self, plan, date_from, date_to, partners):
         """{partner id: payable} of settling ``plan`` now for ``partners``
         (the caller rolls it back): the period's drafts are replaced, as the
