@@ -203,7 +203,7 @@ class SaleIncentiveCustomerTier(models.Model):
         """Classify the partners of one company with its tiers ``self``, set
         based: one statement aggregates each commercial partner's sales in
         the window, classifies them against the thresholds (converted into
-        company currency once) and writes the tiers that change into the lean
+        company currency once) and writes the tiers that change into the
         table ``sale.incentive.partner.tier`` (never the partners).
 
         Partners with sales in the window or a tier already are classified

@@ -402,7 +402,7 @@ class SaleIncentiveLine(models.Model):
             by_company[source["company"]].append(source)
         cache = {}
         for company, company_sources in by_company.items():
-            # the tiers of all the batch's customers: one query (the lean
+            # the tiers of all the batch's customers: one query (the tier
             # table), then read from the cache by the hooks below
             customers = self.env["res.partner"].union(
                 *(s["customer"] for s in company_sources)

@@ -306,11 +306,16 @@ class SaleIncentiveSettlement(models.Model):
     @api.depends("name", "partner_id", "date_from", "date_to")
     def _compute_display_name(self):
         for settlement in self:
-            name = settlement.name if settlement.name != "/" else self.env._("Draft")
+            name = settlement._get_number_label()
             settlement.display_name = (
                 f"{name} - {settlement.partner_id.name or ''} "
                 f"({settlement.date_from} - {settlement.date_to})"
             )
+
+    def _get_number_label(self):
+        """The number, or "Draft" before submission (named "/" until then)."""
+        self.ensure_one()
+        return self.name if self.name != "/" else self.env._("Draft")
 
     def _get_payable_lines(self):
         self.ensure_one()
@@ -1100,7 +1105,9 @@ class SaleIncentiveSettlement(models.Model):
 
     def _get_report_base_filename(self):
         self.ensure_one()
-        return self.env._("Commission Statement - %(name)s", name=self.name)
+        return self.env._(
+            "Commission Statement - %(name)s", name=self._get_number_label()
+        )
 
     # ------------------------------------------------------------------
     # Navigation

@@ -15,10 +15,11 @@ def delete_committed_plan(registry, plan_id, partner_id):
     """Delete what a concurrency test committed: the plan, its settlements and
     commission lines, and the beneficiary."""
     with registry.cursor() as cr:
+        # the lines first: their key refuses to lose their components
+        cr.execute("DELETE FROM sale_incentive_line WHERE plan_id = %s", [plan_id])
         cr.execute(
             "DELETE FROM sale_incentive_settlement WHERE plan_id = %s", [plan_id]
         )
-        cr.execute("DELETE FROM sale_incentive_line WHERE plan_id = %s", [plan_id])
         env = api.Environment(cr, SUPERUSER_ID, {})
         env["sale.incentive.plan"].browse(plan_id).unlink()
         env["res.partner"].browse(partner_id).unlink()

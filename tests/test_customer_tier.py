@@ -186,7 +186,7 @@ class TestCustomerTier(IncentiveCase):
         self.assertEqual(customer_b.incentive_tier_id, b_small)
 
     def _classification(self, partners):
-        """[(partner, tier, locked)] of the lean table, current company."""
+        """[(partner, tier, locked)] of the tier table, current company."""
         rows = self.env["sale.incentive.partner.tier"].search(
             [
                 ("company_id", "=", self.env.company.id),
