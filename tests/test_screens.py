@@ -258,8 +258,8 @@ class TestQuotationEstimate(SettlementCase):
                     self.assertTrue(arch.xpath(f"//field[@name='{name}'][@optional]"))
 
     def test_period_table_estimate_counts_money_earned(self):
-        """The estimate of a period table says what the period has earned so
-        far in money, not its revenue base."""
+        """The estimate of a period table says what the table pays on the
+        period's total in money, and what the order adds, not the base."""
         self.plan.action_close()
         self._make_plan(rule=self._period_table(), name="Ladder")
         today = fields.Date.context_today(self.env.user)
@@ -267,8 +267,9 @@ class TestQuotationEstimate(SettlementCase):
         order = self._order([(self.product, 10, 1000.0)], confirm=False)
         self.assertMoney(order.incentive_estimate, 200.0)
         note = order.incentive_estimate_note
-        self.assertIn("2,000.00 earned so far", note)
-        self.assertNotIn("100,000.00 earned so far", note)
+        # the period's total, what the table pays on it (money), the increment
+        self.assertIn("110,000.00", note)
+        self.assertIn("(2,200.00), +200.00", note)
 
 
 @tagged("post_install", "-at_install")
