@@ -9,6 +9,8 @@ another figure."""
 
 import json
 
+from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tools.misc import format_date, formatLang
 
@@ -105,6 +107,58 @@ class TestDemoTours(DemoCompanyCase, HttpCase):
         ]
         self.assertTrue(any(period["earned"] != "0.00" for period in periods))
         self._start("/odoo", "sale_incentive_demo_rep_tour", self.rep, periods=periods)
+
+    def _settle_now(self, plan):
+        """{partner: amount payable} of what the settle wizard pays now for
+        the open period of ``plan`` (rolled back: nothing stays written)."""
+        today = fields.Date.context_today(self.env.user)
+        Settlement = self.env["sale.incentive.settlement"]
+        savepoint = self.env.cr.savepoint()
+        try:
+            wizard = self.env["sale.incentive.settle.wizard"].create(
+                {"period": plan.period, "date": today, "plan_ids": [(6, 0, plan.ids)]}
+            )
+            try:
+                settled = Settlement.search(wizard.action_settle()["domain"])
+            except UserError as error:
+                # the wizard says why the period has nothing to settle
+                self.assertTrue(str(error).startswith("Nothing to settle"), error)
+                settled = Settlement
+            paid = {s.partner_id: s.amount_payable for s in settled}
+        finally:
+            savepoint.close(rollback=True)
+        self.env.invalidate_all()
+        return paid
+
+    def test_rep_projected_payout_is_what_settling_now_pays(self):
+        """My Commissions of a rep with something to be paid this period (Lei
+        Wang when he has): each row of the open period shows as projected
+        payout what the settle wizard pays now for it (net of the holdback)."""
+        self.company.incentive_settle_background_lines = 0  # settle here
+        today = fields.Date.context_today(self.env.user)
+        rows = self.env["sale.incentive.period.report"].search(
+            [("date_from", "<=", today), ("date_to", ">=", today)]
+        )
+        paid = {}
+        for plan in rows.plan_id:
+            for partner, amount in self._settle_now(plan).items():
+                paid[(plan, partner)] = amount
+        reps = rows.user_id.filtered(
+            lambda user: any(paid.get((plan, user.partner_id)) for plan in rows.plan_id)
+        )
+        self.assertTrue(reps, "nobody has anything to be paid this period")
+        rep = self.rep if self.rep in reps else reps.sorted("login")[0]
+        periods = [
+            {
+                "plan": row.plan_id.display_name,
+                "date": self._date(rep, row.date_from),
+                "projected": self._amount(
+                    rep, paid.get((row.plan_id, row.partner_id), 0.0)
+                ),
+            }
+            for row in rows.filtered(lambda r: r.partner_id == rep.partner_id)
+        ]
+        self._start("/odoo", "sale_incentive_demo_projected_tour", rep, periods=periods)
 
     def test_order_button_is_the_lines_it_opens(self):
         """Lei Wang's last invoiced order: its Commission button shows what

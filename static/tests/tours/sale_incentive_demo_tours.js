@@ -63,6 +63,22 @@ registry.category("web_tour.tours").add("sale_incentive_demo_rep_tour", {
         ]),
 });
 
+// The rep: My Commissions shows, for each row of the open period, what
+// settling it now pays (its projected payout, net of the holdback).
+registry.category("web_tour.tours").add("sale_incentive_demo_projected_tour", {
+    steps: () =>
+        patient([
+            ...openSalesCommissions("menu_sale_incentive_my"),
+            ...(expected().periods || []).map((period) =>
+                amountStep(
+                    `My Commissions, ${period.plan} from ${period.date}, projected payout`,
+                    `${periodRow(period.plan, period.date)} td[name='projected_payout']`,
+                    period.projected
+                )
+            ),
+        ]),
+});
+
 // The order's Commission button shows what the lines it opens add up to.
 registry.category("web_tour.tours").add("sale_incentive_demo_order_button_tour", {
     steps: () =>
