@@ -4,6 +4,7 @@ from . import product_template
 from . import sale_incentive_customer_tier
 from . import sale_incentive_partner_tier
 from . import sale_incentive_period_mixin
+from . import sale_incentive_projected_mixin
 from . import sale_incentive_plan
 from . import sale_incentive_plan_coefficient
 from . import sale_incentive_target

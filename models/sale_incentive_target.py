@@ -24,7 +24,11 @@ class SaleIncentiveTarget(models.Model):
 
     _name = "sale.incentive.target"
     _description = "Sales Incentive Target"
-    _inherit = ["mail.thread", "sale.incentive.period.mixin"]
+    _inherit = [
+        "mail.thread",
+        "sale.incentive.period.mixin",
+        "sale.incentive.projected.mixin",
+    ]
     _order = "date_from desc, plan_id, user_id, team_id, id"
     _check_company_auto = True
 

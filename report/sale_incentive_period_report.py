@@ -24,6 +24,7 @@ class SaleIncentivePeriodReport(models.Model):
     """
 
     _name = "sale.incentive.period.report"
+    _inherit = ["sale.incentive.projected.mixin"]
     _description = "Commissions by Period"
     _auto = False
     _order = "date_from desc, plan_id"
