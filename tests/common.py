@@ -3,6 +3,7 @@ import datetime
 import os
 
 from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.exceptions import UserError
 from odoo.modules.migration import load_script
 from odoo.modules.module import get_manifest
 from odoo.tests import Form
@@ -160,6 +161,25 @@ class DemoCompanyCase:
             env = cls.env(context=dict(cls.env.context, no_reset_password=True))
             for path in get_manifest("sale_incentive")["demo"]:
                 convert_file(env, "sale_incentive", path, {}, mode="init", kind="demo")
+
+    def _settle_open_period(self, plan):
+        """{partner: amount payable} of what the settle wizard settles now for
+        the period of ``plan`` containing today (empty when the wizard says
+        there is nothing to settle)."""
+        today = fields.Date.context_today(self.env.user)
+        Settlement = self.env["sale.incentive.settlement"]
+        wizard = self.env["sale.incentive.settle.wizard"].create(
+            {"period": plan.period, "date": today, "plan_ids": [Command.set(plan.ids)]}
+        )
+        try:
+            settled = Settlement.search(wizard.action_settle()["domain"])
+        except UserError as error:
+            # the wizard says why the period has nothing to settle
+            self.assertTrue(str(error).startswith("Nothing to settle"), error)
+            return {}
+        return {
+            settlement.partner_id: settlement.amount_payable for settlement in settled
+        }
 
 
 def activate_zh_cn(env):

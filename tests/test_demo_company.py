@@ -2,7 +2,6 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
-from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
 from .common import DemoCompanyCase
@@ -337,19 +336,7 @@ class TestDemoCompany(DemoMenusMixin, DemoCompanyCase, TransactionCase):
         self.assertTrue(any(projected.values()))
         self.assertEqual(Settlement.search_count([]), before)
         for plan in rows.plan_id:
-            wizard = self.env["sale.incentive.settle.wizard"].create(
-                {"period": plan.period, "date": today, "plan_ids": [(6, 0, plan.ids)]}
-            )
-            try:
-                settled = Settlement.search(wizard.action_settle()["domain"])
-            except UserError as error:
-                # the wizard says why the period has nothing to settle
-                self.assertTrue(str(error).startswith("Nothing to settle"), error)
-                settled = Settlement
-            paid = {
-                settlement.partner_id: settlement.amount_payable
-                for settlement in settled
-            }
+            paid = self._settle_open_period(plan)
             for (row_plan, partner), amount in projected.items():
                 if row_plan != plan:
                     continue
