@@ -40,19 +40,22 @@ class SaleIncentivePeriodLock(models.Model):
         """Lock the periods ``keys`` ({(plan id, partner id, date_from)}) for
         the rest of the transaction, in a fixed order (no deadlock between
         two postings of several periods)."""
-        for plan_id, partner_id, date_from in sorted(keys):
-            # an upsert: the one statement that both waits for a concurrent
-            # holder and refuses a snapshot older than its commit
-            self.env.cr.execute(
-                SQL(
-                    """INSERT INTO %(table)s (plan_id, partner_id, date_from)
-                       VALUES (%(plan)s, %(partner)s, %(date)s)
-                       ON CONFLICT (plan_id, partner_id, date_from)
-                       DO UPDATE SET date_from = EXCLUDED.date_from""",
-                    table=SQL.identifier(self._table),
-                    plan=plan_id,
-                    partner=partner_id,
-                    date=date_from,
+        if not keys:
+            return
+        # one upsert, its rows in key order: the one statement that both
+        # waits for a concurrent holder and refuses a snapshot older than its
+        # commit
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO %(table)s (plan_id, partner_id, date_from)
+                   VALUES %(rows)s
+                   ON CONFLICT (plan_id, partner_id, date_from)
+                   DO UPDATE SET date_from = EXCLUDED.date_from""",
+                table=SQL.identifier(self._table),
+                rows=SQL(", ").join(
+                    SQL("(%s, %s, %s::date)", plan_id, partner_id, date_from)
+                    for plan_id, partner_id, date_from in sorted(keys)
                 ),
-                log_exceptions=False,
-            )
+            ),
+            log_exceptions=False,
+        )
