@@ -39,6 +39,7 @@ class IncentivePortal(CustomerPortal):
         settlements = Settlement.search(
             domain, limit=self._items_per_page, offset=portal_pager["offset"]
         )
+        request.session["my_commissions_history"] = settlements.ids[:100]
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -50,23 +51,40 @@ class IncentivePortal(CustomerPortal):
         )
         return request.render("sale_incentive.portal_my_commissions", values)
 
-    @route(["/my/commissions/<int:settlement_id>"], type="http", auth="public")
+    @route(
+        ["/my/commissions/<int:settlement_id>"],
+        type="http",
+        auth="public",
+        website=True,
+    )
     def portal_my_commission(
-        self, settlement_id, access_token=None, report_type="pdf", download=False, **kw
+        self, settlement_id, access_token=None, report_type=None, download=False, **kw
     ):
-        """The statement of one settlement: its beneficiary's (a portal
-        user among the partner's contacts) or through its access token;
-        anything else is not found."""
+        """One settlement: its page (the statement shown in the browser, its
+        download and its messages) or, with ``report_type``, the statement
+        itself; for its beneficiary (a portal user among the partner's
+        contacts), through its access token, or for an internal user who may
+        read it; anything else is not found."""
         try:
             settlement = self._settlement_check_access(settlement_id, access_token)
         except (AccessError, MissingError):
             return request.not_found()
-        return self._show_report(
-            model=settlement,
-            report_type=report_type,
-            report_ref="sale_incentive.action_report_settlement",
-            download=download,
+        if report_type in ("html", "pdf", "text"):
+            return self._show_report(
+                model=settlement,
+                report_type=report_type,
+                report_ref="sale_incentive.action_report_settlement",
+                download=download,
+            )
+        values = self._get_page_view_values(
+            settlement,
+            access_token,
+            {"page_name": "commission", "settlement": settlement},
+            "my_commissions_history",
+            False,
+            **kw,
         )
+        return request.render("sale_incentive.portal_my_commission_page", values)
 
     def _settlement_check_access(self, settlement_id, access_token):
         """The settlement (sudo) if the user may read it, else raise."""

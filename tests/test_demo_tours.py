@@ -293,11 +293,16 @@ class TestDemoTours(DemoCompanyCase, HttpCase):
         self.assertGreater(amount, 0)
         digits = self.currency.decimal_places
         words = "美元" + an2cn(f"{amount:.{digits}f}", "rmb")
-        self.authenticate(jun.login, jun.login)
-        response = self.url_open(
-            f"/report/html/{MODULE}.report_settlement/{settlement.id}"
+        self._start(
+            "/my/commissions",
+            "sale_incentive_demo_chinese_statement_tour",
+            jun,
+            name=settlement.name,
+            words=words,
         )
-        self.assertEqual(response.status_code, 200)
-        html = response.text
+        # the statement itself is in Chinese words only
+        self.authenticate(jun.login, jun.login)
+        response = self.url_open(settlement.get_portal_url(report_type="html"))
+        html = response.content.decode()
         self.assertIn(words, html)
         self.assertNotIn("Dollars", html)

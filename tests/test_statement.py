@@ -352,6 +352,13 @@ class TestStatementPortal(StatementCase):
         self.assertIn(own.name, listing.text)
         self.assertNotIn(other.name, listing.text)
 
+        # the settlement's page shows the statement and offers its download
+        page = self.url_open(own.get_portal_url())
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(
+            own.get_portal_url(report_type="html").replace("&", "&amp;"), page.text
+        )
+        self.assertIn("download=true", page.text)
         statement = self.url_open(f"/my/commissions/{own.id}?report_type=html")
         self.assertEqual(statement.status_code, 200)
         self.assertIn("Commission Statement", statement.text)
@@ -361,6 +368,7 @@ class TestStatementPortal(StatementCase):
         self.assertEqual(download.headers["Content-Type"], "application/pdf")
 
         for url in (
+            f"/my/commissions/{other.id}",
             f"/my/commissions/{other.id}?report_type=html",
             f"/my/commissions/{other.id}?report_type=html&access_token=wrong",
             f"/my/commissions/{other.id}?report_type=html&access_token={own.access_token}",

@@ -252,3 +252,31 @@ registry.category("web_tour.tours").add("sale_incentive_demo_payout_settings_tou
         ]);
     },
 });
+
+// A Chinese-speaking rep reads his last paid statement on his portal page
+// (/my/commissions, then the settlement): the statement, shown in the page,
+// says what it pays in Chinese financial uppercase.
+registry.category("web_tour.tours").add("sale_incentive_demo_chinese_statement_tour", {
+    steps: () => {
+        const statement = expected();
+        return patient([
+            {
+                content: `Open the statement ${statement.name}`,
+                trigger: `.o_portal_my_doc_table a:contains('${statement.name}'):not(:has(.fa-download))`,
+                run: "click",
+            },
+            {
+                content: `The statement says ${statement.words}`,
+                trigger: `:iframe p[name='amount_in_words']:contains('${statement.words}')`,
+            },
+            {
+                content: "The page offers its download",
+                trigger: ".o_portal_commission_sidebar a.o_download_btn[href*='download=true']",
+            },
+            {
+                content: "The rep can write about it (the messages are loaded)",
+                trigger: "#chatterRoot:shadow .o-mail-Composer-input",
+            },
+        ]);
+    },
+});
