@@ -351,6 +351,9 @@ class SaleIncentiveKpi(models.Model):
         order_dates = defaultdict(list)
         if not visits:
             return order_dates
+        customers = list(set(visits.mapped("res_id")))
+        start = datetime.combine(scope.date_from, time.min)
+        end = datetime.combine(scope.date_to + timedelta(days=days), time.max)
         orders = (
             self.env["sale.order"]
             .sudo()
@@ -358,19 +361,9 @@ class SaleIncentiveKpi(models.Model):
                 [
                     ("company_id", "=", scope.company.id),
                     ("state", "=", "sale"),
-                    (
-                        "partner_id.commercial_partner_id",
-                        "in",
-                        list(set(visits.mapped("res_id"))),
-                    ),
-                    ("date_order", ">=", datetime.combine(scope.date_from, time.min)),
-                    (
-                        "date_order",
-                        "<=",
-                        datetime.combine(
-                            scope.date_to + timedelta(days=days), time.max
-                        ),
-                    ),
+                    ("partner_id.commercial_partner_id", "in", customers),
+                    ("date_order", ">=", start),
+                    ("date_order", "<=", end),
                 ]
             )
         )
