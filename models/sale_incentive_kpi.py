@@ -330,40 +330,7 @@ class SaleIncentiveKpi(models.Model):
             "sale_incentive.activity_type_customer_visit", scope
         ).filtered(lambda a: a.res_model == "res.partner")
         days = kpi.visit_success_days or 0
-        orders = self.env["sale.order"]
-        if visits:
-            orders = (
-                self.env["sale.order"]
-                .sudo()
-                .search(
-                    [
-                        ("company_id", "=", scope.company.id),
-                        ("state", "=", "sale"),
-                        (
-                            "partner_id.commercial_partner_id",
-                            "in",
-                            list(set(visits.mapped("res_id"))),
-                        ),
-                        (
-                            "date_order",
-                            ">=",
-                            datetime.combine(scope.date_from, time.min),
-                        ),
-                        (
-                            "date_order",
-                            "<=",
-                            datetime.combine(
-                                scope.date_to + timedelta(days=days), time.max
-                            ),
-                        ),
-                    ]
-                )
-            )
-        order_dates = defaultdict(list)
-        for order in orders:
-            order_dates[order.partner_id.commercial_partner_id.id].append(
-                order.date_order.date()
-            )
+        order_dates = self._visited_order_dates(visits, scope, days)
         done = defaultdict(int)
         success = defaultdict(int)
         for visit in visits:
@@ -376,6 +343,35 @@ class SaleIncentiveKpi(models.Model):
         return {
             user: kpi_engine.percent(success[user], done[user]) for user in scope.users
         }
+
+    def _visited_order_dates(self, visits, scope, days):
+        """{commercial partner id: [order dates]} of the confirmed orders of
+        the visited customers, from the scope's start to ``days`` after its
+        end."""
+        order_dates = defaultdict(list)
+        if not visits:
+            return order_dates
+        customers = list(set(visits.mapped("res_id")))
+        start = datetime.combine(scope.date_from, time.min)
+        end = datetime.combine(scope.date_to + timedelta(days=days), time.max)
+        orders = (
+            self.env["sale.order"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", scope.company.id),
+                    ("state", "=", "sale"),
+                    ("partner_id.commercial_partner_id", "in", customers),
+                    ("date_order", ">=", start),
+                    ("date_order", "<=", end),
+                ]
+            )
+        )
+        for order in orders:
+            order_dates[order.partner_id.commercial_partner_id.id].append(
+                order.date_order.date()
+            )
+        return order_dates
 
     def _measure_complaints(self, kpi, scope):
         """Complaint activities assigned to the salesperson, by deadline."""

@@ -380,6 +380,26 @@ class SaleIncentivePlan(models.Model):
         a draft copy from that date; returns the copy."""
         self.ensure_one()
         self._check_incentive_admin()
+        self._check_version_date(date_from)
+        self._check_version_nothing_earned(date_from)
+        end = self.date_to
+        self.date_to = date_from - datetime.timedelta(days=1)
+        new = self.copy(
+            {
+                "name": self.name,
+                "date_from": date_from,
+                "date_to": end,
+                "previous_version_id": self.id,
+                "user_ids": [fields.Command.set(self.user_ids.ids)],
+                "team_ids": [fields.Command.set(self.team_ids.ids)],
+                "agent_ids": [fields.Command.set(self.agent_ids.ids)],
+            }
+        )
+        self._log_new_version(new, date_from)
+        return new
+
+    def _check_version_date(self, date_from):
+        """A new version continues an active plan from within its validity."""
         if self.state != "active":
             raise UserError(
                 self.env._("Only an active plan gets a new version (it is a draft).")
@@ -400,6 +420,9 @@ class SaleIncentivePlan(models.Model):
                     date=self.date_to,
                 )
             )
+
+    def _check_version_nothing_earned(self, date_from):
+        """No document from ``date_from`` on is earned under this version."""
         earned = (
             self.env["sale.incentive.line"]
             .sudo()
@@ -421,19 +444,9 @@ class SaleIncentivePlan(models.Model):
                     date=date_from,
                 )
             )
-        end = self.date_to
-        self.date_to = date_from - datetime.timedelta(days=1)
-        new = self.copy(
-            {
-                "name": self.name,
-                "date_from": date_from,
-                "date_to": end,
-                "previous_version_id": self.id,
-                "user_ids": [fields.Command.set(self.user_ids.ids)],
-                "team_ids": [fields.Command.set(self.team_ids.ids)],
-                "agent_ids": [fields.Command.set(self.agent_ids.ids)],
-            }
-        )
+
+    def _log_new_version(self, new, date_from):
+        """This version's and its continuation's chatter."""
         self.message_post(
             body=self.env._(
                 "Closed on %(end)s: a new version takes effect on %(date)s.",
@@ -450,7 +463,6 @@ class SaleIncentivePlan(models.Model):
                 date=date_from,
             )
         )
-        return new
 
     # ------------------------------------------------------------------
     # States: draft -> (to approve) -> active -> closed

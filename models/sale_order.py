@@ -342,60 +342,76 @@ class SaleOrder(models.Model):
         plans_cache = {}
         for order in orders:
             customer = order.partner_id.commercial_partner_id
-            closer, owner = order.user_id, customer.incentive_owner_id
             policy, closer_share = order._get_incentive_attribution_policy(
-                owner, plans_cache
+                customer.incentive_owner_id, plans_cache
             )
-            shares = []
-            outcome = policy
-            if policy == "owner":
-                shares = [(owner, 100.0)]
-            elif policy == "first_contact":
-                contact = first_contacts.get(customer)
-                if not contact:
-                    outcome = "closer"
-                elif contact != closer:
-                    shares = [(contact, 100.0)]
-            elif policy == "split":
-                shares = [(closer, closer_share), (owner, 100.0 - closer_share)]
-                shares = [share for share in shares if share[1] > 0]
-            elif policy == "manager":
-                outcome = "conflict"
-            # the confirmation decides the credit: written on the company's
-            # behalf, whoever confirms
-            order.sudo().write(
-                {
-                    "incentive_share_ids": [
-                        Command.create(
-                            {
-                                "user_id": user.id,
-                                "partner_id": user.partner_id.id,
-                                "share": share,
-                            }
-                        )
-                        for user, share in shares
-                    ],
-                    "incentive_attribution": outcome,
-                    "incentive_conflict": outcome == "conflict",
-                }
+            shares, outcome = order._get_incentive_attribution_shares(
+                policy, closer_share, first_contacts.get(customer)
             )
-            credited = ", ".join(
-                f"{user.name} {share:g}%" for user, share in shares
-            ) or self.env._("%(name)s 100%%", name=closer.name)
-            order.message_post(
-                body=self.env._(
-                    "%(closer)s sold to a customer owned by %(owner)s: %(outcome)s "
-                    "(%(credited)s).",
-                    closer=closer.name,
-                    owner=owner.name,
-                    outcome=dict(
-                        order._fields["incentive_attribution"]._description_selection(
-                            self.env
-                        )
-                    )[outcome],
-                    credited=credited,
-                )
+            order._write_incentive_attribution(shares, outcome)
+
+    def _get_incentive_attribution_shares(self, policy, closer_share, contact):
+        """(shares, outcome) of the order under the attribution ``policy``:
+        the (user, share %) credited, none when the closer keeps the credit;
+        ``contact``: the customer's first contact (first_contact policy)."""
+        self.ensure_one()
+        closer = self.user_id
+        owner = self.partner_id.commercial_partner_id.incentive_owner_id
+        if policy == "owner":
+            return [(owner, 100.0)], policy
+        if policy == "first_contact":
+            if not contact:
+                return [], "closer"
+            return ([(contact, 100.0)] if contact != closer else []), policy
+        if policy == "split":
+            shares = [(closer, closer_share), (owner, 100.0 - closer_share)]
+            return [share for share in shares if share[1] > 0], policy
+        if policy == "manager":
+            return [], "conflict"
+        return [], policy
+
+    def _write_incentive_attribution(self, shares, outcome):
+        """Write the order's split and attribution outcome, and log them."""
+        self.ensure_one()
+        # the confirmation decides the credit: written on the company's
+        # behalf, whoever confirms
+        self.sudo().write(
+            {
+                "incentive_share_ids": [
+                    Command.create(
+                        {
+                            "user_id": user.id,
+                            "partner_id": user.partner_id.id,
+                            "share": share,
+                        }
+                    )
+                    for user, share in shares
+                ],
+                "incentive_attribution": outcome,
+                "incentive_conflict": outcome == "conflict",
+            }
+        )
+        self._log_incentive_attribution(shares, outcome)
+
+    def _log_incentive_attribution(self, shares, outcome):
+        """Who sold to whose customer, the outcome and who is credited."""
+        closer = self.user_id
+        credited = ", ".join(
+            f"{user.name} {share:g}%" for user, share in shares
+        ) or self.env._("%(name)s 100%%", name=closer.name)
+        outcomes = dict(
+            self._fields["incentive_attribution"]._description_selection(self.env)
+        )
+        self.message_post(
+            body=self.env._(
+                "%(closer)s sold to a customer owned by %(owner)s: %(outcome)s "
+                "(%(credited)s).",
+                closer=closer.name,
+                owner=self.partner_id.commercial_partner_id.incentive_owner_id.name,
+                outcome=outcomes[outcome],
+                credited=credited,
             )
+        )
 
     def action_incentive_dispute(self):
         """A salesperson disputes who is credited: they give a reason, the

@@ -9,6 +9,19 @@ from ..engine import coefficients, periods
 # settlement components that no commission line carries: computed from the
 # team's or the company's figures when the period is settled
 TEAM_COMPONENTS = ("override", "pool", "award")
+# what a row is (from its lines, else from its settlements' team components)
+ROW_KEYS = (
+    "company_id",
+    "plan_id",
+    "period",
+    "date_from",
+    "date_to",
+    "partner_id",
+    "user_id",
+    "team_id",
+)
+# the money of a row's commission lines (0 on a row of team components only)
+LINE_AMOUNTS = ("achieved", "forecast", "earned", "settled", "paid")
 
 
 class SaleIncentivePeriodReport(models.Model):
@@ -124,26 +137,50 @@ class SaleIncentivePeriodReport(models.Model):
 
     @property
     def _table_query(self):
-        lines = self.env["sale.incentive.line"]
-        # the plans of the user's companies (the rows' company rule), archived
-        # versions included
-        plans = (
+        plans = self._report_plans()
+        return SQL(
+            """
+            WITH line_rows AS (%(lines)s), team_rows AS (%(team)s)
+            SELECT COALESCE(line_rows.id, -team_rows.id) AS id,
+                   %(keys)s,
+                   %(amounts)s,
+                   COALESCE(team_rows.amount, 0) AS team_amount
+              FROM line_rows
+         FULL JOIN team_rows
+                ON team_rows.plan_id = line_rows.plan_id
+               AND team_rows.partner_id = line_rows.partner_id
+               AND team_rows.date_from = line_rows.date_from
+            """,
+            lines=self._line_rows_query(plans),
+            team=self._team_rows_query(plans),
+            keys=SQL(", ").join(
+                SQL("COALESCE(line_rows.%s, team_rows.%s) AS %s", key, key, key)
+                for key in map(SQL.identifier, ROW_KEYS)
+            ),
+            amounts=SQL(", ").join(
+                SQL("COALESCE(line_rows.%s, 0) AS %s", amount, amount)
+                for amount in map(SQL.identifier, LINE_AMOUNTS)
+            ),
+        )
+
+    @api.model
+    def _report_plans(self):
+        """The plans of the user's companies (the rows' company rule),
+        archived versions included."""
+        return (
             self.env["sale.incentive.plan"]
             .sudo()
             .with_context(active_test=False)
             .search([("company_id", "in", self.env.companies.ids)])
         )
-        earned = self._fact_where(lines._get_earned_domain(plans))
-        settled = self._fact_where(lines._get_earned_domain(plans, settled=True))
-        paid = self._fact_where(
-            lines._get_earned_domain(plans, settled=True)
-            + [("settlement_id.state", "=", "paid")]
-        )
-        forecast = self._fact_where(lines._get_forecast_domain(plans))
+
+    @api.model
+    def _line_rows_query(self, plans):
+        """Per plan, beneficiary and period: the money of the commission
+        lines (``LINE_AMOUNTS``).  The row's id is one of its lines'."""
         period_start = SQL("date_trunc(plan.period, sale_incentive_line.date)::date")
         return SQL(
             """
-            WITH line_rows AS (
             SELECT COALESCE(MIN(sale_incentive_line.id) FILTER (
                               WHERE sale_incentive_line.kind != 'forecast'),
                             MIN(sale_incentive_line.id)) AS id,
@@ -156,50 +193,41 @@ class SaleIncentivePeriodReport(models.Model):
                    sale_incentive_line.partner_id,
                    MAX(sale_incentive_line.user_id) AS user_id,
                    MAX(sale_incentive_line.team_id) AS team_id,
-                   COALESCE(SUM(%(base)s) FILTER (WHERE %(earned)s), 0) AS achieved,
-                   COALESCE(SUM(sale_incentive_line.amount)
-                            FILTER (WHERE %(forecast)s), 0) AS forecast,
-                   COALESCE(SUM(sale_incentive_line.amount)
-                            FILTER (WHERE %(earned)s), 0) AS earned,
-                   COALESCE(SUM(sale_incentive_line.amount)
-                            FILTER (WHERE %(settled)s), 0) AS settled,
-                   COALESCE(SUM(sale_incentive_line.amount)
-                            FILTER (WHERE %(paid)s), 0) AS paid
+                   %(sums)s
               FROM sale_incentive_line
               JOIN sale_incentive_plan plan
                 ON plan.id = sale_incentive_line.plan_id
           GROUP BY sale_incentive_line.company_id, sale_incentive_line.plan_id,
                    plan.period, sale_incentive_line.partner_id, %(start)s
-            ), team_rows AS (%(team)s)
-            SELECT COALESCE(line_rows.id, -team_rows.id) AS id,
-                   COALESCE(line_rows.company_id, team_rows.company_id) AS company_id,
-                   COALESCE(line_rows.plan_id, team_rows.plan_id) AS plan_id,
-                   COALESCE(line_rows.period, team_rows.period) AS period,
-                   COALESCE(line_rows.date_from, team_rows.date_from) AS date_from,
-                   COALESCE(line_rows.date_to, team_rows.date_to) AS date_to,
-                   COALESCE(line_rows.partner_id, team_rows.partner_id) AS partner_id,
-                   COALESCE(line_rows.user_id, team_rows.user_id) AS user_id,
-                   COALESCE(line_rows.team_id, team_rows.team_id) AS team_id,
-                   COALESCE(line_rows.achieved, 0) AS achieved,
-                   COALESCE(line_rows.forecast, 0) AS forecast,
-                   COALESCE(line_rows.earned, 0) AS earned,
-                   COALESCE(line_rows.settled, 0) AS settled,
-                   COALESCE(line_rows.paid, 0) AS paid,
-                   COALESCE(team_rows.amount, 0) AS team_amount
-              FROM line_rows
-         FULL JOIN team_rows
-                ON team_rows.plan_id = line_rows.plan_id
-               AND team_rows.partner_id = line_rows.partner_id
-               AND team_rows.date_from = line_rows.date_from
             """,
-            team=self._team_rows_query(plans),
             start=period_start,
             months=self._period_months_sql(),
-            base=lines._credited_base_sql(),
-            earned=earned,
-            forecast=forecast,
-            settled=settled,
-            paid=paid,
+            sums=self._line_sums_sql(plans),
+        )
+
+    @api.model
+    def _line_sums_sql(self, plans):
+        """The ``LINE_AMOUNTS`` columns: each the sum of the lines of one
+        fact, filtered by that fact's one definition (its domain)."""
+        lines = self.env["sale.incentive.line"]
+        earned = lines._get_earned_domain(plans)
+        settled = lines._get_earned_domain(plans, settled=True)
+        amount = SQL("sale_incentive_line.amount")
+        sums = (
+            ("achieved", lines._credited_base_sql(), earned),
+            ("forecast", amount, lines._get_forecast_domain(plans)),
+            ("earned", amount, earned),
+            ("settled", amount, settled),
+            ("paid", amount, settled + [("settlement_id.state", "=", "paid")]),
+        )
+        return SQL(", ").join(
+            SQL(
+                "COALESCE(SUM(%s) FILTER (WHERE %s), 0) AS %s",
+                summed,
+                self._fact_where(domain),
+                SQL.identifier(name),
+            )
+            for name, summed, domain in sums
         )
 
     @api.model

@@ -2,19 +2,23 @@
 """Every menu of every demo role opens (issue #20).
 
 Mixed into ``TestDemoCompany``: on the demo company, each demo user loads
-their menus (``ir.ui.menu.load_menus``, as the web client does) and, for
-every window action behind those of the Sales and Invoicing apps and of the
-module (the other apps are Odoo's own), the action's views through the server calls
-the web client makes: ``get_views``, then ``web_search_read`` /
-``web_read_group`` (list, kanban), ``read_group`` (pivot, graph),
-``web_read`` / ``onchange`` (form), with the action's default filters
-(``search_default_*``) and without them.  Any error fails the test, naming
-the user, the menu and the view.
+their menus (``ir.ui.menu.load_menus``, as the web client does) and opens
+every one of them, in every app they see (Odoo's own apps too: Discuss,
+Dashboards, Apps...), through the server calls the web client makes: the
+action as ``/web/action/load`` returns it; for a window action its views:
+``get_views``, then ``web_search_read`` / ``web_read_group`` (list, kanban),
+``read_group`` (pivot, graph), ``web_read`` / ``onchange`` (form), with the
+action's default filters (``search_default_*``) and without them; for a
+client action, the calls of its screen (``CLIENT_ACTIONS``: a client action
+without an entry there fails the test, so none is passed over).  Any error
+fails the test, naming the user, the menu and the view.
 """
 
 import datetime as pydatetime
 import functools
+import json
 import logging
+import re
 
 from dateutil.relativedelta import relativedelta
 from lxml import etree
@@ -23,12 +27,22 @@ from odoo import fields
 from odoo.osv import expression
 from odoo.tools.safe_eval import datetime, safe_eval, time
 
+from odoo.addons.mail.tools.discuss import Store
+from odoo.addons.web.controllers.utils import clean_action
+
 _logger = logging.getLogger(__name__)
 
 # what one view reads per call, as the web client's first page
 LIMIT = 80
-# the apps whose menus are opened (with every menu of the module)
-APPS = ("sale.sale_menu_root", "account.menu_finance")
+# the client actions of the demo roles' menus: their screen's server calls
+CLIENT_ACTIONS = {
+    "action_spreadsheet_dashboard": "_open_dashboards",
+    "mail.action_discuss": "_open_discuss",
+    "mail.discuss_notification_settings_action": "_open_discuss",
+    "mail.discuss_call_settings_action": "_open_discuss",
+}
+# the account groups of a dashboard's ODOO.BALANCE(ODOO.ACCOUNT.GROUP(...))
+ACCOUNT_GROUP = re.compile(r'ODOO\.ACCOUNT\.GROUP\(\\?"(\w+)\\?"\)')
 # relational widgets reading their records' names
 TAG_WIDGETS = {
     "many2many_tags",
@@ -238,6 +252,16 @@ class DemoMenusMixin:
     def _open_menu(self, env, label, action_ref, failures):
         action_model, action_id = action_ref.split(",")
         action_model = action_model.strip()
+        loaded = self._attempt(
+            failures,
+            f"{label} (/web/action/load)",
+            lambda: self._load_action(env, int(action_id)),
+        )
+        if not loaded:
+            return
+        if action_model == "ir.actions.client":
+            self._open_client_action(env, label, loaded, failures)
+            return
         if action_model == "ir.actions.server":
             action = self._attempt(
                 failures,
@@ -249,9 +273,9 @@ class DemoMenusMixin:
             ):
                 return
         elif action_model == "ir.actions.act_window":
-            action = env[action_model].sudo().browse(int(action_id))._get_action_dict()
+            action = loaded
         else:
-            return  # client actions and URLs run in the browser
+            return  # a URL (ir.actions.act_url): the browser follows it
         eval_context = self._eval_context(env)
         context, domain = self._evaluate_action(action, eval_context)
         model = action["res_model"]
@@ -304,6 +328,135 @@ class DemoMenusMixin:
                     ),
                 )
 
+    def _load_action(self, env, action_id):
+        """The action as ``/web/action/load`` returns it to ``env.user``."""
+        Actions = env["ir.actions.actions"]
+        action_type = Actions.sudo().browse(action_id).read(["type"])[0]["type"]
+        action = env[action_type].sudo().browse(action_id)
+        if action_type == "ir.actions.act_window":
+            result = action._get_action_dict()
+        else:
+            result = action.read()[0]
+        return clean_action(result, env=env)
+
+    def _open_client_action(self, env, label, action, failures):
+        """The server calls of a client action's screen (``CLIENT_ACTIONS``)."""
+        method = CLIENT_ACTIONS.get(action["tag"])
+        if not method:
+            failures.append(f"{label}: client action {action['tag']} not opened")
+            return
+        self._attempt(failures, label, lambda: getattr(self, method)(env))
+
+    # ------------------------------------------------------------------
+    # Client actions
+    # ------------------------------------------------------------------
+    def _open_discuss(self, env):
+        """Discuss and its settings screens: the messaging store
+        (``/mail/action`` with ``init_messaging``) and the inbox
+        (``/mail/inbox/messages``)."""
+        store = Store()
+        env.user._init_messaging(store)
+        member_domain = [
+            ("is_self", "=", True),
+            ("fold_state", "in", ("open", "folded")),
+        ]
+        store.add(
+            env["discuss.channel"].search(
+                [("channel_member_ids", "any", member_domain)]
+            )
+        )
+        store.get_result()
+        fetched = env["mail.message"]._message_fetch(
+            [("needaction", "=", True)], limit=30
+        )
+        Store(
+            fetched["messages"], for_current_user=True, add_followers=True
+        ).get_result()
+
+    def _open_dashboards(self, env):
+        """Dashboards (spreadsheet_dashboard's DashboardLoader): the groups of
+        published dashboards the user reads, then each of their dashboards
+        and the data its spreadsheet loads."""
+        groups = env["spreadsheet.dashboard.group"].web_search_read(
+            [("published_dashboard_ids", "!=", False)],
+            {"name": {}, "published_dashboard_ids": {"fields": {"name": {}}}},
+        )
+        for group in groups["records"]:
+            for dashboard in group["published_dashboard_ids"]:
+                data = env["spreadsheet.dashboard"].browse(dashboard["id"])
+                self._load_spreadsheet(env, data.get_readonly_dashboard()["snapshot"])
+
+    def _load_spreadsheet(self, env, snapshot):
+        """What a spreadsheet's data sources read: its pivots, lists and
+        charts, the models of its global filters, its account balances."""
+        for pivot in snapshot.get("pivots", {}).values():
+            Model = env[pivot["model"]]
+            Model.fields_get()
+            measures = [
+                f"{m['fieldName']}:{m['aggregator']}"
+                if m.get("aggregator")
+                else m["fieldName"]
+                for m in pivot.get("measures", [])
+            ]
+            dimensions = [
+                d["fieldName"]
+                + (f":{d['granularity']}" if d.get("granularity") else "")
+                for d in pivot.get("rows", []) + pivot.get("columns", [])
+            ]
+            Model.read_group(
+                pivot.get("domain", []), measures or ["__count"], dimensions, lazy=False
+            )
+        for list_ in snapshot.get("lists", {}).values():
+            Model = env[list_["model"]]
+            Model.fields_get()
+            spec = {
+                name: {"fields": {"display_name": {}}}
+                if Model._fields[name].relational
+                else {}
+                for name in list_["columns"]
+            }
+            Model.web_search_read(list_.get("domain", []), spec, limit=LIMIT)
+        for global_filter in snapshot.get("globalFilters", []):
+            if global_filter.get("modelName"):
+                env[global_filter["modelName"]].name_search("", limit=8)
+        self._load_spreadsheet_charts(env, snapshot)
+        self._load_spreadsheet_balances(env, snapshot)
+
+    def _load_spreadsheet_charts(self, env, snapshot):
+        for sheet in snapshot.get("sheets", []):
+            for figure in sheet.get("figures", []):
+                chart = figure.get("data") or {}
+                meta = chart.get("metaData")
+                if not meta:
+                    continue
+                measure = meta.get("measure")
+                env[meta["resModel"]].read_group(
+                    chart.get("searchParams", {}).get("domain", []),
+                    [measure] if measure and measure != "__count" else ["__count"],
+                    meta.get("groupBy", []),
+                    lazy=False,
+                )
+
+    def _load_spreadsheet_balances(self, env, snapshot):
+        """ODOO.BALANCE(ODOO.ACCOUNT.GROUP("type")): the accounts of the
+        type, then their debit and credit of the year."""
+        account_types = sorted(set(ACCOUNT_GROUP.findall(json.dumps(snapshot))))
+        if not account_types:
+            return
+        Account = env["account.account"]
+        year = fields.Date.context_today(env.user).year
+        for codes in Account.get_account_group(account_types):
+            Account.spreadsheet_fetch_debit_credit(
+                [
+                    {
+                        "date_range": {"range_type": "year", "year": year},
+                        "company_id": env.company.id,
+                        "codes": codes,
+                        "include_unposted": False,
+                    }
+                ]
+            )
+
     def _evaluate_action(self, action, eval_context):
         """(context, domain) of ``action``, evaluated as the web client does."""
         context = action.get("context") or {}
@@ -325,26 +478,24 @@ class DemoMenusMixin:
             return None
 
     def _check_every_menu_opens(self):
-        """Every menu of the apps the module lives in (Sales, Invoicing) and
-        every menu of the module, of every demo user."""
+        """Every menu of every app of every demo user."""
         failures = []
         opened = {}
-        apps = {self.env.ref(xmlid).id for xmlid in APPS}
         for user in self._demo_users():
             env = self._user_env(user)
             menus = env["ir.ui.menu"].load_menus(False)
             for menu_id, menu in menus.items():
                 if menu_id == "root" or not menu.get("action"):
                     continue
-                if menu["app_id"] not in apps and not menu["xmlid"].startswith(
-                    "sale_incentive."
-                ):
-                    continue
                 names, parent = [menu["name"]], menu
                 while parent.get("parent_id") and parent["parent_id"][0] in menus:
                     parent = menus[parent["parent_id"][0]]
                     names.insert(0, parent["name"])
                 label = f"{user.login}: {' / '.join(names)}"
+                # each call of the web client is a request of its own: no
+                # record cache of another user's reads (an x2many read by a
+                # sales manager is not filtered again for the accountant)
+                self.env.invalidate_all()
                 self._open_menu(env, label, menu["action"], failures)
                 opened.setdefault(user.login, set()).add(menu["xmlid"])
         _logger.info(
@@ -354,4 +505,12 @@ class DemoMenusMixin:
         # each role reaches the module's home (My Commissions)
         for user in self._demo_users():
             self.assertIn("sale_incentive.menu_sale_incentive_my", opened[user.login])
+        # and Odoo's own apps are opened too (issue #20: the accountant's
+        # Dashboards, where the Invoicing dashboard reads her invoices)
+        if "spreadsheet.dashboard" in self.env:
+            accountant = self.env.ref("sale_incentive.demo_user_accountant")
+            self.assertIn(
+                "spreadsheet_dashboard.spreadsheet_dashboard_menu_root",
+                opened[accountant.login],
+            )
         self.assertFalse(failures, "\n" + "\n".join(failures))

@@ -57,38 +57,44 @@ class SaleIncentiveScorecardReport(models.TransientModel):
 
     def action_compute(self):
         self.ensure_one()
-        if not self.env.user.has_group("sale_incentive.group_sale_incentive_user"):
-            raise AccessError(
-                self.env._("Only sales incentive users have a KPI scorecard.")
-            )
-        self.check_access("write")
-        vals_list = []
-        details_by_user = self.plan_id._get_kpi_details(
-            self._get_users(), self.date_from, self.date_to
-        )
-        for user, (details, total) in details_by_user.items():
-            for line, actual, score in details:
-                vals_list.append(
-                    {
-                        "report_id": self.id,
-                        "user_id": user.id,
-                        "kpi_id": line.kpi_id.id,
-                        "weight": line.weight,
-                        "target": line.target,
-                        "actual": actual,
-                        "score": score * 100,
-                        "weighted": score * line.weight,
-                        "total": total * 100,
-                    }
-                )
-        self.line_ids.unlink()
-        self.env["sale.incentive.scorecard.report.line"].create(vals_list)
+        self._check_can_compute()
+        self._do_compute()
         # the menu's action again, on this report: its dialog keeps its title
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "sale_incentive.action_sale_incentive_scorecard_report"
         )
         action["res_id"] = self.id
         return action
+
+    def _check_can_compute(self):
+        if not self.env.user.has_group("sale_incentive.group_sale_incentive_user"):
+            raise AccessError(
+                self.env._("Only sales incentive users have a KPI scorecard.")
+            )
+        self.check_access("write")
+
+    def _do_compute(self):
+        """The report's lines, computed again: one per user and indicator."""
+        details_by_user = self.plan_id._get_kpi_details(
+            self._get_users(), self.date_from, self.date_to
+        )
+        vals_list = [
+            {
+                "report_id": self.id,
+                "user_id": user.id,
+                "kpi_id": line.kpi_id.id,
+                "weight": line.weight,
+                "target": line.target,
+                "actual": actual,
+                "score": score * 100,
+                "weighted": score * line.weight,
+                "total": total * 100,
+            }
+            for user, (details, total) in details_by_user.items()
+            for line, actual, score in details
+        ]
+        self.line_ids.unlink()
+        self.env["sale.incentive.scorecard.report.line"].create(vals_list)
 
 
 class SaleIncentiveScorecardReportLine(models.TransientModel):

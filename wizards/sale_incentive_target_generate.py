@@ -83,32 +83,33 @@ class SaleIncentiveTargetGenerate(models.TransientModel):
 
     def action_generate(self):
         self.ensure_one()
+        self._check_can_generate()
+        targets = self._do_generate()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Generated Targets"),
+            "res_model": "sale.incentive.target",
+            "view_mode": "list,form",
+            "domain": [("id", "in", targets.ids)],
+        }
+
+    def _check_can_generate(self):
         if not self.env.user.has_group("sale_incentive.group_sale_incentive_manager"):
             raise AccessError(self.env._("Only incentive managers set targets."))
-        Target = self.env["sale.incentive.target"]
+
+    def _do_generate(self):
+        """The targets of the period for the salespeople who have none."""
         date_from = periods.period_bounds(self.date_from, self.period)[0]
-        prev_from, prev_to = periods.previous_period(date_from, self.period)
-        existing = Target.search(self._target_domain(date_from))
-        prev_amounts = self._previous_amounts(prev_from, prev_to)
-        factor = 1 + (self.increase or 0.0) / 100.0
-        digits = self.plan_id.currency_id.decimal_places
-        vals_list = []
-        for user in self.user_ids - existing.user_id:
-            if self.basis == "fixed":
-                amount = self.fixed_amount
-            elif user in prev_amounts:
-                amount = round_money(prev_amounts[user] * factor, digits=digits)
-            else:
-                continue
-            vals_list.append(
-                {
-                    "plan_id": self.plan_id.id,
-                    "user_id": user.id,
-                    "period": self.period,
-                    "date_from": date_from,
-                    "amount": amount,
-                }
-            )
+        vals_list = [
+            {
+                "plan_id": self.plan_id.id,
+                "user_id": user.id,
+                "period": self.period,
+                "date_from": date_from,
+                "amount": amount,
+            }
+            for user, amount in self._new_target_amounts(date_from).items()
+        ]
         if not vals_list:
             raise UserError(
                 self.env._(
@@ -120,11 +121,24 @@ class SaleIncentiveTargetGenerate(models.TransientModel):
                     date=date_from,
                 )
             )
-        targets = Target.create(vals_list)
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Generated Targets"),
-            "res_model": "sale.incentive.target",
-            "view_mode": "list,form",
-            "domain": [("id", "in", targets.ids)],
-        }
+        return self.env["sale.incentive.target"].create(vals_list)
+
+    def _new_target_amounts(self, date_from):
+        """{user: amount} of the targets to create from ``date_from``: the
+        fixed amount, or the previous period's figure increased; nobody who
+        has a target already, nor anyone without a figure to start from."""
+        existing = self.env["sale.incentive.target"].search(
+            self._target_domain(date_from)
+        )
+        prev_amounts = self._previous_amounts(
+            *periods.previous_period(date_from, self.period)
+        )
+        factor = 1 + (self.increase or 0.0) / 100.0
+        digits = self.plan_id.currency_id.decimal_places
+        amounts = {}
+        for user in self.user_ids - existing.user_id:
+            if self.basis == "fixed":
+                amounts[user] = self.fixed_amount
+            elif user in prev_amounts:
+                amounts[user] = round_money(prev_amounts[user] * factor, digits=digits)
+        return amounts
