@@ -1,6 +1,17 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import models
 
+# what the commission engine reads of an invoice line itself
+INCENTIVE_SOURCE_FIELDS = [
+    "move_id",
+    "product_id",
+    "sale_line_ids",
+    "quantity",
+    "balance",
+    "amount_currency",
+    "currency_id",
+]
+
 
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
@@ -29,18 +40,7 @@ class AccountMoveLine(models.Model):
         collector."""
         builder = self.env["sale.incentive.source"]
         batch = self._get_incentive_batch()
-        rows = self.read(
-            [
-                "move_id",
-                "product_id",
-                "sale_line_ids",
-                "quantity",
-                "balance",
-                "amount_currency",
-                "currency_id",
-            ],
-            load=None,
-        )
+        rows = self.read(INCENTIVE_SOURCE_FIELDS, load=None)
         sources = []
         for line, row in zip(self, rows, strict=True):
             document = self._get_incentive_document(row, batch)
@@ -71,18 +71,9 @@ class AccountMoveLine(models.Model):
         common = batch["per_move"].get(row["move_id"])
         if common is None:
             move = batch["moves"][row["move_id"]]
-            user = move.invoice_user_id
-            common = batch["per_move"][move.id] = {
-                "move": move,
-                "company": move.company_id,
-                "date": move.invoice_date or move.date,
-                "sign": -1 if move.move_type == "out_refund" else 1,
-                "customer": move.commercial_partner_id,
-                "team": move.team_id,
-                "shares": [(user, user.partner_id, 100.0)] if user else [],
-                "order": self.env["sale.order"],
-                "sale_line": self.env["sale.order.line"],
-            }
+            common = batch["per_move"][move.id] = self._get_incentive_move_document(
+                move
+            )
         if not row["sale_line_ids"]:
             return common
         sale_line = batch["sale_lines"][row["sale_line_ids"][0]]
@@ -99,6 +90,22 @@ class AccountMoveLine(models.Model):
             "sale_line": sale_line,
             "team": team or common["team"],
             "shares": shares,
+        }
+
+    def _get_incentive_move_document(self, move):
+        """What the lines of the invoice ``move`` share without an order: its
+        date, customer, sign, team and salesperson."""
+        user = move.invoice_user_id
+        return {
+            "move": move,
+            "company": move.company_id,
+            "date": move.invoice_date or move.date,
+            "sign": -1 if move.move_type == "out_refund" else 1,
+            "customer": move.commercial_partner_id,
+            "team": move.team_id,
+            "shares": [(user, user.partner_id, 100.0)] if user else [],
+            "order": self.env["sale.order"],
+            "sale_line": self.env["sale.order.line"],
         }
 
     def _get_incentive_line_figures(self, line, row, batch, sign):

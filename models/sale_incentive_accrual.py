@@ -62,10 +62,7 @@ class SaleIncentiveAccrual(models.AbstractModel):
         source_model = self.env["sale.incentive.source"]
         values = source_model._get_rule_values(source, plan)
         rules, additions = self._get_plan_rules(plan, rules_cache)
-        match = self.env["sale.incentive.rule"]._match_data
-        rule, data = next(
-            ((r, data) for r, data in rules if match(data, values)), (None, None)
-        )
+        rule, data = self._find_rule(rules, values)
         if rule is None:
             return None
         res = rule._compute_commission(values)
@@ -84,6 +81,15 @@ class SaleIncentiveAccrual(models.AbstractModel):
                 source, values, data, [res["explanation"], *parts]
             ),
         }
+
+    @api.model
+    def _find_rule(self, rules, values):
+        """(rule, its data): the first of ``rules`` whose conditions hold
+        for ``values``; (None, None) when none does."""
+        match = self.env["sale.incentive.rule"]._match_data
+        return next(
+            ((r, data) for r, data in rules if match(data, values)), (None, None)
+        )
 
     @api.model
     def _get_source_explanation(self, source, values, data, parts):
@@ -120,11 +126,7 @@ class SaleIncentiveAccrual(models.AbstractModel):
     def _prepare_incentive_line_vals(self, source, plan, result, beneficiary, amount):
         """Values of one line for one beneficiary (hook)."""
         user, partner, share = beneficiary
-        tier = source.get("tier_record")
-        if tier is None:
-            tier = self.env["sale.incentive.source"]._get_customer_tier_record(
-                source["customer"], source["company"]
-            )
+        tier = self.env["sale.incentive.source"]._get_source_tier(source)
         return {
             "company_id": source["company"].id,
             "plan_id": plan.id,

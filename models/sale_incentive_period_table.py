@@ -77,11 +77,7 @@ class SaleIncentivePeriodTable(models.AbstractModel):
         ]
         if not items:
             return vals_list
-        totals = {} if totals is None else totals
-        missing = {key for key, _vals, _rule in items} - totals.keys()
-        if missing:
-            self._lock_period_keys(missing)
-            totals.update(self._read_period_table_totals(missing))
+        totals = self._read_locked_totals(items, {} if totals is None else totals)
         for key, vals, rule in items:
             before = totals[key]
             after = self._add_to_period(rule, before, vals)
@@ -89,6 +85,16 @@ class SaleIncentivePeriodTable(models.AbstractModel):
                 totals[key] = after
             vals.update(self._prepare_period_table_vals(vals, rule, before, after))
         return vals_list
+
+    @api.model
+    def _read_locked_totals(self, items, totals):
+        """``totals`` ({key: period total}) completed with the periods of
+        ``items`` it lacks, each locked before its total is read."""
+        missing = {key for key, _vals, _rule in items} - totals.keys()
+        if missing:
+            self._lock_period_keys(missing)
+            totals.update(self._read_period_table_totals(missing))
+        return totals
 
     @api.model
     def _add_to_period(self, rule, total, vals):

@@ -236,13 +236,18 @@ class SaleIncentiveReversal(models.AbstractModel):
             "amount": self._prorate_origin(
                 origin.amount, currency, (reached, whole), done["amount"]
             ),
-            "explanation": self.env._(
-                "Clawback of %(origin)s: %(ratio)s of %(amount)s",
-                origin=origin.move_id.name,
-                ratio=format(share, ".2%"),
-                amount=origin._format_amount(origin.amount, currency),
-            ),
+            "explanation": self._get_clawback_explanation(origin, share),
         }
+
+    @api.model
+    def _get_clawback_explanation(self, origin, share):
+        """'Clawback of <invoice>: <share> of <its amount>'."""
+        return self.env._(
+            "Clawback of %(origin)s: %(ratio)s of %(amount)s",
+            origin=origin.move_id.name,
+            ratio=format(share, ".2%"),
+            amount=origin._format_amount(origin.amount, origin.currency_id),
+        )
 
     @api.model
     def _prorate_origin(self, amount, currency, credited, done):
@@ -267,13 +272,7 @@ class SaleIncentiveReversal(models.AbstractModel):
         and the difference is written at that payment's date. An undone
         payment earns nothing any more: its lines are reversed at their date.
         """
-        accrued = self.env["sale.incentive.line"].search(
-            [
-                ("move_id", "in", moves.ids),
-                ("kind", "in", ("invoice", "refund")),
-                ("plan_id.basis", "=", "paid"),
-            ]
-        )
+        accrued = self._get_paid_basis_lines(moves)
         if not accrued:
             return accrued
         written = self._read_payment_lines(accrued)
@@ -289,6 +288,18 @@ class SaleIncentiveReversal(models.AbstractModel):
                     line, target, written[line], line.rule_id in tables
                 )
         return self.env["sale.incentive.accrual"]._create_lines(vals_list)
+
+    @api.model
+    def _get_paid_basis_lines(self, moves):
+        """The accrued lines (invoices and clawbacks) of ``moves`` under plans
+        on the paid basis: what their payments earn."""
+        return self.env["sale.incentive.line"].search(
+            [
+                ("move_id", "in", moves.ids),
+                ("kind", "in", ("invoice", "refund")),
+                ("plan_id.basis", "=", "paid"),
+            ]
+        )
 
     @api.model
     def _read_payment_lines(self, accrued):

@@ -95,41 +95,55 @@ class SaleIncentiveSource(models.AbstractModel):
         """The dict rules are matched and computed on, for ``plan``."""
         figures = self._get_source_figures(source)
         base = figures[plan.base]
-        product = source["product"]
-        # read once per batch (_add_product_values)
-        product_values = source.get("product_values") or self._get_product_values(
-            product
-        )
-        guide = product_values["guide_price"]
         currency = self._get_source_currency(source)
         tier, is_new = self._get_source_customer(source)
         values = {
-            "product": product,
-            "product_id": product.id,
-            "categ_path": product_values["categ_path"],
+            **self._get_product_rule_values(source, figures["price_unit"]),
             "team": source["team"],
             "team_id": source["team"].id,
             "quantity": figures["quantity"],
             "base": base,
             "price_unit": figures["price_unit"],
-            "list_price": product_values["list_price"],
-            "guide_price": guide,
-            "below_guide": bool(guide)
-            and float_compare(
-                figures["price_unit"], guide, precision_rounding=currency.rounding
-            )
-            < 0,
             "order_quantity": source.get("order_quantity", figures["quantity"]),
             "order_base": source.get("order_bases", {}).get(plan.base, base),
             "is_new_customer": is_new,
             "tier": tier,
-            "display_name": product_values["display_name"],
             "format": lambda amount: self.env["sale.incentive.line"]._format_amount(
                 amount, currency
             ),
         }
         values["formula_values"] = self._get_formula_values(values, figures)
         return values
+
+    @api.model
+    def _get_product_rule_values(self, source, price_unit):
+        """What rules read of the product of ``source`` (its values read
+        once per batch by ``_add_product_values``), and whether it is sold
+        at ``price_unit`` below its guide price."""
+        product = source["product"]
+        product_values = source.get("product_values") or self._get_product_values(
+            product
+        )
+        guide = product_values["guide_price"]
+        rounding = self._get_source_currency(source).rounding
+        return {
+            "product": product,
+            "product_id": product.id,
+            "categ_path": product_values["categ_path"],
+            "list_price": product_values["list_price"],
+            "guide_price": guide,
+            "below_guide": bool(guide)
+            and float_compare(price_unit, guide, precision_rounding=rounding) < 0,
+            "display_name": product_values["display_name"],
+        }
+
+    @api.model
+    def _get_source_tier(self, source):
+        """The tier record of the customer of ``source`` (read once per
+        batch when ``_add_customer_values`` ran)."""
+        if "tier_record" in source:
+            return source["tier_record"]
+        return self._get_customer_tier_record(source["customer"], source["company"])
 
     @api.model
     def _get_source_figures(self, source):
