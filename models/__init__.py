@@ -14,7 +14,11 @@ from . import sale_incentive_scorecard_line
 from . import sale_incentive_rule
 from . import sale_incentive_bracket
 from . import sale_incentive_line
-from . import sale_incentive_line_table
+from . import sale_incentive_source
+from . import sale_incentive_accrual
+from . import sale_incentive_reversal
+from . import sale_incentive_forecast
+from . import sale_incentive_period_table
 from . import sale_incentive_period_lock
 from . import sale_incentive_share
 from . import sale_order

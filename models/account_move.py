@@ -45,7 +45,7 @@ class AccountMove(models.Model):
         )
         if customer:
             customer._set_incentive_first_sale_date()
-            self.env["sale.incentive.line"].sudo()._create_for_invoices(customer)
+            self.env["sale.incentive.accrual"].sudo()._create_for_invoices(customer)
         return posted
 
     def _set_incentive_first_sale_date(self):
@@ -74,7 +74,7 @@ class AccountMove(models.Model):
                     moves=", ".join(settled.move_id.mapped("name")),
                 )
             )
-        lines._unlink_from_periods()
+        self.env["sale.incentive.period.table"]._unlink_from_periods(lines)
         return super().button_draft()
 
     def write(self, vals):

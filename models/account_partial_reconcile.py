@@ -14,12 +14,12 @@ class AccountPartialReconcile(models.Model):
         partials = super().create(vals_list)
         invoices = partials._get_incentive_invoices()
         if invoices:
-            self.env["sale.incentive.line"].sudo()._sync_payments(invoices)
+            self.env["sale.incentive.reversal"].sudo()._sync_payments(invoices)
         return partials
 
     def unlink(self):
         invoices = self._get_incentive_invoices()
         res = super().unlink()
         if invoices:
-            self.env["sale.incentive.line"].sudo()._sync_payments(invoices.exists())
+            self.env["sale.incentive.reversal"].sudo()._sync_payments(invoices.exists())
         return res

@@ -559,12 +559,13 @@ class SaleIncentivePlan(models.Model):
         credit note finds the lines it reverses) and what their payments
         earned; returns the lines written."""
         self.ensure_one()
-        line_model = self.env["sale.incentive.line"].sudo()
+        accrual = self.env["sale.incentive.accrual"].sudo()
         invoices = moves.filtered(lambda m: m.move_type == "out_invoice")
-        lines = line_model._create_for_invoices(invoices, plans=self)
-        lines |= line_model._create_for_invoices(moves - invoices, plans=self)
+        lines = accrual._create_for_invoices(invoices, plans=self)
+        lines |= accrual._create_for_invoices(moves - invoices, plans=self)
         if self.basis == "paid":
-            lines |= line_model._sync_payments(moves).filtered(
+            reversal = self.env["sale.incentive.reversal"].sudo()
+            lines |= reversal._sync_payments(moves).filtered(
                 lambda line: line.plan_id == self
             )
         return lines
@@ -660,7 +661,9 @@ class SaleIncentivePlan(models.Model):
         self._check_incentive_admin()
         self.check_access("write")
         lines = self.env["sale.incentive.line"].search([("plan_id", "in", self.ids)])
-        kept = lines.sudo()._recompute_unsettled()
+        kept = (
+            self.env["sale.incentive.accrual"].sudo()._recompute_unsettled(lines.sudo())
+        )
         message = self.env._(
             "Unsettled commission lines recomputed; %(count)s line(s) kept as "
             "they are (settled, paid or reversed).",

@@ -291,7 +291,7 @@ class SaleIncentiveRule(models.Model):
     def _matches(self, values):
         """Whether the conditions of this rule hold for ``values``.
 
-        ``values`` is the dict built by ``sale.incentive.line._get_rule_values``.
+        ``values`` is the dict built by ``sale.incentive.source._get_rule_values``.
         """
         self.ensure_one()
         return self._match_data(self._get_match_data(), values)
@@ -423,7 +423,7 @@ class SaleIncentiveRule(models.Model):
     def _compute_bracket(self, values):
         """Line or order bracket tables; a line of a period-cumulative table
         carries its increment of its period's table, computed when the line
-        is written (``sale.incentive.line._apply_period_tables``)."""
+        is written (``sale.incentive.period.table._apply_period_tables``)."""
         fmt = values["format"]
         if self.bracket_basis == "period":
             return {

@@ -179,22 +179,16 @@ class SaleIncentiveTarget(models.Model):
         Returns ``(by_user, by_team)``: dicts keyed by ``(plan_id, user_id)``
         and ``(plan_id, team_id)``.  One grouped query.
         """
-        groups = (
-            self.env["sale.incentive.line"]
-            .sudo()
-            ._read_group(
-                self.env["sale.incentive.line"]._get_earned_domain(
-                    plans, date_from=date_from, date_to=date_to
-                ),
-                ["plan_id", "user_id", "team_id", "share", "date:day"],
-                ["base_amount:sum"],
-            )
-        )
+        line_model = self.env["sale.incentive.line"]
         by_user = defaultdict(float)
         by_team = defaultdict(float)
         rows = []
-        for plan, user, team, share, day, base in groups:
-            value = base * share / 100.0
+        for plan, user, team, share, day, base in line_model.sudo()._read_group(
+            line_model._get_earned_domain(plans, date_from=date_from, date_to=date_to),
+            ["plan_id", "user_id", "team_id", "share", "date:day"],
+            ["base_amount:sum"],
+        ):
+            value = line_model._get_credited_base({"base_amount": base, "share": share})
             by_user[(plan.id, user.id)] += value
             by_team[(plan.id, team.id)] += value
             rows.append((plan.id, user.id, team.id, day, value))

@@ -94,7 +94,10 @@ class SaleOrder(models.Model):
         """The forecast lines' total; for an order whose lines the background
         job has not written yet, the same figure computed from its lines."""
         Line = self.env["sale.incentive.line"]
-        pending = Line._sum_vals(Line._get_pending_forecast_vals(self), "order_id")
+        forecast = self.env["sale.incentive.forecast"]
+        pending = forecast._sum_vals(
+            forecast._get_pending_forecast_vals(self), "order_id"
+        )
         data = dict(
             Line._read_group(
                 self._get_incentive_lines_domain(), ["order_id"], ["amount:sum"]
@@ -515,12 +518,12 @@ class SaleOrder(models.Model):
     def action_confirm(self):
         self._apply_incentive_attribution()
         res = super().action_confirm()
-        self.env["sale.incentive.line"].sudo()._refresh_forecast(self)
+        self.env["sale.incentive.forecast"].sudo()._refresh_forecast(self)
         return res
 
     def _action_cancel(self):
         res = super()._action_cancel()
-        self.env["sale.incentive.line"].sudo()._refresh_forecast(self)
+        self.env["sale.incentive.forecast"].sudo()._refresh_forecast(self)
         return res
 
     def write(self, vals):
@@ -557,7 +560,7 @@ class SaleOrder(models.Model):
         if refresh:
             confirmed = self.filtered(lambda o: o.state == "sale")
             if confirmed:
-                self.env["sale.incentive.line"].sudo()._refresh_forecast(confirmed)
+                self.env["sale.incentive.forecast"].sudo()._refresh_forecast(confirmed)
         return res
 
     def _incentive_demo_invoice(self, invoice_date):
@@ -574,7 +577,7 @@ class SaleOrder(models.Model):
         written now, so that the button's figure has its lines."""
         self.ensure_one()
         if self.sudo().incentive_forecast_pending:
-            self.env["sale.incentive.line"].sudo()._write_forecast(self)
+            self.env["sale.incentive.forecast"].sudo()._write_forecast(self)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "sale_incentive.action_sale_incentive_line_analysis"
         )
@@ -631,4 +634,8 @@ class SaleOrder(models.Model):
         write, computed without writing: the order's estimate and its lines'
         (one pass of the forecast engine)."""
         quotations = self.filtered(lambda o: o.state in ("draft", "sent"))
-        return self.env["sale.incentive.line"].sudo()._prepare_forecast_vals(quotations)
+        return (
+            self.env["sale.incentive.forecast"]
+            .sudo()
+            ._prepare_forecast_vals(quotations)
+        )

@@ -28,8 +28,9 @@ class SaleOrderLine(models.Model):
         """The line's forecast lines; computed from the line itself while the
         background job has not written them (see the order's figure)."""
         Line = self.env["sale.incentive.line"]
-        pending = Line._sum_vals(
-            Line._get_pending_forecast_vals(self.order_id), "sale_line_id"
+        forecast = self.env["sale.incentive.forecast"]
+        pending = forecast._sum_vals(
+            forecast._get_pending_forecast_vals(self.order_id), "sale_line_id"
         )
         data = dict(
             Line._read_group(
@@ -68,8 +69,7 @@ class SaleOrderLine(models.Model):
     def _compute_incentive_estimate(self):
         """The quotation's estimate (``sale.order._get_incentive_estimate_vals``)
         per line."""
-        Line = self.env["sale.incentive.line"]
-        estimates = Line._sum_vals(
+        estimates = self.env["sale.incentive.forecast"]._sum_vals(
             self.order_id._get_incentive_estimate_vals(), "sale_line_id"
         )
         for line in self:
@@ -89,50 +89,47 @@ class SaleOrderLine(models.Model):
         """``_prepare_incentive_source`` of every line of ``self``, in order;
         what the lines of one order share (date, customer, team, split) and
         the products' costs are read once."""
+        builder = self.env["sale.incentive.source"]
         per_order = {}
         costs = {}
         sources = []
         for line in self:
             order = line.order_id
             if order not in per_order:
-                per_order[order] = {
-                    "company": order.company_id,
-                    "date": order.date_order.date(),
-                    "customer": order.partner_id.commercial_partner_id,
-                    "team": order.team_id,
-                    "shares": order._get_incentive_shares(),
-                }
-            common = per_order[order]
-            company, date = common["company"], common["date"]
+                per_order[order] = line._get_incentive_document()
+            document = per_order[order]
+            company, date = document["company"], document["date"]
             revenue = order.currency_id._convert(
                 line.price_subtotal, company.currency_id, company, date
             )
             quantity = line.product_uom_qty
-            product = line.product_id
-            if (product, company) not in costs:
-                costs[(product, company)] = product.with_company(company).standard_price
-            sources.append(
-                {
-                    "company": company,
-                    "date": date,
-                    "sign": 1,
-                    "product": product,
-                    "quantity": quantity,
-                    "revenue": revenue,
-                    "amount_currency": line.price_subtotal,
-                    "currency": order.currency_id,
-                    "cost": costs[(product, company)] * quantity,
-                    "price_unit": revenue / quantity if quantity else 0.0,
-                    "customer": common["customer"],
-                    "order": order,
-                    "sale_line": line,
-                    "move": self.env["account.move"],
-                    "move_line": self.env["account.move.line"],
-                    "team": common["team"],
-                    "shares": common["shares"],
-                }
-            )
+            figures = {
+                "product": line.product_id,
+                "quantity": quantity,
+                "revenue": revenue,
+                "amount_currency": line.price_subtotal,
+                "currency": order.currency_id,
+                "price_unit": revenue / quantity if quantity else 0.0,
+                "sale_line": line,
+            }
+            sources.append(builder._prepare_source(document, figures, costs))
         return sources
+
+    def _get_incentive_document(self):
+        """What this line shares with the lines of its order, for the
+        commission engine: date, customer, team, split (no invoice yet)."""
+        order = self.order_id
+        return {
+            "company": order.company_id,
+            "date": order.date_order.date(),
+            "sign": 1,
+            "customer": order.partner_id.commercial_partner_id,
+            "order": order,
+            "move": self.env["account.move"],
+            "move_line": self.env["account.move.line"],
+            "team": order.team_id,
+            "shares": order._get_incentive_shares(),
+        }
 
     def write(self, vals):
         res = super().write(vals)
@@ -144,5 +141,5 @@ class SaleOrderLine(models.Model):
         } & set(vals):
             orders = self.order_id.filtered(lambda o: o.state == "sale")
             if orders:
-                self.env["sale.incentive.line"].sudo()._refresh_forecast(orders)
+                self.env["sale.incentive.forecast"].sudo()._refresh_forecast(orders)
         return res

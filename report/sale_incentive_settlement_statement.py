@@ -113,7 +113,7 @@ class SaleIncentiveSettlement(models.Model):
         self.check_access("read")
         Line = self.env["sale.incentive.line"].sudo()
         mine = self.sudo().incentive_line_ids
-        items = Line._get_period_table_items(
+        items = self.env["sale.incentive.period.table"]._get_period_table_items(
             [
                 {
                     "rule_id": line.rule_id.id,
@@ -128,14 +128,14 @@ class SaleIncentiveSettlement(models.Model):
         keys = {key for key, _vals, _rule in items}
         if not keys:
             return []
-        totals = Line._read_period_table_totals(keys)
+        totals = self.env["sale.incentive.period.table"]._read_period_table_totals(keys)
         rows = []
         for rule_id, partner_id, date_from in sorted(keys, key=lambda k: (k[2], k[0])):
             rule = self.env["sale.incentive.rule"].browse(rule_id)
             date_to = period_bounds(date_from, rule.plan_id.period)[1]
             lines = Line.search(
                 Line._get_earned_domain(rule.plan_id)
-                + Line._get_period_table_domain(
+                + self.env["sale.incentive.period.table"]._get_period_table_domain(
                     rule.plan_id, [(rule_id, partner_id, date_from)]
                 )
             )

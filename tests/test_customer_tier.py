@@ -67,7 +67,7 @@ class TestCustomerTier(IncentiveCase):
         contact = self.env["res.partner"].create(
             {"name": "Buyer contact", "parent_id": self.customer.id}
         )
-        line_model = self.env["sale.incentive.line"]
+        line_model = self.env["sale.incentive.source"]
         self.assertEqual(line_model._get_customer_tier(contact, date.today()), "medium")
         # calendar-year window: the 2025 invoice counts for a 2025 date
         self.env["ir.config_parameter"].set_param(
@@ -458,7 +458,7 @@ class TestCustomerTier(IncentiveCase):
         )
         settings.execute()
         self.assertEqual(self.env.company.incentive_new_customer_mode, "date")
-        line_model = self.env["sale.incentive.line"]
+        line_model = self.env["sale.incentive.source"]
         self.customer.incentive_first_sale_date = date(2026, 5, 31)
         self.assertFalse(line_model._is_new_customer(self.customer, date(2026, 7, 1)))
         self.customer.incentive_first_sale_date = date(2026, 6, 1)

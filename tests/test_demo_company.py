@@ -52,7 +52,7 @@ class TestDemoCompany(DemoMenusMixin, DemoCompanyCase, TransactionCase):
                 rule = line.rule_id
                 if rule not in plan.rule_ids._filtered_period():
                     continue
-                key = Line._get_period_table_key(
+                key = self.env["sale.incentive.period.table"]._get_period_table_key(
                     {"partner_id": line.partner_id.id, "date": line.period_date},
                     rule,
                 )

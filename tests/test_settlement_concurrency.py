@@ -98,7 +98,7 @@ class TestPeriodTableConcurrency(TransactionCase):
         """Write, on ``cr``, an earned line of ``base`` in March 2026 through
         the method that writes the engine's lines; returns its amount."""
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-        lines = env["sale.incentive.line"]._create_lines(
+        lines = env["sale.incentive.accrual"]._create_lines(
             [
                 {
                     "company_id": env.ref("base.main_company").id,

@@ -23,8 +23,13 @@ from odoo.tools import SQL
 from ..engine.periods import period_bounds
 
 
-class SaleIncentiveLine(models.Model):
-    _inherit = "sale.incentive.line"
+class SaleIncentivePeriodTable(models.AbstractModel):
+    """The lines of period-cumulative tables: each line's increment of its
+    period's table, their forecast, and the true-up of a period whose
+    documents left it."""
+
+    _name = "sale.incentive.period.table"
+    _description = "Sales Incentive Period Table"
 
     @api.model
     def _get_period_table_key(self, vals, rule):
@@ -72,24 +77,43 @@ class SaleIncentiveLine(models.Model):
         ]
         if not items:
             return vals_list
-        totals = {} if totals is None else totals
-        missing = {key for key, _vals, _rule in items} - totals.keys()
-        if missing:
-            rules = self.env["sale.incentive.rule"].browse({key[0] for key in missing})
-            self.env["sale.incentive.period.lock"].sudo()._lock_periods(
-                {
-                    (rules.browse(rule_id).plan_id.id, partner_id, date_from)
-                    for rule_id, partner_id, date_from in missing
-                }
-            )
-            totals.update(self._read_period_table_totals(missing))
+        totals = self._read_locked_totals(items, {} if totals is None else totals)
         for key, vals, rule in items:
             before = totals[key]
-            after = rule.currency_id.round(before + self._get_credited_base(vals))
+            after = self._add_to_period(rule, before, vals)
             if vals["is_earned"]:
                 totals[key] = after
             vals.update(self._prepare_period_table_vals(vals, rule, before, after))
         return vals_list
+
+    @api.model
+    def _read_locked_totals(self, items, totals):
+        """``totals`` ({key: period total}) completed with the periods of
+        ``items`` it lacks, each locked before its total is read."""
+        missing = {key for key, _vals, _rule in items} - totals.keys()
+        if missing:
+            self._lock_period_keys(missing)
+            totals.update(self._read_period_table_totals(missing))
+        return totals
+
+    @api.model
+    def _add_to_period(self, rule, total, vals):
+        """The period total of ``rule`` once the line values ``vals`` add
+        their credited base to ``total``."""
+        line_model = self.env["sale.incentive.line"]
+        return rule.currency_id.round(total + line_model._get_credited_base(vals))
+
+    @api.model
+    def _lock_period_keys(self, keys):
+        """Lock the periods of ``keys`` (rule, beneficiary, period start):
+        two postings never read the same period total."""
+        rules = self.env["sale.incentive.rule"].browse({key[0] for key in keys})
+        self.env["sale.incentive.period.lock"].sudo()._lock_periods(
+            {
+                (rules.browse(rule_id).plan_id.id, partner_id, date_from)
+                for rule_id, partner_id, date_from in keys
+            }
+        )
 
     @api.model
     def _apply_period_forecast(self, vals_list):
@@ -105,7 +129,9 @@ class SaleIncentiveLine(models.Model):
         keys = {key for key, _vals, _rule in items}
         orders = {vals["order_id"] for _key, vals, _rule in items if vals["order_id"]}
         totals = self._read_period_table_totals(
-            keys, self._get_forecast_domain, exclude_orders=orders
+            keys,
+            self.env["sale.incentive.line"]._get_forecast_domain,
+            exclude_orders=orders,
         )
         forecast_orders = self._get_period_table_orders(keys)
         earned = self._read_period_table_totals(
@@ -115,9 +141,7 @@ class SaleIncentiveLine(models.Model):
             totals[key] += earned[key]
         for key, vals, rule in items:
             before = totals[key]
-            after = totals[key] = rule.currency_id.round(
-                before + self._get_credited_base(vals)
-            )
+            after = totals[key] = self._add_to_period(rule, before, vals)
             vals.update(self._prepare_period_table_vals(vals, rule, before, after))
         return vals_list
 
@@ -134,19 +158,27 @@ class SaleIncentiveLine(models.Model):
         ]
 
     @api.model
+    def _group_keys_by_plan(self, keys):
+        """[(plan, its keys)] of the keys (rule id, beneficiary id, period
+        start) ``keys``."""
+        rules = self.env["sale.incentive.rule"].browse({key[0] for key in keys})
+        return [
+            (plan, [key for key in keys if key[0] in plan_rules._ids])
+            for plan, plan_rules in rules.grouped("plan_id").items()
+        ]
+
+    @api.model
     def _read_period_table_totals(self, keys, domain_of=None, exclude_orders=()):
         """{key: the credited base counting in that period} of the earned
         lines (or of the lines of ``domain_of(plan)``) of each (rule,
         beneficiary, period start) of ``keys``, except those of
         ``exclude_orders`` (ids): one grouped query per plan."""
+        line_model = self.env["sale.incentive.line"]
         totals = dict.fromkeys(keys, 0.0)
-        lines = self.sudo()
-        lines.flush_model()
-        rules = self.env["sale.incentive.rule"].browse({key[0] for key in keys})
-        for plan, plan_rules in rules.grouped("plan_id").items():
-            plan_keys = [key for key in keys if key[0] in plan_rules._ids]
+        line_model.sudo().flush_model()
+        for plan, plan_keys in self._group_keys_by_plan(keys):
             domain = (
-                domain_of(plan) if domain_of else self._get_earned_domain(plan)
+                domain_of(plan) if domain_of else line_model._get_earned_domain(plan)
             ) + self._get_period_table_domain(plan, plan_keys)
             if exclude_orders:
                 domain += [
@@ -154,21 +186,9 @@ class SaleIncentiveLine(models.Model):
                     ("order_id", "=", False),
                     ("order_id", "not in", list(exclude_orders)),
                 ]
-            query = lines._search(domain)
-            self.env.cr.execute(
-                SQL(
-                    """SELECT sale_incentive_line.rule_id,
-                              sale_incentive_line.partner_id,
-                              date_trunc(%s, sale_incentive_line.period_date)::date,
-                              SUM(%s)
-                         FROM %s WHERE %s GROUP BY 1, 2, 3""",
-                    plan.period,
-                    self._credited_base_sql(),
-                    query.from_clause,
-                    query.where_clause,
-                )
-            )
-            for rule_id, partner_id, date_from, base in self.env.cr.fetchall():
+            for rule_id, partner_id, date_from, base in self._query_period_bases(
+                plan, domain
+            ):
                 if (rule_id, partner_id, date_from) in totals:
                     totals[(rule_id, partner_id, date_from)] = plan.currency_id.round(
                         base or 0.0
@@ -176,14 +196,34 @@ class SaleIncentiveLine(models.Model):
         return totals
 
     @api.model
+    def _query_period_bases(self, plan, domain):
+        """[(rule id, beneficiary id, period start, credited base)] of the
+        lines of ``domain``, by period of ``plan`` (one query)."""
+        line_model = self.env["sale.incentive.line"]
+        query = line_model.sudo()._search(domain)
+        self.env.cr.execute(
+            SQL(
+                """SELECT sale_incentive_line.rule_id,
+                          sale_incentive_line.partner_id,
+                          date_trunc(%s, sale_incentive_line.period_date)::date,
+                          SUM(%s)
+                     FROM %s WHERE %s GROUP BY 1, 2, 3""",
+                plan.period,
+                line_model._credited_base_sql(),
+                query.from_clause,
+                query.where_clause,
+            )
+        )
+        return self.env.cr.fetchall()
+
+    @api.model
     def _get_period_table_orders(self, keys):
         """Ids of the orders with forecast lines in the periods of ``keys``."""
-        rules = self.env["sale.incentive.rule"].browse({key[0] for key in keys})
+        line_model = self.env["sale.incentive.line"].sudo()
         orders = set()
-        for plan, plan_rules in rules.grouped("plan_id").items():
-            plan_keys = [key for key in keys if key[0] in plan_rules._ids]
-            groups = self.sudo()._read_group(
-                self._get_forecast_domain(plan)
+        for plan, plan_keys in self._group_keys_by_plan(keys):
+            groups = line_model._read_group(
+                line_model._get_forecast_domain(plan)
                 + self._get_period_table_domain(plan, plan_keys),
                 ["order_id"],
             )
@@ -215,54 +255,72 @@ class SaleIncentiveLine(models.Model):
         pays on it, the line's increment)."""
         total, table, increment = figures
         currency = rule.currency_id
-        period = {
+        fmt = self.env["sale.incentive.line"]._format_amount
+        period = self._get_period_label(rule.plan_id.period)
+        return self.env._(
+            "%(line)s; the %(period)s reaches %(total)s: %(how)s (%(table)s), "
+            "%(increment)s",
+            line=self._get_period_line_label(vals, currency),
+            period=period,
+            total=fmt(total, currency),
+            how=self._get_bracket_label(rule, bracket, period),
+            table=fmt(table, currency),
+            increment=format(increment, f"+,.{currency.decimal_places}f"),
+        )
+
+    @api.model
+    def _get_period_label(self, period):
+        """The name of a ``period`` (month, quarter, year) in explanations."""
+        return {
             "month": self.env._("month"),
             "quarter": self.env._("quarter"),
             "year": self.env._("year"),
-        }[rule.plan_id.period]
+        }[period]
+
+    @api.model
+    def _get_bracket_label(self, rule, bracket, period):
+        """How the table of ``rule`` pays at ``bracket``: '3% on the whole
+        month', '3% above 100,000.00', 'below the first bracket'."""
         if not bracket:
-            how = self.env._("below the first bracket")
-        elif rule.bracket_mode == "whole":
-            how = self.env._(
+            return self.env._("below the first bracket")
+        if rule.bracket_mode == "whole":
+            return self.env._(
                 "%(rate)s%% on the whole %(period)s",
                 rate=format(bracket.rate, "g"),
                 period=period,
             )
-        else:
-            how = self.env._(
-                "%(rate)s%% above %(lower)s",
-                rate=format(bracket.rate, "g"),
-                lower=self._format_amount(bracket.amount_from, currency),
-            )
-        if vals.get("origin_line_id"):
-            # a clawback or a payment: its document and base
-            document = self.env["account.move"].browse(
-                vals.get("payment_move_id") or vals.get("move_id")
-            )
-            line = self.env._(
-                "[%(document)s] base %(base)s",
-                document=document.name or "",
-                base=self._format_amount(vals["base_amount"], currency),
-            )
-        else:
-            line = vals["explanation"]
         return self.env._(
-            "%(line)s; the %(period)s reaches %(total)s: %(how)s (%(table)s), "
-            "%(increment)s",
-            line=line,
-            period=period,
-            total=self._format_amount(total, currency),
-            how=how,
-            table=self._format_amount(table, currency),
-            increment=format(increment, f"+,.{currency.decimal_places}f"),
+            "%(rate)s%% above %(lower)s",
+            rate=format(bracket.rate, "g"),
+            lower=self.env["sale.incentive.line"]._format_amount(
+                bracket.amount_from, rule.currency_id
+            ),
+        )
+
+    @api.model
+    def _get_period_line_label(self, vals, currency):
+        """What the line itself is, in its period-table explanation: its own
+        explanation, or for a clawback or a payment its document and base."""
+        if not vals.get("origin_line_id"):
+            return vals["explanation"]
+        document = self.env["account.move"].browse(
+            vals.get("payment_move_id") or vals.get("move_id")
+        )
+        return self.env._(
+            "[%(document)s] base %(base)s",
+            document=document.name or "",
+            base=self.env["sale.incentive.line"]._format_amount(
+                vals["base_amount"], currency
+            ),
         )
 
     # ------------------------------------------------------------------
     # Lines removed from a period (an invoice reset to draft, a recompute)
     # ------------------------------------------------------------------
-    def _unlink_from_periods(self):
-        """Delete these lines (an invoice reset to draft, a recompute) and
-        true up the periods of period tables they leave
+    @api.model
+    def _unlink_from_periods(self, lines):
+        """Delete ``lines`` (an invoice reset to draft, a recompute) and true
+        up the periods of period tables they leave
         (``_true_up_period_tables``): what each period pays still equals its
         table."""
         removed = {
@@ -279,12 +337,12 @@ class SaleIncentiveLine(models.Model):
                         "plan_id": line.plan_id.id,
                         "user_id": line.user_id.id,
                     }
-                    for line in self.sudo()
+                    for line in lines.sudo()
                     if line.is_earned
                 ]
             )
         }
-        self.unlink()
+        lines.unlink()
         if removed:
             self._true_up_period_tables(removed)
 
@@ -307,37 +365,45 @@ class SaleIncentiveLine(models.Model):
             rule = rules.browse(key[0])
             table, bracket = rule._get_table_amount(totals[key])
             difference = rule.currency_id.round(table - paid[key])
-            if rule.currency_id.is_zero(difference):
-                continue
-            vals_list.append(
-                dict(
-                    vals,
-                    kind="invoice",
-                    is_earned=True,
-                    base_amount=0.0,
-                    share=100.0,
-                    amount=difference,
-                    bracket_id=bracket.id,
-                    rate=bracket.rate,
-                    explanation=self._get_period_table_explanation(
-                        {"explanation": self.env._("Documents left the period")},
-                        rule,
-                        bracket,
-                        (totals[key], table, difference),
-                    ),
+            if not rule.currency_id.is_zero(difference):
+                vals_list.append(
+                    self._prepare_true_up_vals(
+                        vals, rule, bracket, (totals[key], table, difference)
+                    )
                 )
-            )
-        return self._create_lines(vals_list)
+        return self.env["sale.incentive.accrual"]._create_lines(vals_list)
+
+    @api.model
+    def _prepare_true_up_vals(self, vals, rule, bracket, figures):
+        """Values of the line of the ``difference`` between a period's table
+        and what its lines pay (base 0); ``vals``: one of its lines;
+        ``figures``: (period total, what the table pays, the difference)."""
+        line_model = self.env["sale.incentive.line"]
+        return dict(
+            vals,
+            kind="invoice",
+            is_earned=line_model._is_earned_line("invoice", rule.plan_id, True),
+            base_amount=0.0,
+            share=100.0,
+            amount=figures[2],
+            bracket_id=bracket.id,
+            rate=bracket.rate,
+            explanation=self._get_period_table_explanation(
+                {"explanation": self.env._("Documents left the period")},
+                rule,
+                bracket,
+                figures,
+            ),
+        )
 
     @api.model
     def _read_period_table_amounts(self, keys):
         """{key: the amount of the earned lines counting in that period}."""
+        line_model = self.env["sale.incentive.line"].sudo()
         amounts = dict.fromkeys(keys, 0.0)
-        rules = self.env["sale.incentive.rule"].browse({key[0] for key in keys})
-        for plan, plan_rules in rules.grouped("plan_id").items():
-            plan_keys = [key for key in keys if key[0] in plan_rules._ids]
-            for rule, partner, day, amount in self.sudo()._read_group(
-                self._get_earned_domain(plan)
+        for plan, plan_keys in self._group_keys_by_plan(keys):
+            for rule, partner, day, amount in line_model._read_group(
+                line_model._get_earned_domain(plan)
                 + self._get_period_table_domain(plan, plan_keys),
                 ["rule_id", "partner_id", f"period_date:{plan.period}"],
                 ["amount:sum"],
