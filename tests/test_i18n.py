@@ -120,3 +120,79 @@ class TestI18n(IncentiveCase):
             ._description_selection(zh_env)
         )
         self.assertEqual(states["closed"], "已关闭")
+
+
+@tagged("post_install", "-at_install")
+class TestLineExplanationLanguage(IncentiveCase):
+    """Commission lines store what explains them as data (key + params) and
+    read in the reader's language, whoever posted them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._activate_zh_cn()
+        cls.plan = cls._make_plan()
+
+    def _as_zh_poster(self, record):
+        """``record`` in the environment of a Chinese-speaking user."""
+        return record.with_context(lang="zh_CN")
+
+    def _read(self, record, lang, field="explanation"):
+        return record.with_context(lang=lang)[field]
+
+    def _post_as_zh(self, order, date="2026-03-15"):
+        invoice = order._create_invoices()
+        invoice.invoice_date = date
+        self._as_zh_poster(invoice).action_post()
+        return invoice
+
+    def test_percentage_line_follows_the_reader(self):
+        order = self._order([(self.product, 10, 1000.0)])
+        line = self._lines(move_id=self._post_as_zh(order).id)
+        self.assertEqual(line.explanation_data[0]["key"], "source")
+        english = self._read(line, "en_US")
+        chinese = self._read(line, "zh_CN")
+        self.assertEqual(
+            english,
+            f"3% × 10,000.00 on [{order.name}] {self.product.display_name}, "
+            "rule 'Standard'",
+        )
+        self.assertTrue(chinese.startswith("3% × 10,000.00，依据 ["), chinese)
+        self.assertIn("规则“Standard”", chinese)
+        self.assertEqual(self._read(line, "en_US", "display_name"), english)
+
+    def test_period_table_line_follows_the_reader(self):
+        self.plan.action_close()
+        self._make_plan(rule=self._period_table(), name="Ladder")
+        order = self._order([(self.product, 600, 1000.0)])
+        line = self._lines(move_id=self._post_as_zh(order).id)
+        english = self._read(line, "en_US")
+        chinese = self._read(line, "zh_CN")
+        self.assertIn(" on [", english)
+        self.assertIn("; the month reaches 600,000.00: 3% above 500,000.00", english)
+        self.assertIn("+13,000.00", english)
+        self.assertIn("，依据 [", chinese)
+        self.assertNotIn(" on [", chinese)
+        self.assertIn("月", chinese)
+        self.assertIn("+13,000.00", chinese)
+
+    def test_clawback_line_follows_the_reader(self):
+        order = self._order([(self.product, 10, 1000.0)])
+        invoice = self._post_as_zh(order)
+        refund = self._refund(invoice, post=False)
+        self._as_zh_poster(refund).action_post()
+        line = self._lines(move_id=refund.id)
+        self.assertEqual(
+            self._read(line, "en_US"),
+            f"Clawback of {invoice.name}: 100.00% of 300.00",
+        )
+        self.assertEqual(
+            self._read(line, "zh_CN"), f"扣回 {invoice.name}：300.00 的 100.00%"
+        )
+
+    def test_quotation_estimate_follows_the_reader(self):
+        order = self._order([(self.product, 10, 1000.0)], confirm=False)
+        english = self._read(order, "en_US", "incentive_estimate_note")
+        chinese = self._read(order, "zh_CN", "incentive_estimate_note")
+        self.assertIn(f"3% × 10,000.00 on [{order.name}]", english)
+        self.assertIn(f"3% × 10,000.00，依据 [{order.name}]", chinese)

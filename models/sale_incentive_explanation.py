@@ -1,0 +1,155 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+"""Explanations stored as data, rendered in the reader's language.
+
+An explanation is a list of parts, each ``{"key": ..., "params": {...}}``:
+the key names a template, the params are raw values (numbers, names that
+are data, a selection key, nested parts); the words come from the
+templates, translated when the explanation is read (``self.env.lang``).
+The rendered parts are joined by a space.  A param holding a list of parts
+is rendered first (a rule's calculation inside "... on [document]
+product, rule 'x'").
+"""
+
+from odoo import api, models
+
+# params that are money, shown in the currency's digits
+MONEY_PARAMS = frozenset(
+    {"amount", "base", "total", "price", "list_price", "table", "lower"}
+)
+# money with its sign always shown (an increment: +23,500.00, -1,000.00)
+SIGNED_MONEY_PARAMS = frozenset({"increment"})
+# shares of 1 shown as a percentage with two decimals (0.5 -> 50.00%)
+RATIO_PARAMS = frozenset({"ratio"})
+# the order share of a line (0.123456 -> 12.3456%)
+SHARE_PARAMS = frozenset({"order_share"})
+
+
+class _Params(dict):
+    """Explanation parameters; a missing one shows as "?" instead of failing."""
+
+    def __missing__(self, key):
+        return "?"
+
+
+class SaleIncentiveExplanation(models.AbstractModel):
+    """The renderer of explanations stored as parts (key + params): one
+    table of templates, one formatting of their params."""
+
+    _name = "sale.incentive.explanation"
+    _description = "Sales Incentive Explanation"
+
+    @api.model
+    def _part(self, key, **params):
+        """One part of an explanation (what the lines store)."""
+        return {"key": key, "params": params}
+
+    @api.model
+    def _render(self, parts, currency):
+        """The text of ``parts`` in the reader's language, money in the
+        digits of ``currency``."""
+        templates = self._get_templates()
+        return " ".join(
+            self._render_part(part, currency, templates) for part in parts or ()
+        )
+
+    @api.model
+    def _render_part(self, part, currency, templates):
+        key, params = part.get("key"), part.get("params") or {}
+        if key == "text":  # finished text (lines written before parts)
+            return params.get("text") or ""
+        template = templates.get(key)
+        if template is None:
+            return key or ""
+        return template % self._format_params(params, currency, templates)
+
+    @api.model
+    def _format_params(self, params, currency, templates):
+        """``params`` as text in the reader's language."""
+        fmt = self.env["sale.incentive.line"]._format_amount
+        values = _Params()
+        for key, value in params.items():
+            if isinstance(value, list):
+                values[key] = " ".join(
+                    self._render_part(part, currency, templates) for part in value
+                )
+            elif not isinstance(value, int | float) or isinstance(value, bool):
+                values[key] = self._format_word(key, value)
+            elif key in MONEY_PARAMS or key in SIGNED_MONEY_PARAMS:
+                values[key] = fmt(value, currency, signed=key in SIGNED_MONEY_PARAMS)
+            elif key in RATIO_PARAMS:
+                values[key] = format(value, ".2%")
+            elif key in SHARE_PARAMS:
+                values[key] = format(value, ".4%")
+            else:
+                values[key] = format(value, "g")
+        return values
+
+    @api.model
+    def _format_word(self, key, value):
+        """A param that is a word to translate (a period, a bracket mode) in
+        the reader's language; any other text (names) as it is."""
+        if key == "period":
+            return self._get_period_labels().get(value, value)
+        if key == "mode":
+            return dict(
+                self.env["sale.incentive.rule"]
+                ._fields["bracket_mode"]
+                ._description_selection(self.env)
+            ).get(value, value)
+        return value if value is not None else ""
+
+    @api.model
+    def _get_period_labels(self):
+        return {
+            "month": self.env._("month"),
+            "quarter": self.env._("quarter"),
+            "year": self.env._("year"),
+        }
+
+    @api.model
+    def _get_templates(self):
+        """{part key: its template in the reader's language} of the
+        commission lines' explanations."""
+        return {
+            # a rule's calculation
+            "percentage": self.env._("%(rate)s%% × %(base)s"),
+            "fixed_unit": self.env._("%(amount)s × %(quantity)s unit(s)"),
+            "fixed_line": self.env._("%(amount)s per line"),
+            "fixed_order": self.env._("%(amount)s per order × %(ratio)s of the order"),
+            "formula": self.env._("formula %(formula)s"),
+            "above_list": self.env._(
+                "%(rate)s%% × (%(price)s − %(list_price)s) × %(quantity)s"
+            ),
+            "period_base": self.env._("base %(base)s"),
+            "bracket_line": self.env._(
+                "%(mode)s bracket on the line amount %(amount)s → %(total)s"
+            ),
+            "bracket_order": self.env._(
+                "%(mode)s bracket on the order amount %(amount)s → %(total)s"
+            ),
+            "order_share": self.env._("× %(order_share)s"),
+            "addition": self.env._("+ %(calc)s (%(rule)s)"),
+            # the source line
+            "source": self.env._(
+                "%(calc)s on [%(document)s] %(product)s, rule '%(rule)s'"
+            ),
+            "share": self.env._("(%(share)s%%)"),
+            # period tables
+            "period_table": self.env._(
+                "%(line)s; the %(period)s reaches %(total)s: %(how)s (%(table)s), "
+                "%(increment)s"
+            ),
+            "bracket_none": self.env._("below the first bracket"),
+            "bracket_whole": self.env._("%(rate)s%% on the whole %(period)s"),
+            "bracket_above": self.env._("%(rate)s%% above %(lower)s"),
+            "document_base": self.env._("[%(document)s] base %(base)s"),
+            "documents_left": self.env._("Documents left the period"),
+            # reversals
+            "clawback": self.env._("Clawback of %(origin)s: %(ratio)s of %(amount)s"),
+            "payment": self.env._(
+                "%(ratio)s of %(name)s paid (%(payment)s): %(amount)s"
+            ),
+            "payment_undone": self.env._(
+                "Payment %(payment)s of %(name)s undone: %(amount)s"
+            ),
+        }
