@@ -14,6 +14,7 @@ from . import sale_incentive_scorecard_line
 from . import sale_incentive_rule
 from . import sale_incentive_bracket
 from . import sale_incentive_line
+from . import sale_incentive_explanation
 from . import sale_incentive_source
 from . import sale_incentive_accrual
 from . import sale_incentive_reversal

@@ -56,8 +56,9 @@ class SaleIncentiveAccrual(models.AbstractModel):
 
         Returns ``None`` when no rule matches, else a dict with ``amount``,
         ``rate``, ``rule``, ``bracket_id``, ``base``, ``needs_review`` and
-        ``explanation``.  ``rules_cache``: a dict kept for a batch so that the
-        plan's rules are sorted once.
+        ``parts`` (its explanation, ``sale.incentive.explanation``).
+        ``rules_cache``: a dict kept for a batch so that the plan's rules are
+        sorted once.
         """
         source_model = self.env["sale.incentive.source"]
         values = source_model._get_rule_values(source, plan)
@@ -77,8 +78,8 @@ class SaleIncentiveAccrual(models.AbstractModel):
             "needs_review": data["flag_review"]
             or values["below_guide"]
             or total["review"],
-            "explanation": self._get_source_explanation(
-                source, values, data, [res["explanation"], *parts]
+            "parts": self._get_source_explanation(
+                source, values, data, [*res["parts"], *parts]
             ),
         }
 
@@ -93,19 +94,22 @@ class SaleIncentiveAccrual(models.AbstractModel):
 
     @api.model
     def _get_source_explanation(self, source, values, data, parts):
-        """'<calculation> on [<document>] <product>, rule '<rule>''."""
-        return self.env._(
-            "%(calc)s on [%(doc)s] %(product)s, rule '%(rule)s'",
-            calc=" ".join(parts),
-            doc=source["order"].name or source["move"].name or "",
-            product=values["display_name"],
-            rule=data["name"],
-        )
+        """'<calculation> on [<document>] <product>, rule '<rule>'', as
+        explanation parts; ``parts``: those of the calculation."""
+        return [
+            self.env["sale.incentive.explanation"]._part(
+                "source",
+                calc=parts,
+                doc=source["order"].name or source["move"].name or "",
+                product=values["display_name"],
+                rule=data["name"],
+            )
+        ]
 
     @api.model
     def _apply_additions(self, values, additions, main, currency):
         """The ``main`` result with what the matching ``additions`` add:
-        ({"amount": total, "review": flagged}, [explanation of each])."""
+        ({"amount": total, "review": flagged}, [explanation part of each])."""
         extra = {"amount": main["amount"], "review": False}
         parts = []
         match = self.env["sale.incentive.rule"]._match_data
@@ -116,7 +120,11 @@ class SaleIncentiveAccrual(models.AbstractModel):
                     continue
                 extra["amount"] += res["amount"]
                 extra["review"] = extra["review"] or addition.flag_review
-                parts.append(f"+ {res['explanation']} ({addition.name})")
+                parts.append(
+                    self.env["sale.incentive.explanation"]._part(
+                        "addition", calc=res["parts"], rule=addition.name
+                    )
+                )
         return extra, parts
 
     # ------------------------------------------------------------------
@@ -150,9 +158,16 @@ class SaleIncentiveAccrual(models.AbstractModel):
             "rate": result["rate"],
             "amount": amount,
             "needs_review": result["needs_review"],
-            "explanation": result["explanation"]
-            + (f" ({share:g}%)" if share != 100.0 else ""),
+            "explanation_data": result["parts"] + self._get_share_explanation(share),
         }
+
+    @api.model
+    def _get_share_explanation(self, share):
+        """The explanation part of a beneficiary's ``share`` ('(50%)'), none
+        for the whole line."""
+        if share == 100.0:
+            return []
+        return [self.env["sale.incentive.explanation"]._part("share", percent=share)]
 
     @api.model
     def _prepare_lines_for_sources(

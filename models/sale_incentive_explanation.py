@@ -19,7 +19,7 @@ MONEY_PARAMS = frozenset(
 # money with its sign always shown (an increment: +23,500.00, -1,000.00)
 SIGNED_MONEY_PARAMS = frozenset({"increment"})
 # shares of 1 shown as a percentage with two decimals (0.5 -> 50.00%)
-RATIO_PARAMS = frozenset({"ratio"})
+RATIO_PARAMS = frozenset({"ratio", "share"})
 # the order share of a line (0.123456 -> 12.3456%)
 SHARE_PARAMS = frozenset({"order_share"})
 
@@ -44,10 +44,11 @@ class SaleIncentiveExplanation(models.AbstractModel):
         return {"key": key, "params": params}
 
     @api.model
-    def _render(self, parts, currency):
+    def _render(self, parts, currency, templates=None):
         """The text of ``parts`` in the reader's language, money in the
-        digits of ``currency``."""
-        templates = self._get_templates()
+        digits of ``currency``; ``templates``: {key: template} of another
+        kind of record (default: the commission lines', ``_get_templates``)."""
+        templates = self._get_templates() if templates is None else templates
         return " ".join(
             self._render_part(part, currency, templates) for part in parts or ()
         )
@@ -60,7 +61,7 @@ class SaleIncentiveExplanation(models.AbstractModel):
         template = templates.get(key)
         if template is None:
             return key or ""
-        return template % self._format_params(params, currency, templates)
+        return str(template) % self._format_params(params, currency, templates)
 
     @api.model
     def _format_params(self, params, currency, templates):
@@ -90,13 +91,17 @@ class SaleIncentiveExplanation(models.AbstractModel):
         the reader's language; any other text (names) as it is."""
         if key == "period":
             return self._get_period_labels().get(value, value)
+        if key == "what":
+            return {"line": self.env._("line"), "order": self.env._("order")}.get(
+                value, value
+            )
         if key == "mode":
             return dict(
                 self.env["sale.incentive.rule"]
                 ._fields["bracket_mode"]
                 ._description_selection(self.env)
             ).get(value, value)
-        return value if value is not None else ""
+        return "" if value is None or value is False else value
 
     @api.model
     def _get_period_labels(self):
@@ -109,31 +114,27 @@ class SaleIncentiveExplanation(models.AbstractModel):
     @api.model
     def _get_templates(self):
         """{part key: its template in the reader's language} of the
-        commission lines' explanations."""
+        commission lines' explanations; templates without words are not
+        translated."""
         return {
             # a rule's calculation
-            "percentage": self.env._("%(rate)s%% × %(base)s"),
-            "fixed_unit": self.env._("%(amount)s × %(quantity)s unit(s)"),
-            "fixed_line": self.env._("%(amount)s per line"),
-            "fixed_order": self.env._("%(amount)s per order × %(ratio)s of the order"),
+            "money": "%(amount)s",
+            "percentage": "%(rate)s%% × %(base)s",
+            "fixed_unit": "%(amount)s × %(quantity)s",
+            "units": self.env._("unit(s)"),
+            "per_line": self.env._("per line"),
+            "per_order": self.env._("per order × %(share)s of the order"),
             "formula": self.env._("formula %(formula)s"),
-            "above_list": self.env._(
-                "%(rate)s%% × (%(price)s − %(list_price)s) × %(quantity)s"
-            ),
+            "above_list": "%(rate)s%% × (%(price)s − %(list_price)s) × %(quantity)s",
             "period_base": self.env._("base %(base)s"),
-            "bracket_line": self.env._(
-                "%(mode)s bracket on the line amount %(amount)s → %(total)s"
+            "bracket": self.env._(
+                "%(mode)s bracket on the %(what)s amount %(amount)s → %(total)s"
             ),
-            "bracket_order": self.env._(
-                "%(mode)s bracket on the order amount %(amount)s → %(total)s"
-            ),
-            "order_share": self.env._("× %(order_share)s"),
-            "addition": self.env._("+ %(calc)s (%(rule)s)"),
-            # the source line
-            "source": self.env._(
-                "%(calc)s on [%(document)s] %(product)s, rule '%(rule)s'"
-            ),
-            "share": self.env._("(%(share)s%%)"),
+            "order_share": "× %(order_share)s",
+            "addition": "+ %(calc)s (%(rule)s)",
+            # the source line and the beneficiary's share of it
+            "source": self.env._("%(calc)s on [%(doc)s] %(product)s, rule '%(rule)s'"),
+            "share": "(%(percent)s%%)",
             # period tables
             "period_table": self.env._(
                 "%(line)s; the %(period)s reaches %(total)s: %(how)s (%(table)s), "

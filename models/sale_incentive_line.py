@@ -165,12 +165,37 @@ class SaleIncentiveLine(models.Model):
     needs_review = fields.Boolean(
         readonly=True, help="Sold below the guide price, or flagged by the rule."
     )
-    explanation = fields.Char(readonly=True)
+    explanation_data = fields.Json(
+        readonly=True,
+        help="What explains the line, as data: a list of parts, each "
+        '{"key": template, "params": raw values} '
+        "(``sale.incentive.explanation``).",
+    )
+    explanation = fields.Char(
+        compute="_compute_explanation",
+        search="_search_explanation",
+        help="The explanation in the reader's language.",
+    )
 
     def init(self):
         res = super().init()
         sql.create_index(self.env.cr, PLAN_DATE_INDEX, self._table, ["plan_id", "date"])
         return res
+
+    @api.depends_context("lang")
+    @api.depends("explanation_data", "currency_id")
+    def _compute_explanation(self):
+        renderer = self.env["sale.incentive.explanation"]
+        templates = renderer._get_templates()  # translated once for all
+        for line in self:
+            line.explanation = renderer._render(
+                line.explanation_data, line.currency_id, templates
+            )
+
+    def _search_explanation(self, operator, value):
+        """The text is rendered when read: a search looks into the data of
+        its parts (documents, products, rules, figures)."""
+        return [("explanation_data", operator, value)]
 
     @api.depends("plan_id.base", "currency_id")
     def _compute_base_currency_id(self):
@@ -262,9 +287,11 @@ class SaleIncentiveLine(models.Model):
         return true_up or kind == "payment" or plan.basis == "invoiced"
 
     @api.model
-    def _format_amount(self, amount, currency):
-        """``amount`` as shown in explanations, in the digits of ``currency``."""
-        return format(amount, f",.{currency.decimal_places}f")
+    def _format_amount(self, amount, currency, signed=False):
+        """``amount`` as shown in explanations, in the digits of ``currency``;
+        ``signed``: with its sign always (an increment: +23,500.00)."""
+        sign = "+" if signed else ""
+        return format(amount, f"{sign},.{currency.decimal_places}f")
 
     # Line status (issue #10)
     incentive_status = fields.Selection(

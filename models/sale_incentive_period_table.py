@@ -243,7 +243,7 @@ class SaleIncentivePeriodTable(models.AbstractModel):
             "amount": increment,
             "bracket_id": bracket.id,
             "rate": bracket.rate,
-            "explanation": self._get_period_table_explanation(
+            "explanation_data": self._get_period_table_explanation(
                 vals, rule, bracket, (after, table, increment)
             ),
         }
@@ -251,68 +251,50 @@ class SaleIncentivePeriodTable(models.AbstractModel):
     @api.model
     def _get_period_table_explanation(self, vals, rule, bracket, figures):
         """'…; the month reaches 1,050,000.00: 3 % on the whole month
-        (31,500.00), +23,500.00'; ``figures``: (period total, what the table
-        pays on it, the line's increment)."""
+        (31,500.00), +23,500.00', as explanation parts; ``figures``: (period
+        total, what the table pays on it, the line's increment)."""
         total, table, increment = figures
-        currency = rule.currency_id
-        fmt = self.env["sale.incentive.line"]._format_amount
-        period = self._get_period_label(rule.plan_id.period)
-        return self.env._(
-            "%(line)s; the %(period)s reaches %(total)s: %(how)s (%(table)s), "
-            "%(increment)s",
-            line=self._get_period_line_label(vals, currency),
-            period=period,
-            total=fmt(total, currency),
-            how=self._get_bracket_label(rule, bracket, period),
-            table=fmt(table, currency),
-            increment=format(increment, f"+,.{currency.decimal_places}f"),
-        )
-
-    @api.model
-    def _get_period_label(self, period):
-        """The name of a ``period`` (month, quarter, year) in explanations."""
-        return {
-            "month": self.env._("month"),
-            "quarter": self.env._("quarter"),
-            "year": self.env._("year"),
-        }[period]
-
-    @api.model
-    def _get_bracket_label(self, rule, bracket, period):
-        """How the table of ``rule`` pays at ``bracket``: '3% on the whole
-        month', '3% above 100,000.00', 'below the first bracket'."""
-        if not bracket:
-            return self.env._("below the first bracket")
-        if rule.bracket_mode == "whole":
-            return self.env._(
-                "%(rate)s%% on the whole %(period)s",
-                rate=format(bracket.rate, "g"),
-                period=period,
+        return [
+            self.env["sale.incentive.explanation"]._part(
+                "period_table",
+                line=self._get_period_line_label(vals),
+                period=rule.plan_id.period,
+                total=total,
+                how=self._get_bracket_label(rule, bracket),
+                table=table,
+                increment=increment,
             )
-        return self.env._(
-            "%(rate)s%% above %(lower)s",
-            rate=format(bracket.rate, "g"),
-            lower=self.env["sale.incentive.line"]._format_amount(
-                bracket.amount_from, rule.currency_id
-            ),
-        )
+        ]
 
     @api.model
-    def _get_period_line_label(self, vals, currency):
-        """What the line itself is, in its period-table explanation: its own
-        explanation, or for a clawback or a payment its document and base."""
+    def _get_bracket_label(self, rule, bracket):
+        """How the table of ``rule`` pays at ``bracket`` ('3% on the whole
+        month', '3% above 100,000.00', 'below the first bracket'), as
+        explanation parts."""
+        part = self.env["sale.incentive.explanation"]._part
+        if not bracket:
+            return [part("bracket_none")]
+        if rule.bracket_mode == "whole":
+            return [
+                part("bracket_whole", rate=bracket.rate, period=rule.plan_id.period)
+            ]
+        return [part("bracket_above", rate=bracket.rate, lower=bracket.amount_from)]
+
+    @api.model
+    def _get_period_line_label(self, vals):
+        """What the line itself is, in its period-table explanation (parts):
+        its own explanation, or for a clawback or a payment its document and
+        base."""
         if not vals.get("origin_line_id"):
-            return vals["explanation"]
+            return vals["explanation_data"]
         document = self.env["account.move"].browse(
             vals.get("payment_move_id") or vals.get("move_id")
         )
-        return self.env._(
-            "[%(document)s] base %(base)s",
-            document=document.name or "",
-            base=self.env["sale.incentive.line"]._format_amount(
-                vals["base_amount"], currency
-            ),
-        )
+        return [
+            self.env["sale.incentive.explanation"]._part(
+                "document_base", document=document.name or "", base=vals["base_amount"]
+            )
+        ]
 
     # ------------------------------------------------------------------
     # Lines removed from a period (an invoice reset to draft, a recompute)
@@ -388,8 +370,12 @@ class SaleIncentivePeriodTable(models.AbstractModel):
             amount=figures[2],
             bracket_id=bracket.id,
             rate=bracket.rate,
-            explanation=self._get_period_table_explanation(
-                {"explanation": self.env._("Documents left the period")},
+            explanation_data=self._get_period_table_explanation(
+                {
+                    "explanation_data": [
+                        self.env["sale.incentive.explanation"]._part("documents_left")
+                    ]
+                },
                 rule,
                 bracket,
                 figures,

@@ -236,18 +236,21 @@ class SaleIncentiveReversal(models.AbstractModel):
             "amount": self._prorate_origin(
                 origin.amount, currency, (reached, whole), done["amount"]
             ),
-            "explanation": self._get_clawback_explanation(origin, share),
+            "explanation_data": self._get_clawback_explanation(origin, share),
         }
 
     @api.model
     def _get_clawback_explanation(self, origin, share):
-        """'Clawback of <invoice>: <share> of <its amount>'."""
-        return self.env._(
-            "Clawback of %(origin)s: %(ratio)s of %(amount)s",
-            origin=origin.move_id.name,
-            ratio=format(share, ".2%"),
-            amount=origin._format_amount(origin.amount, origin.currency_id),
-        )
+        """'Clawback of <invoice>: <share> of <its amount>', as explanation
+        parts."""
+        return [
+            self.env["sale.incentive.explanation"]._part(
+                "clawback",
+                origin=origin.move_id.name,
+                ratio=share,
+                amount=origin.amount,
+            )
+        ]
 
     @api.model
     def _prorate_origin(self, amount, currency, credited, done):
@@ -372,25 +375,31 @@ class SaleIncentiveReversal(models.AbstractModel):
             "payment_move_id": entry.id,
             "base_amount": base,
             "amount": amount,
-            "explanation": self._get_payment_explanation(line, entry, amount, paid),
+            "explanation_data": self._get_payment_explanation(
+                line, entry, amount, paid
+            ),
         }
 
     @api.model
     def _get_payment_explanation(self, line, entry, amount, paid):
         """'<ratio> of <invoice> paid (<payment>): <amount>', or what an undone
-        payment takes back (``paid`` None)."""
-        amount = line._format_amount(amount, line.currency_id)
+        payment takes back (``paid`` None), as explanation parts."""
+        part = self.env["sale.incentive.explanation"]._part
         if paid is None:
-            return self.env._(
-                "Payment %(payment)s of %(name)s undone: %(amount)s",
-                payment=entry.name or "",
+            return [
+                part(
+                    "payment_undone",
+                    payment=entry.name or "",
+                    name=line.move_id.name,
+                    amount=amount,
+                )
+            ]
+        return [
+            part(
+                "payment",
+                ratio=paid,
                 name=line.move_id.name,
+                payment=entry.name,
                 amount=amount,
             )
-        return self.env._(
-            "%(ratio)s of %(name)s paid (%(payment)s): %(amount)s",
-            ratio=format(paid, ".2%"),
-            name=line.move_id.name,
-            payment=entry.name,
-            amount=amount,
-        )
+        ]

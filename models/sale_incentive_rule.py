@@ -356,51 +356,71 @@ class SaleIncentiveRule(models.Model):
 
         Returns a dict: ``amount`` (company currency, not yet rounded),
         ``rate`` (effective % shown on the line), ``bracket_id`` and
-        ``explanation``.
+        ``parts`` (its calculation as explanation parts,
+        ``sale.incentive.explanation``).
         """
         self.ensure_one()
         base = values["base"]
-        fmt = values["format"]
+        part = self.env["sale.incentive.explanation"]._part
         res = {"rate": 0.0, "bracket_id": False}
         kind = self.compute_type
         if kind == "percentage":
-            rate = self.rate
-            res["amount"] = base * rate / 100.0
-            res["rate"] = rate
-            res["explanation"] = f"{rate:g}% × {fmt(base)}"
+            res["amount"] = base * self.rate / 100.0
+            res["rate"] = self.rate
+            res["parts"] = [part("percentage", rate=self.rate, base=base)]
         elif kind == "fixed_unit":
             res["amount"] = self.fixed_amount * values["quantity"]
-            res["explanation"] = (
-                f"{fmt(self.fixed_amount)} × {values['quantity']:g} "
-                + self.env._("unit(s)")
-            )
+            res["parts"] = [
+                part(
+                    "fixed_unit", amount=self.fixed_amount, quantity=values["quantity"]
+                ),
+                part("units"),
+            ]
         elif kind == "fixed_line":
             res["amount"] = self.fixed_amount if values["quantity"] else 0.0
-            res["explanation"] = f"{fmt(self.fixed_amount)} " + self.env._("per line")
+            res["parts"] = [part("money", amount=self.fixed_amount), part("per_line")]
         elif kind == "fixed_order":
             # once per order, shared by its lines in proportion to their base
             order_base = values["order_base"]
             share = values["base"] / order_base if order_base else 1.0
             res["amount"] = self.fixed_amount * share
-            res["explanation"] = f"{fmt(self.fixed_amount)} " + self.env._(
-                "per order × %(share)s of the order", share=format(share, ".2%")
-            )
+            res["parts"] = [
+                part("money", amount=self.fixed_amount),
+                part("per_order", share=share),
+            ]
         elif kind == "bracket":
             res.update(self._compute_bracket(values))
-        elif kind == "formula":
-            res["amount"] = float(self._eval_formula(values["formula_values"]))
-            res["explanation"] = self.env._("formula %(formula)s", formula=self.formula)
-        elif kind == "commission_pct":
-            res["amount"] = main_amount * self.rate / 100.0
-            res["explanation"] = f"{self.rate:g}% × {fmt(main_amount)}"
-        elif kind == "above_list":
-            excess = max(values["price_unit"] - values["list_price"], 0.0)
-            res["amount"] = excess * values["quantity"] * self.rate / 100.0
-            res["explanation"] = (
-                f"{self.rate:g}% × ({fmt(values['price_unit'])} − "
-                f"{fmt(values['list_price'])}) × {values['quantity']:g}"
-            )
+        else:
+            res.update(self._compute_other(values, main_amount))
         return res
+
+    def _compute_other(self, values, main_amount):
+        """The formula, a percentage of the main commission, or above list."""
+        part = self.env["sale.incentive.explanation"]._part
+        kind = self.compute_type
+        if kind == "formula":
+            return {
+                "amount": float(self._eval_formula(values["formula_values"])),
+                "parts": [part("formula", formula=self.formula)],
+            }
+        if kind == "commission_pct":
+            return {
+                "amount": main_amount * self.rate / 100.0,
+                "parts": [part("percentage", rate=self.rate, base=main_amount)],
+            }
+        excess = max(values["price_unit"] - values["list_price"], 0.0)
+        return {
+            "amount": excess * values["quantity"] * self.rate / 100.0,
+            "parts": [
+                part(
+                    "above_list",
+                    rate=self.rate,
+                    price=values["price_unit"],
+                    list_price=values["list_price"],
+                    quantity=values["quantity"],
+                )
+            ],
+        }
 
     def _get_table_amount(self, amount):
         """(commission, bracket record reached) of this rule's table on
@@ -424,12 +444,9 @@ class SaleIncentiveRule(models.Model):
         """Line or order bracket tables; a line of a period-cumulative table
         carries its increment of its period's table, computed when the line
         is written (``sale.incentive.period.table._apply_period_tables``)."""
-        fmt = values["format"]
+        part = self.env["sale.incentive.explanation"]._part
         if self.bracket_basis == "period":
-            return {
-                "amount": 0.0,
-                "explanation": self.env._("base %(base)s", base=fmt(values["base"])),
-            }
+            return {"amount": 0.0, "parts": [part("period_base", base=values["base"])]}
         amount = values["base"]
         share = 1.0
         if self.bracket_basis == "order":
@@ -437,22 +454,20 @@ class SaleIncentiveRule(models.Model):
             share = values["base"] / amount if amount else 0.0
         total, bracket = self._get_table_amount(amount)
         rate = (total / amount * 100.0) if amount else 0.0
-        what = (
-            self.env._("order") if self.bracket_basis == "order" else self.env._("line")
-        )
-        mode = dict(self._fields["bracket_mode"]._description_selection(self.env))[
-            self.bracket_mode
+        parts = [
+            part(
+                "bracket",
+                mode=self.bracket_mode,
+                what=self.bracket_basis,
+                amount=amount,
+                total=total,
+            )
         ]
+        if share != 1.0:
+            parts.append(part("order_share", order_share=share))
         return {
             "amount": total * share,
             "rate": rate,
             "bracket_id": bracket.id,
-            "explanation": self.env._(
-                "%(mode)s bracket on the %(what)s amount %(amount)s → %(total)s",
-                mode=mode,
-                what=what,
-                amount=fmt(amount),
-                total=fmt(total),
-            )
-            + (f" × {share:.4%}" if share != 1.0 else ""),
+            "parts": parts,
         }

@@ -95,7 +95,6 @@ class SaleIncentiveSource(models.AbstractModel):
         """The dict rules are matched and computed on, for ``plan``."""
         figures = self._get_source_figures(source)
         base = figures[plan.base]
-        currency = self._get_source_currency(source)
         tier, is_new = self._get_source_customer(source)
         values = {
             **self._get_product_rule_values(source, figures["price_unit"]),
@@ -108,9 +107,6 @@ class SaleIncentiveSource(models.AbstractModel):
             "order_base": source.get("order_bases", {}).get(plan.base, base),
             "is_new_customer": is_new,
             "tier": tier,
-            "format": lambda amount: self.env["sale.incentive.line"]._format_amount(
-                amount, currency
-            ),
         }
         values["formula_values"] = self._get_formula_values(values, figures)
         return values

@@ -606,6 +606,7 @@ class SaleOrder(models.Model):
         groups="sale_incentive.group_sale_incentive_user",
     )
 
+    @api.depends_context("lang")
     @api.depends(
         "state",
         "date_order",
@@ -617,16 +618,23 @@ class SaleOrder(models.Model):
     )
     def _compute_incentive_estimate(self):
         """One pass of the forecast engine for every quotation of ``self``."""
+        renderer = self.env["sale.incentive.explanation"]
+        templates = renderer._get_templates()  # translated once for all
         by_order = defaultdict(list)
         for vals in self._get_incentive_estimate_vals():
             by_order[vals["order_id"]].append(vals)
         for order in self:
             found = by_order.get(order.id, [])
-            order.incentive_estimate = order.company_id.currency_id.round(
-                sum(v["amount"] for v in found)
-            )
+            currency = order.company_id.currency_id
+            order.incentive_estimate = currency.round(sum(v["amount"] for v in found))
             order.incentive_estimate_note = (
-                "\n".join(dict.fromkeys(v["explanation"] for v in found)) or False
+                "\n".join(
+                    dict.fromkeys(
+                        renderer._render(v["explanation_data"], currency, templates)
+                        for v in found
+                    )
+                )
+                or False
             )
 
     def _get_incentive_estimate_vals(self):

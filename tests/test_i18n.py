@@ -5,7 +5,7 @@ from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from .common import IncentiveCase
+from .common import IncentiveCase, load_migration
 
 
 @tagged("post_install", "-at_install")
@@ -196,3 +196,32 @@ class TestLineExplanationLanguage(IncentiveCase):
         chinese = self._read(order, "zh_CN", "incentive_estimate_note")
         self.assertIn(f"3% × 10,000.00 on [{order.name}]", english)
         self.assertIn(f"3% × 10,000.00，依据 [{order.name}]", chinese)
+
+    def test_old_lines_keep_their_text(self):
+        """A database updated from 18.0.1.0.0: a line whose explanation was
+        stored as text (the column Odoo leaves in place) reads that text,
+        whoever reads it; the old column goes."""
+        order = self._order([(self.product, 10, 1000.0)])
+        line = self._lines(move_id=self._post_as_zh(order).id)
+        old = "3% × 10,000.00，依据 [S00001] Widget，规则“Standard”"
+        cr = self.env.cr
+        line.flush_recordset()
+        cr.execute("ALTER TABLE sale_incentive_line ADD COLUMN explanation varchar")
+        cr.execute(
+            "UPDATE sale_incentive_line SET explanation = %s, explanation_data = NULL "
+            "WHERE id = %s",
+            (old, line.id),
+        )
+        line.invalidate_recordset()
+        load_migration("18.0.1.1.0", "end").migrate(cr, "18.0.1.0.0")
+        line.invalidate_recordset()
+        self.assertEqual(
+            line.explanation_data, [{"key": "text", "params": {"text": old}}]
+        )
+        self.assertEqual(self._read(line, "en_US"), old)
+        self.assertEqual(self._read(line, "zh_CN"), old)
+        cr.execute(
+            "SELECT 1 FROM information_schema.columns WHERE table_name = "
+            "'sale_incentive_line' AND column_name = 'explanation'"
+        )
+        self.assertFalse(cr.fetchall())

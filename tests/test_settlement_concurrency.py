@@ -112,7 +112,7 @@ class TestPeriodTableConcurrency(TransactionCase):
                     "base_amount": base,
                     "share": 100.0,
                     "amount": 0.0,
-                    "explanation": "posted",
+                    "explanation_data": [{"key": "text", "params": {"text": "posted"}}],
                 }
             ]
         )

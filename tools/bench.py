@@ -270,13 +270,15 @@ def insert_si_lines(env, lines, reps):
     env.cr.execute(
         """INSERT INTO sale_incentive_line
                (company_id, plan_id, kind, is_earned, date, partner_id, base_amount,
-                amount, period_date, share, rate, explanation,
+                amount, period_date, share, rate, explanation_data,
                 create_uid, write_uid, create_date, write_date)
            SELECT %(company)s, %(plan)s, 'invoice', true,
                   DATE '2026-03-01' + (g %% 28),
                   (%(partners)s::int[])[1 + g %% %(reps)s],
                   1000 + g %% 7, 30 + (g %% 7) * 0.03,
-                  DATE '2026-03-01' + (g %% 28), 100, 3, 'bench', 1, 1, now(), now()
+                  DATE '2026-03-01' + (g %% 28), 100, 3,
+                  '[{"key": "text", "params": {"text": "bench"}}]'::jsonb,
+                  1, 1, now(), now()
              FROM generate_series(1, %(lines)s) AS g""",
         {
             "company": company.id,
