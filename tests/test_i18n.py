@@ -225,3 +225,19 @@ class TestLineExplanationLanguage(IncentiveCase):
             "'sale_incentive_line' AND column_name = 'explanation'"
         )
         self.assertFalse(cr.fetchall())
+
+    def test_payment_line_follows_the_reader(self):
+        """On the paid basis, the line a payment earns."""
+        self.plan.action_close()
+        self._make_plan(basis="paid", name="Paid")
+        invoice = self._post_as_zh(self._order([(self.product, 10, 1000.0)]))
+        self._pay(invoice, amount=4000.0)
+        line = self._lines(move_id=invoice.id, kind="payment")
+        entry = line.payment_move_id.name
+        self.assertEqual(
+            self._read(line, "en_US"),
+            f"40.00% of {invoice.name} paid ({entry}): 120.00",
+        )
+        self.assertEqual(
+            self._read(line, "zh_CN"), f"{invoice.name} 已付 40.00%（{entry}）：120.00"
+        )
