@@ -199,8 +199,9 @@ class TestLineExplanationLanguage(IncentiveCase):
 
     def test_old_lines_keep_their_text(self):
         """A database updated from 18.0.1.0.0: a line whose explanation was
-        stored as text (the column Odoo leaves in place) reads that text,
-        whoever reads it; the old column goes."""
+        stored as text reads that text, whoever reads it (the pre-migration
+        keeps it as a part before the tables are updated); the old column
+        goes."""
         order = self._order([(self.product, 10, 1000.0)])
         line = self._lines(move_id=self._post_as_zh(order).id)
         old = "3% × 10,000.00，依据 [S00001] Widget，规则“Standard”"
@@ -213,7 +214,7 @@ class TestLineExplanationLanguage(IncentiveCase):
             (old, line.id),
         )
         line.invalidate_recordset()
-        load_migration("18.0.1.1.0", "end").migrate(cr, "18.0.1.0.0")
+        load_migration("18.0.1.1.0", "pre-explanation").migrate(cr, "18.0.1.0.0")
         line.invalidate_recordset()
         self.assertEqual(
             line.explanation_data, [{"key": "text", "params": {"text": old}}]
