@@ -14,14 +14,14 @@ CRON = "sale_incentive.ir_cron_sale_incentive_settle_run"
 class SaleIncentiveSettleRun(models.Model):
     """A settlement run in the background, in batches of beneficiaries.
 
-    The settle wizard queues a run when the period holds more unsettled
-    lines than the company's threshold; the scheduled action
-    (:meth:`_cron_process`) settles one batch per call through the
-    settlement's own ``_settle`` and reports its progress to ``ir.cron``,
-    which commits after each call and calls again while work remains.  The
-    run keeps its batches and how many are done, so a crashed or failed run
-    resumes where it stopped; beneficiaries already settled for the period
-    are skipped (one settlement per plan x beneficiary x period x type).
+    The settle wizard queues a run when the period holds more unsettled lines than
+    the company's threshold; the scheduled action (:meth:`_cron_process`) settles
+    one batch per call through the settlement run's ``_settle``
+    (``sale.incentive.settlement.builder``) and reports its progress to ``ir.cron``,
+    which commits after each call and calls again while work remains.  The run keeps
+    its batches and how many are done, so a crashed or failed run resumes where it
+    stopped; beneficiaries already settled for the period are skipped (one
+    settlement per plan x beneficiary x period x type).
     """
 
     _name = "sale.incentive.settle.run"
@@ -186,7 +186,7 @@ class SaleIncentiveSettleRun(models.Model):
     def _start(self, plans, date, partners=None, line_count=0):
         """Queue a run of ``plans`` for the period of ``date`` and wake up
         the scheduled action; returns the run."""
-        self.env["sale.incentive.settlement"]._check_can_settle()
+        self.env["sale.incentive.settlement.builder"]._check_can_settle()
         # one settlement of a plan at a time: a concurrent start fails on
         # the plan's row lock, a later one sees the run queued here
         facts = self.env["sale.incentive.settlement.facts"]
@@ -283,16 +283,14 @@ class SaleIncentiveSettleRun(models.Model):
     def _plan_batches(self):
         """Replace the period's drafts and split the beneficiaries in batches
         of about as many lines as the background threshold."""
-        settlement_model = self.env["sale.incentive.settlement"]
-        settlement_model._check_can_settle()
+        builder = self.env["sale.incentive.settlement.builder"]
+        builder._check_can_settle()
         facts_model = self.env["sale.incentive.settlement.facts"]
         partners = self.partner_ids or None
         size = max(self.company_id.incentive_settle_background_lines, 1)
         batches = []
         for plan in self.plan_ids:
-            settlement_model._replace_drafts(
-                plan, self.date_from, self.date_to, partners
-            )
+            builder._replace_drafts(plan, self.date_from, self.date_to, partners)
             raw = facts_model._read_facts(plan, self.date_from, self.date_to, partners)
             counts = {
                 partner.id: sum(
@@ -315,10 +313,11 @@ class SaleIncentiveSettleRun(models.Model):
         )
 
     def _settle_next_batch(self):
-        """Settle the next batch through ``sale.incentive.settlement._settle``,
+        """Settle the next batch through the builder's ``_settle``,
         skipping the beneficiaries already settled for the period."""
+        builder = self.env["sale.incentive.settlement.builder"]
+        builder._check_can_settle()
         settlement_model = self.env["sale.incentive.settlement"]
-        settlement_model._check_can_settle()
         if self.batch_done >= self.batch_count:
             self._finish()
             return 0
@@ -328,7 +327,7 @@ class SaleIncentiveSettleRun(models.Model):
         settled = (
             settlement_model.sudo()
             .search(
-                settlement_model._get_settlement_domain(
+                builder._get_settlement_domain(
                     plan, self.date_from, self.date_to, partners
                 )
             )
@@ -337,9 +336,7 @@ class SaleIncentiveSettleRun(models.Model):
         todo = partners - settled
         settlements = settlement_model.browse()
         if todo:
-            settlements = settlement_model._settle(
-                plan, self.date_from, self.date_to, todo
-            )
+            settlements = builder._settle(plan, self.date_from, self.date_to, todo)
         self.write(
             {
                 "batch_done": self.batch_done + 1,
@@ -390,7 +387,7 @@ class SaleIncentiveSettleRun(models.Model):
     # ------------------------------------------------------------------
     def action_resume(self):
         """Resume a failed run where it stopped."""
-        self.env["sale.incentive.settlement"]._check_can_settle()
+        self.env["sale.incentive.settlement.builder"]._check_can_settle()
         for run in self:
             if run.state != "failed":
                 raise UserError(self.env._("Only a failed run can be resumed."))

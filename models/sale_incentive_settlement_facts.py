@@ -1,5 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-import json
 from collections import defaultdict
 
 from psycopg2 import errors as pg_errors
@@ -16,15 +15,14 @@ NO_BUCKET = "1900-01-01"
 
 
 class SaleIncentiveSettlementFacts(models.AbstractModel):
-    """What a settlement period holds per beneficiary, read in batch, and
-    the link from the lines taken to the component that settles them.
+    """What a settlement period holds per beneficiary, read in batch.
 
-    The settlement run, the forfeiture (and the simulation) read their facts
-    here: a few grouped queries per plan and period, never one per line or
+    The settlement run (``sale.incentive.settlement.builder``) reads its
+    facts here: a few grouped queries per plan and period, never one per line or
     per beneficiary.  The lines a settlement takes are "the unsettled earned
     lines" of ``sale.incentive.line._get_earned_domain``; the same SQL
-    expressions (:meth:`_group_columns`) group them for the engine and link
-    them to the component that settles them.
+    expressions (:meth:`_group_columns`) group them for the engine and the
+    builder links them to the component that settles them.
     """
 
     _name = "sale.incentive.settlement.facts"
@@ -161,47 +159,47 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
     @api.model
     def _get_beneficiary_users(self, plan, partner_ids, raw):
         """{partner_id: user} paid: from the lines, a team, an adjustment, or
-        earlier settlements."""
-        previous = dict(
+        earlier settlements of the plan."""
+        adjusted = self._get_adjustment_users(raw["adjustments"])
+        user_ids = {
+            partner_id: raw["lines"].get(partner_id, {}).get("user")
+            or raw["team"].get(partner_id, {}).get("user")
+            or adjusted.get(partner_id)
+            for partner_id in partner_ids
+        }
+        missing = [
+            partner_id for partner_id, user_id in user_ids.items() if not user_id
+        ]
+        if missing:
+            user_ids.update(self._get_previous_users(plan, missing))
+        # one prefetch set: the users' fields are read once for all
+        prefetch = [user_id for user_id in user_ids.values() if user_id]
+        users = self.env["res.users"]
+        return {
+            partner_id: users.browse(user_id or []).with_prefetch(prefetch)
+            for partner_id, user_id in user_ids.items()
+        }
+
+    @api.model
+    def _get_adjustment_users(self, adjustments):
+        """{partner_id: user id} of the adjustments read (``_read_adjustments``)."""
+        ids = [item.adjustment_id for items in adjustments.values() for item in items]
+        records = self.env["sale.incentive.adjustment"].sudo().browse(ids)
+        return {a.partner_id.id: a.user_id.id for a in records if a.user_id}
+
+    @api.model
+    def _get_previous_users(self, plan, partner_ids):
+        """{partner_id: user id} of the earlier settlements of ``plan``."""
+        previous = (
             self.env["sale.incentive.settlement"]
             .sudo()
             ._read_group(
-                [("plan_id", "=", plan.id), ("partner_id", "in", list(partner_ids))],
+                [("plan_id", "=", plan.id), ("partner_id", "in", partner_ids)],
                 ["partner_id"],
                 ["user_id:max"],
             )
         )
-        adjusted = (
-            self.env["sale.incentive.adjustment"]
-            .sudo()
-            .browse(
-                [
-                    item.adjustment_id
-                    for items in raw["adjustments"].values()
-                    for item in items
-                ]
-            )
-        )
-        adjusted_users = {a.partner_id.id: a.user_id.id for a in adjusted if a.user_id}
-        users = {}
-        for partner_id in partner_ids:
-            user_id = (
-                raw["lines"].get(partner_id, {}).get("user")
-                or raw["team"].get(partner_id, {}).get("user")
-                or adjusted_users.get(partner_id)
-            )
-            user = self.env["res.users"].browse(user_id or [])
-            if not user:
-                user = user.browse(
-                    previous.get(self.env["res.partner"].browse(partner_id)) or []
-                )
-            users[partner_id] = user
-        # one prefetch set: the users' fields are read once for all
-        prefetch = [user.id for user in users.values() if user]
-        return {
-            partner_id: user.with_prefetch(prefetch)
-            for partner_id, user in users.items()
-        }
+        return {partner.id: user_id for partner, user_id in previous if user_id}
 
     # ------------------------------------------------------------------
     # The unsettled earned lines, grouped as the engine settles them
@@ -257,99 +255,6 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
             entry["user"] = entry["user"] or row[1] or 0
             entry["groups"].append(_group_row(row))
         return data
-
-    # ------------------------------------------------------------------
-    # Linking what a settlement took
-    # ------------------------------------------------------------------
-    @api.model
-    def _link_sources(self, plan, query, settlements, results, gathered):
-        """Point the settled lines at their component and the released
-        holdbacks at their release (one UPDATE each)."""
-        links, releases, expected, total = [], [], 0, 0
-        for settlement, result, (facts, _user) in zip(
-            settlements, results, gathered.values(), strict=True
-        ):
-            counts = {g.key: g.count for g in facts.groups}
-            total += sum(counts.values())
-            for item, record in zip(
-                result.components, settlement.line_ids.sorted("sequence"), strict=True
-            ):
-                links += [(*key, settlement, record) for key in item.sources]
-                expected += sum(counts[key] for key in item.sources)
-                releases += [(held, record.id) for held in item.holdback_ids]
-        links = [
-            (settlement.partner_id.id, *key, settlement.id, record.id)
-            for *key, settlement, record in links
-        ]
-        if links:
-            self._write_links(plan, query, links, expected, expected == total)
-        if releases:
-            self._write_releases(releases)
-
-    @api.model
-    def _write_releases(self, releases):
-        """[(holdback component id, release component id)] in one UPDATE."""
-        self.env.cr.execute(
-            SQL(
-                """UPDATE sale_incentive_settlement_line c
-                      SET released_by_id = v.rid
-                     FROM unnest(%s::int[], %s::int[]) AS v(hid, rid)
-                    WHERE c.id = v.hid""",
-                *(list(column) for column in zip(*releases, strict=True)),
-            )
-        )
-        self.env["sale.incentive.settlement.line"].invalidate_model(
-            ["released_by_id", "released_ids"]
-        )
-
-    @api.model
-    def _write_links(self, plan, query, links, expected, complete=False):
-        """One UPDATE linking the lines of each (beneficiary, group key) to
-        their component.
-
-        The keys map to their component through one JSON object looked up
-        per line: no join, so no plan depends on the table's statistics.
-        The link is the line's foreign key to its component
-        (sale.incentive.line.settlement_line_id).
-        ``complete``: every group read is linked, so the lines of ``query``
-        need no test of their key (a line added since is counted anyway).
-        """
-        rule, refund, bucket = self._group_columns(plan)
-        key = SQL(
-            "concat_ws('/', sale_incentive_line.partner_id, %s, %s::int, "
-            "to_char(%s, 'YYYY-MM-DD'))",
-            rule,
-            refund,
-            bucket,
-        )
-        self.env["sale.incentive.line"].flush_model(["settlement_line_id"])
-        mapping = json.dumps(
-            {
-                f"{pid}/{rule_id}/{int(is_refund)}/{day}": cid
-                for pid, rule_id, is_refund, day, _sid, cid in links
-            }
-        )
-        self.env.cr.execute(
-            SQL(
-                """UPDATE sale_incentive_line
-                      SET settlement_line_id = (%(map)s::jsonb ->> %(key)s)::int
-                    WHERE %(where)s""",
-                map=mapping,
-                key=key,
-                where=query.where_clause
-                if complete
-                else SQL("%s AND %s::jsonb ? %s", query.where_clause, mapping, key),
-            )
-        )
-        if self.env.cr.rowcount != expected:
-            raise UserError(
-                self.env._(
-                    "The commission lines changed during the settlement; run it again."
-                )
-            )
-        self.env["sale.incentive.line"].invalidate_model(
-            ["settlement_line_id", "settlement_id"]
-        )
 
     # ------------------------------------------------------------------
     # Other facts
@@ -440,17 +345,7 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
         if partners:
             domain.append(("partner_id", "in", partners.ids))
         negatives = settlements.search(domain)
-        negatives -= (
-            self.env["sale.incentive.settlement.line"]
-            .sudo()
-            .search(
-                [
-                    ("carry_from_id", "in", negatives.ids),
-                    ("settlement_id.workflow_state", "!=", "cancel"),
-                ]
-            )
-            .carry_from_id
-        )
+        negatives -= negatives._get_carrying_components().carry_from_id
         if not negatives:
             return {}
         self._lock(

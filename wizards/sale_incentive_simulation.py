@@ -35,15 +35,16 @@ class SaleIncentiveSimulation(models.TransientModel):
     """What-if: what a plan (draft or active) would have paid over past
     periods, against what was settled.
 
-    The simulation IS a settlement run, rolled back: inside a savepoint the
-    plan is put in force over the dates, its commission lines are written for
-    the real invoices, credit notes and payments of the dates by the line
-    model's own create path, the real settlements of the dates (of the plan
-    and of the plans compared) are set aside, and ``_settle`` runs period by
-    period -- the same facts, engine pipeline and links as a real run.  The
-    results are read as plain values, then the savepoint is rolled back:
-    nothing persists.  Simulating the active plan over a settled period
-    therefore gives its settlement to the cent.
+    The simulation IS a settlement run, rolled back: inside a savepoint the plan is
+    put in force over the dates, its commission lines are written for the real
+    invoices, credit notes and payments of the dates by the line model's own create
+    path, the real settlements of the dates (of the plan and of the plans compared)
+    are set aside, and the settlement run
+    (``sale.incentive.settlement.builder._settle``) runs period by period -- the
+    same facts, engine pipeline and links as a real run.  The results are read as
+    plain values, then the savepoint is rolled back: nothing persists.  Simulating
+    the active plan over a settled period therefore gives its settlement to the
+    cent.
     """
 
     _name = "sale.incentive.simulation"
@@ -230,13 +231,13 @@ class SaleIncentiveSimulation(models.TransientModel):
     @api.model
     def _settle_and_read(self, plan, date_from, date_to, partners=None):
         """What settling ``plan`` over one period pays ``partners`` (all
-        beneficiaries: None): the settlement's own run (``_settle``), for
+        beneficiaries: None): the settlement run (``builder._settle``), for
         real -- call it inside ``_rolled_back``.  Returns ``(settlements,
         {partner_id: {user_id, total, payable, components}})``: ``total`` the
         settlement's total (negative: carried forward), ``payable`` what it
         pays now (net of the holdback, ``amount_payable``), ``components``
         {component: amount}."""
-        settlements = self.env["sale.incentive.settlement"]._settle(
+        settlements = self.env["sale.incentive.settlement.builder"]._settle(
             plan, date_from, date_to, partners
         )
         return settlements, {
@@ -270,7 +271,7 @@ class SaleIncentiveSimulation(models.TransientModel):
         real = self._get_real_settlements(
             plan | self.compare_plan_ids, date_from, date_to
         )
-        real._free_sources()
+        self.env["sale.incentive.settlement.builder"]._free_sources(real)
         real.write({"workflow_state": "cancel"})
         # the plan in force over the dates, whatever its state and validity
         self.env.cr.execute(
@@ -357,15 +358,15 @@ class SaleIncentiveSimulation(models.TransientModel):
         (the caller rolls it back): the period's drafts are replaced, as the
         settle wizard does; a partner whose period is already settled past
         draft keeps that settlement's figure."""
-        settlement_model = self.env["sale.incentive.settlement"]
-        existing = settlement_model.search(
-            settlement_model._get_settlement_domain(plan, date_from, date_to, partners)
+        builder = self.env["sale.incentive.settlement.builder"]
+        existing = self.env["sale.incentive.settlement"].search(
+            builder._get_settlement_domain(plan, date_from, date_to, partners)
         )
         closed = existing.filtered(lambda s: s.state != "draft")
         paid = {s.partner_id.id: s.amount_payable for s in closed}
         partners -= closed.partner_id
         if partners:
-            settlement_model._replace_drafts(plan, date_from, date_to, partners)
+            builder._replace_drafts(plan, date_from, date_to, partners)
             figures = self._settle_and_read(plan, date_from, date_to, partners)[1]
             paid.update(
                 (partner_id, entry["payable"]) for partner_id, entry in figures.items()
