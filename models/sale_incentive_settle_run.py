@@ -187,10 +187,27 @@ class SaleIncentiveSettleRun(models.Model):
         """Queue a run of ``plans`` for the period of ``date`` and wake up
         the scheduled action; returns the run."""
         self.env["sale.incentive.settlement.builder"]._check_can_settle()
-        # one settlement of a plan at a time: a concurrent start fails on
-        # the plan's row lock, a later one sees the run queued here
-        facts = self.env["sale.incentive.settlement.facts"]
         date_from, date_to = periods.period_bounds(date, plans[:1].period)
+        self._claim_plans(plans, date_from, date_to)
+        self._check_no_active_run(plans, date)
+        run = self.create(
+            {
+                "company_id": plans[:1].company_id.id or self.env.company.id,
+                "plan_ids": [Command.set(plans.ids)],
+                "partner_ids": [Command.set(partners.ids if partners else [])],
+                "date_from": date_from,
+                "date_to": date_to,
+                "line_count": line_count,
+            }
+        )
+        self.env.ref(CRON).sudo()._trigger()
+        return run
+
+    @api.model
+    def _claim_plans(self, plans, date_from, date_to):
+        """One settlement of a plan at a time: a concurrent start fails on
+        the plan's row lock, a later one sees the run queued."""
+        facts = self.env["sale.incentive.settlement.facts"]
         for plan in plans:
             # read before the lock: a refused lock aborts the transaction
             busy = self.env._(
@@ -205,19 +222,6 @@ class SaleIncentiveSettleRun(models.Model):
                 facts._claim_plan(plan)
             except UserError as exc:
                 raise UserError(busy) from exc
-        self._check_no_active_run(plans, date)
-        run = self.create(
-            {
-                "company_id": plans[:1].company_id.id or self.env.company.id,
-                "plan_ids": [Command.set(plans.ids)],
-                "partner_ids": [Command.set(partners.ids if partners else [])],
-                "date_from": date_from,
-                "date_to": date_to,
-                "line_count": line_count,
-            }
-        )
-        self.env.ref(CRON).sudo()._trigger()
-        return run
 
     def _get_form_action(self):
         self.ensure_one()
@@ -285,20 +289,12 @@ class SaleIncentiveSettleRun(models.Model):
         of about as many lines as the background threshold."""
         builder = self.env["sale.incentive.settlement.builder"]
         builder._check_can_settle()
-        facts_model = self.env["sale.incentive.settlement.facts"]
         partners = self.partner_ids or None
         size = max(self.company_id.incentive_settle_background_lines, 1)
         batches = []
         for plan in self.plan_ids:
             builder._replace_drafts(plan, self.date_from, self.date_to, partners)
-            raw = facts_model._read_facts(plan, self.date_from, self.date_to, partners)
-            counts = {
-                partner.id: sum(
-                    group["count"]
-                    for group in raw["lines"].get(partner.id, {}).get("groups", [])
-                )
-                for partner in raw.get("users", {})
-            }
+            counts = self._count_lines_per_beneficiary(plan, partners)
             batches += [[plan.id, ids] for ids in _pack(counts, size)]
         self.write(
             {
@@ -312,29 +308,34 @@ class SaleIncentiveSettleRun(models.Model):
             }
         )
 
+    def _count_lines_per_beneficiary(self, plan, partners):
+        """{partner_id: unsettled lines} of every beneficiary of the period."""
+        facts = self.env["sale.incentive.settlement.facts"]
+        raw = facts._read_facts(plan, self.date_from, self.date_to, partners)
+        return {
+            partner.id: sum(
+                group["count"]
+                for group in raw["lines"].get(partner.id, {}).get("groups", [])
+            )
+            for partner in raw.get("users", {})
+        }
+
     def _settle_next_batch(self):
         """Settle the next batch through the builder's ``_settle``,
         skipping the beneficiaries already settled for the period."""
         builder = self.env["sale.incentive.settlement.builder"]
         builder._check_can_settle()
-        settlement_model = self.env["sale.incentive.settlement"]
         if self.batch_done >= self.batch_count:
             self._finish()
             return 0
         plan_id, partner_ids = self.batches[self.batch_done]
         plan = self.env["sale.incentive.plan"].browse(plan_id)
         partners = self.env["res.partner"].browse(partner_ids)
-        settled = (
-            settlement_model.sudo()
-            .search(
-                builder._get_settlement_domain(
-                    plan, self.date_from, self.date_to, partners
-                )
-            )
-            .partner_id
+        settlements = self.env["sale.incentive.settlement"]
+        domain = builder._get_settlement_domain(
+            plan, self.date_from, self.date_to, partners
         )
-        todo = partners - settled
-        settlements = settlement_model.browse()
+        todo = partners - settlements.sudo().search(domain).partner_id
         if todo:
             settlements = builder._settle(plan, self.date_from, self.date_to, todo)
         self.write(

@@ -191,7 +191,7 @@ class SaleIncentiveSettlement(models.Model):
         )
 
     # ------------------------------------------------------------------
-    # Computes, navigation
+    # Computes
     # ------------------------------------------------------------------
     @api.depends("line_ids.amount", "line_ids.component")
     def _compute_amounts(self):
@@ -275,20 +275,6 @@ class SaleIncentiveSettlement(models.Model):
         return self.move_id.line_ids.filtered(
             lambda line: line.account_type == "liability_payable"
         )
-
-    def action_view_incentive_lines(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Settled Commission Lines"),
-            "res_model": "sale.incentive.line",
-            "view_mode": "list,form",
-            "domain": [("settlement_id", "=", self.id)],
-        }
-
-    def action_view_move(self):
-        self.ensure_one()
-        return self.move_id._get_records_action()
 
     # ------------------------------------------------------------------
     # Guards: the workflow writes, users do not
@@ -401,9 +387,8 @@ class SaleIncentiveSettlement(models.Model):
         )
 
     def _schedule_approval_activity(self, xmlid, user):
-        for settlement in self:
-            if user and user != self.env.user:
-                settlement.activity_schedule(xmlid, user_id=user.id)
+        if user and user != self.env.user:
+            self.activity_schedule(xmlid, user_id=user.id)
 
     def action_submit(self):
         self._check_can_submit()
@@ -796,3 +781,20 @@ class SaleIncentiveSettlement(models.Model):
                 settlement._do_post()
                 body += " " + self.env._("Closed without a journal entry.")
             settlement.message_post(body=body)
+
+    # ------------------------------------------------------------------
+    # Navigation
+    # ------------------------------------------------------------------
+    def action_view_incentive_lines(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Settled Commission Lines"),
+            "res_model": "sale.incentive.line",
+            "view_mode": "list,form",
+            "domain": [("settlement_id", "=", self.id)],
+        }
+
+    def action_view_move(self):
+        self.ensure_one()
+        return self.move_id._get_records_action()

@@ -168,22 +168,22 @@ class SaleIncentiveSettlementBuilder(models.AbstractModel):
         for settlement, result, (facts, _user) in zip(
             settlements, results, gathered.values(), strict=True
         ):
-            counts = {g.key: g.count for g in facts.groups}
-            total += sum(counts.values())
-            found = self._get_links(settlement, result, counts)
+            found = self._get_links(settlement, result, facts)
             links += found[0]
             releases += found[1]
             expected += found[2]
+            total += found[3]
         if links:
             self._write_links(plan, query, links, expected, expected == total)
         if releases:
             self._write_releases(releases)
 
     @api.model
-    def _get_links(self, settlement, result, counts):
-        """``(links, releases, lines linked)`` of one settlement: links
-        [(partner id, group key, component id)], releases [(holdback
-        component id, release component id)]; ``counts`` {group key: lines}."""
+    def _get_links(self, settlement, result, facts):
+        """``(links, releases, lines linked, lines read)`` of one settlement:
+        links [(partner id, group key, component id)], releases [(holdback
+        component id, release component id)]."""
+        counts = {group.key: group.count for group in facts.groups}
         links, releases, expected = [], [], 0
         partner_id = settlement.partner_id.id
         for item, record in zip(
@@ -192,7 +192,7 @@ class SaleIncentiveSettlementBuilder(models.AbstractModel):
             links += [(partner_id, key, record.id) for key in item.sources]
             expected += sum(counts[key] for key in item.sources)
             releases += [(held, record.id) for held in item.holdback_ids]
-        return links, releases, expected
+        return links, releases, expected, sum(counts.values())
 
     @api.model
     def _write_releases(self, releases):
@@ -212,13 +212,11 @@ class SaleIncentiveSettlementBuilder(models.AbstractModel):
 
     @api.model
     def _write_links(self, plan, query, links, expected, complete=False):
-        """One UPDATE linking the lines of each (beneficiary, group key) to
-        their component (the line's foreign key ``settlement_line_id``):
-        ``links`` [(partner id, group key, component id)], looked up per line
-        in one JSON object (no join: no plan depends on the table's
-        statistics).  ``complete``: every group read is linked, so the lines
-        of ``query`` need no test of their key (a line added since is counted
-        anyway: ``expected`` lines are linked, or nothing is)."""
+        """One UPDATE linking the lines of each (beneficiary, group key) of
+        ``links`` to their component, looked up per line in one JSON object
+        (no join: no plan depends on the table's statistics).  ``complete``:
+        every group read is linked, the lines of ``query`` need no test of
+        their key (``expected`` lines are linked, or nothing is)."""
         key = self._get_link_key_sql(plan)
         mapping = json.dumps(
             {
@@ -229,9 +227,7 @@ class SaleIncentiveSettlementBuilder(models.AbstractModel):
         where = query.where_clause
         if not complete:
             where = SQL("%s AND %s::jsonb ? %s", where, mapping, key)
-        lines = self.env["sale.incentive.line"]
-        lines.flush_model(["settlement_line_id"])
-        self.env.cr.execute(
+        linked = self._update_links(
             SQL(
                 "UPDATE sale_incentive_line "
                 "SET settlement_line_id = (%s::jsonb ->> %s)::int WHERE %s",
@@ -240,13 +236,22 @@ class SaleIncentiveSettlementBuilder(models.AbstractModel):
                 where,
             )
         )
-        if self.env.cr.rowcount != expected:
+        if linked != expected:
             raise UserError(
                 self.env._(
                     "The commission lines changed during the settlement; run it again."
                 )
             )
+
+    @api.model
+    def _update_links(self, query):
+        """Run ``query``, an UPDATE of the lines' link, the ORM's cache kept
+        right; returns how many lines it updated."""
+        lines = self.env["sale.incentive.line"]
+        lines.flush_model(["settlement_line_id"])
+        self.env.cr.execute(query)
         lines.invalidate_model(["settlement_line_id", "settlement_id"])
+        return self.env.cr.rowcount
 
     @api.model
     def _get_link_key_sql(self, plan):
@@ -268,16 +273,13 @@ class SaleIncentiveSettlementBuilder(models.AbstractModel):
         ``settlements`` (deleted, cancelled or set aside by a simulation)."""
         if not settlements:
             return
-        lines = self.env["sale.incentive.line"]
-        lines.flush_model(["settlement_line_id"])
         # one UPDATE of the link column (its index finds the lines)
-        self.env.cr.execute(
+        self._update_links(
             SQL(
                 "UPDATE sale_incentive_line SET settlement_line_id = NULL "
                 "WHERE settlement_line_id = ANY(%s)",
                 settlements.line_ids.ids,
             )
         )
-        lines.invalidate_model(["settlement_line_id", "settlement_id"])
         settlements.line_ids.released_ids.sudo().write({"released_by_id": False})
         settlements.line_ids.adjustment_ids.sudo().write({"settlement_line_id": False})

@@ -226,12 +226,23 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
     def _read_groups(self, plan, date_from, date_to, partners=None):
         """{partner_id: {"user": id, "groups": [row dict]}} of unsettled lines."""
         query = self._unsettled_query(plan, date_to, partners)
+        self.env.cr.execute(self._get_groups_sql(plan, date_from, query))
+        data = defaultdict(lambda: {"user": 0, "groups": []})
+        for row in self.env.cr.fetchall():
+            entry = data[row[0]]
+            entry["user"] = entry["user"] or row[1] or 0
+            entry["groups"].append(_group_row(row))
+        return data
+
+    @api.model
+    def _get_groups_sql(self, plan, date_from, query):
+        """The query of ``_read_groups``: one row per beneficiary and group
+        key of the lines of ``query``."""
         rule, refund, bucket = self._group_columns(plan)
         base = self.env["sale.incentive.line"]._credited_base_sql()
         in_period = SQL("sale_incentive_line.date >= %s", date_from)
-        self.env.cr.execute(
-            SQL(
-                """SELECT sale_incentive_line.partner_id,
+        return SQL(
+            """SELECT sale_incentive_line.partner_id,
                           MAX(sale_incentive_line.user_id), %(rule)s, %(refund)s,
                           %(bucket)s, SUM(sale_incentive_line.amount), SUM(%(base)s),
                           SUM(%(base)s) FILTER (WHERE %(in_period)s),
@@ -240,21 +251,14 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
                           COUNT(*)
                      FROM %(from)s WHERE %(where)s
                  GROUP BY sale_incentive_line.partner_id, 3, 4, 5""",
-                rule=rule,
-                refund=refund,
-                bucket=bucket,
-                base=base,
-                in_period=in_period,
-                new=plan.new_product_ids.ids or [0],
-                **{"from": query.from_clause, "where": query.where_clause},
-            )
+            rule=rule,
+            refund=refund,
+            bucket=bucket,
+            base=base,
+            in_period=in_period,
+            new=plan.new_product_ids.ids or [0],
+            **{"from": query.from_clause, "where": query.where_clause},
         )
-        data = defaultdict(lambda: {"user": 0, "groups": []})
-        for row in self.env.cr.fetchall():
-            entry = data[row[0]]
-            entry["user"] = entry["user"] or row[1] or 0
-            entry["groups"].append(_group_row(row))
-        return data
 
     # ------------------------------------------------------------------
     # Other facts
@@ -263,25 +267,7 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
     def _read_matured_holdbacks(self, plan, date_to, partners=None, matured=True):
         """{partner_id: [Holdback]} held or deferred amounts to release, locked."""
         family = plan._get_version_family()
-        where = SQL(
-            "c.component IN ('holdback', 'deferred') AND c.released_by_id IS NULL "
-            "AND s.plan_id = ANY(%s) AND s.workflow_state = 'posted'",
-            family.ids,
-        )
-        if matured:
-            where = SQL("%s AND c.release_date <= %s", where, date_to)
-        if partners:
-            where = SQL("%s AND s.partner_id = ANY(%s)", where, partners.ids)
-        rows = self._lock(
-            SQL(
-                "SELECT c.id, s.partner_id, -c.amount, s.plan_id, c.component, "
-                "EXTRACT(YEAR FROM s.date_to)::int "
-                "FROM sale_incentive_settlement_line c "
-                "JOIN sale_incentive_settlement s ON s.id = c.settlement_id "
-                "WHERE %s ORDER BY c.id FOR UPDATE OF c NOWAIT",
-                where,
-            )
-        )
+        rows = self._lock_holdbacks(family, date_to, partners, matured)
         plans = self.env["sale.incentive.plan"].browse({row[3] for row in rows})
         yearly = self.env["sale.incentive.plan.coefficient"]._get_yearly(
             family, {row[5] for row in rows}
@@ -302,6 +288,30 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
                 )
             )
         return result
+
+    @api.model
+    def _lock_holdbacks(self, family, date_to, partners, matured):
+        """Lock the unreleased holdbacks of the plans ``family``; their rows
+        (id, partner id, held, plan id, component, year held)."""
+        where = SQL(
+            "c.component IN ('holdback', 'deferred') AND c.released_by_id IS NULL "
+            "AND s.plan_id = ANY(%s) AND s.workflow_state = 'posted'",
+            family.ids,
+        )
+        if matured:
+            where = SQL("%s AND c.release_date <= %s", where, date_to)
+        if partners:
+            where = SQL("%s AND s.partner_id = ANY(%s)", where, partners.ids)
+        return self._lock(
+            SQL(
+                "SELECT c.id, s.partner_id, -c.amount, s.plan_id, c.component, "
+                "EXTRACT(YEAR FROM s.date_to)::int "
+                "FROM sale_incentive_settlement_line c "
+                "JOIN sale_incentive_settlement s ON s.id = c.settlement_id "
+                "WHERE %s ORDER BY c.id FOR UPDATE OF c NOWAIT",
+                where,
+            )
+        )
 
     @api.model
     def _read_adjustments(self, plan, date_to, partners=None):
@@ -335,17 +345,7 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
         The carried settlements are locked like any source, so two runs
         cannot carry the same balance twice.
         """
-        settlements = self.env["sale.incentive.settlement"].sudo()
-        domain = [
-            ("plan_id", "in", plan._get_version_family().ids),
-            ("workflow_state", "=", "posted"),
-            ("amount_total", "<", 0.0),
-            ("date_to", "<", date_from),
-        ]
-        if partners:
-            domain.append(("partner_id", "in", partners.ids))
-        negatives = settlements.search(domain)
-        negatives -= negatives._get_carrying_components().carry_from_id
+        negatives = self._find_uncarried(plan, date_from, partners)
         if not negatives:
             return {}
         self._lock(
@@ -365,6 +365,21 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
                 )
             )
         return result
+
+    @api.model
+    def _find_uncarried(self, plan, date_from, partners=None):
+        """The posted settlements before ``date_from`` whose negative total
+        no live settlement carried yet."""
+        domain = [
+            ("plan_id", "in", plan._get_version_family().ids),
+            ("workflow_state", "=", "posted"),
+            ("amount_total", "<", 0.0),
+            ("date_to", "<", date_from),
+        ]
+        if partners:
+            domain.append(("partner_id", "in", partners.ids))
+        negatives = self.env["sale.incentive.settlement"].sudo().search(domain)
+        return negatives - negatives._get_carrying_components().carry_from_id
 
     @api.model
     def _read_overdue_counts(self, plan, date_to, partner_ids):
@@ -402,6 +417,18 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
             or team_bands
         ):
             return {}
+        teams, totals = self._read_team_bases(plan, date_from, date_to)
+        result = defaultdict(dict)
+        self._add_team_results(plan, teams, result, team_bands)
+        self._add_champion(plan, totals, result)
+        if partners:
+            return {key: value for key, value in result.items() if key in partners.ids}
+        return result
+
+    @api.model
+    def _read_team_bases(self, plan, date_from, date_to):
+        """({team_id: [(partner_id, credited base)]}, {partner_id: credited
+        base}) of the period's earned lines."""
         lines = self.env["sale.incentive.line"].sudo()
         query = lines._search(
             lines._get_earned_domain(plan, date_from=date_from, date_to=date_to)
@@ -421,12 +448,7 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
         for team_id, partner_id, base in self.env.cr.fetchall():
             teams[team_id].append((partner_id, base or 0.0))
             totals[partner_id] += base or 0.0
-        result = defaultdict(dict)
-        self._add_team_results(plan, teams, result, team_bands)
-        self._add_champion(plan, totals, result)
-        if partners:
-            return {key: value for key, value in result.items() if key in partners.ids}
-        return result
+        return teams, totals
 
     @api.model
     def _add_team_results(self, plan, teams, result, team_bands):

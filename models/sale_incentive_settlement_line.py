@@ -261,6 +261,11 @@ class SaleIncentiveSettlementLine(models.Model):
                 values[key] = format(value, "g")
             else:
                 values[key] = value
+        return self._format_named_params(params, values)
+
+    def _format_named_params(self, params, values):
+        """The explanation's parameters read together: the band's range, the
+        forfeiture's reason (``values``: the others, formatted)."""
         if "lower" in params or "lower_percent" in params:
             lower = values.get("lower", values.get("lower_percent"))
             upper = values.get("upper", values.get("upper_percent"))

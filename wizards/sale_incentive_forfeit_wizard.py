@@ -50,30 +50,21 @@ class SaleIncentiveForfeitWizard(models.TransientModel):
     def _forfeit(self):
         self.ensure_one()
         self._check_can_forfeit()
-        settlement_model = self.env["sale.incentive.settlement"]
         self._cancel_open_settlements()
         company = self.env.company
-        percent = (
-            company.incentive_dismissal_payout_percent
-            if self.reason == "dismissed"
-            else 0.0
-        )
-        plans = (
-            self.env["sale.incentive.plan"]
-            .sudo()
-            .with_context(active_test=False)
-            .search([("company_id", "=", company.id)])
-        )
+        percent = 0.0
+        if self.reason == "dismissed":
+            percent = company.incentive_dismissal_payout_percent
+        plans = self.env["sale.incentive.plan"].sudo().with_context(active_test=False)
+        plans = plans.search([("company_id", "=", company.id)])
         builder = self.env["sale.incentive.settlement.builder"]
-        settlements = settlement_model.browse()
-        for plan in plans:
-            settlements |= builder._settle(
-                plan,
-                self.date,
-                self.date,
-                self.partner_id,
-                forfeit=(self.reason, percent),
+        forfeit = (self.reason, percent)
+        settlements = self.env["sale.incentive.settlement"].union(
+            *(
+                builder._settle(plan, self.date, self.date, self.partner_id, forfeit)
+                for plan in plans
             )
+        )
         if not settlements:
             raise UserError(
                 self.env._(

@@ -138,30 +138,16 @@ class SaleIncentiveSimulation(models.TransientModel):
         bounds = (periods[0][0], periods[-1][1])
         actual = self._read_actual(*bounds)
         simulated = self._simulate(periods)
-        lines = []
-        for partner_id in sorted(simulated.keys() | actual.keys()):
-            user_id = simulated.get(partner_id, {}).get("user_id") or actual.get(
-                partner_id, {}
-            ).get("user_id")
-            lines.append(
-                fields.Command.create(
-                    {
-                        "partner_id": partner_id,
-                        "user_id": user_id or False,
-                        "amount_simulated": simulated.get(partner_id, {}).get(
-                            "amount", 0.0
-                        ),
-                        "amount_actual": actual.get(partner_id, {}).get("amount", 0.0),
-                        "details": simulated.get(partner_id, {}).get("details", ""),
-                    }
-                )
-            )
         self.write(
             {
                 "date_from": bounds[0],
                 "date_to": bounds[1],
                 "simulated": True,
-                "line_ids": [fields.Command.clear()] + lines,
+                "line_ids": [fields.Command.clear()]
+                + [
+                    fields.Command.create(vals)
+                    for vals in self._prepare_line_vals(simulated, actual)
+                ],
             }
         )
         return {
@@ -172,6 +158,25 @@ class SaleIncentiveSimulation(models.TransientModel):
             "view_mode": "form",
             "target": "new",
         }
+
+    @api.model
+    def _prepare_line_vals(self, simulated, actual):
+        """Values of the comparison's lines, one per beneficiary simulated or
+        settled (``{partner_id: {amount, user_id[, details]}}`` each)."""
+        vals_list = []
+        for partner_id in sorted(simulated.keys() | actual.keys()):
+            sim = simulated.get(partner_id, {})
+            real = actual.get(partner_id, {})
+            vals_list.append(
+                {
+                    "partner_id": partner_id,
+                    "user_id": sim.get("user_id") or real.get("user_id") or False,
+                    "amount_simulated": sim.get("amount", 0.0),
+                    "amount_actual": real.get("amount", 0.0),
+                    "details": sim.get("details", ""),
+                }
+            )
+        return vals_list
 
     def _get_real_settlements(self, plans, date_from, date_to):
         return (
@@ -267,23 +272,7 @@ class SaleIncentiveSimulation(models.TransientModel):
         caller rolls them back)."""
         plan = self.plan_id
         date_from, date_to = periods[0][0], periods[-1][1]
-        # the real settlements of the dates make way for the simulated ones
-        real = self._get_real_settlements(
-            plan | self.compare_plan_ids, date_from, date_to
-        )
-        self.env["sale.incentive.settlement.builder"]._free_sources(real)
-        real.write({"workflow_state": "cancel"})
-        # the plan in force over the dates, whatever its state and validity
-        self.env.cr.execute(
-            SQL(
-                "UPDATE sale_incentive_plan SET state = 'active', date_from = %s, "
-                "date_to = %s WHERE id = %s",
-                date_from,
-                date_to,
-                plan.id,
-            )
-        )
-        plan.invalidate_recordset(["state", "date_from", "date_to"])
+        self._put_in_force(date_from, date_to)
         written = plan._accrue_documents(self._get_documents(date_from, date_to))
         # only what the dates earned: earlier payments of their invoices not
         written.filtered(lambda line: line.is_earned and line.date < date_from).unlink()
@@ -297,6 +286,27 @@ class SaleIncentiveSimulation(models.TransientModel):
             partner_id: dict(entry, details=self._format_details(entry["components"]))
             for partner_id, entry in results.items()
         }
+
+    def _put_in_force(self, date_from, date_to):
+        """The plan in force over the dates, whatever its state and validity,
+        and the real settlements of the dates (of the plan and of the plans
+        compared) set aside for the simulated ones (the caller rolls back)."""
+        plan = self.plan_id
+        real = self._get_real_settlements(
+            plan | self.compare_plan_ids, date_from, date_to
+        )
+        self.env["sale.incentive.settlement.builder"]._free_sources(real)
+        real.write({"workflow_state": "cancel"})
+        self.env.cr.execute(
+            SQL(
+                "UPDATE sale_incentive_plan SET state = 'active', date_from = %s, "
+                "date_to = %s WHERE id = %s",
+                date_from,
+                date_to,
+                plan.id,
+            )
+        )
+        plan.invalidate_recordset(["state", "date_from", "date_to"])
 
     # ------------------------------------------------------------------
     # Projected payout of the open period (My Commissions, Team Board)
