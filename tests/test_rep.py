@@ -2,6 +2,8 @@
 """The rep's side of issue #10: commissions by period, acknowledging or
 disputing a statement, and the notification that a settlement is paid."""
 
+import html
+
 from dateutil.relativedelta import relativedelta
 from lxml import etree
 
@@ -335,4 +337,4 @@ class TestPaidNotification(SettlementCase):
         self.assertEqual(len(message), 1)
         self.assertIn(self.rep.partner_id, message.notified_partner_ids)
         amount = formatLang(self.env, 1_000.0, currency_obj=settlement.currency_id)
-        self.assertIn(f"is paid: {amount}.", message.body)
+        self.assertIn(f"is paid: {amount}.", html.unescape(message.body))
