@@ -288,14 +288,6 @@ class SaleIncentiveRule(models.Model):
     # ------------------------------------------------------------------
     # Matching
     # ------------------------------------------------------------------
-    def _matches(self, values):
-        """Whether the conditions of this rule hold for ``values``.
-
-        ``values`` is the dict built by ``sale.incentive.source._get_rule_values``.
-        """
-        self.ensure_one()
-        return self._match_data(self._get_match_data(), values)
-
     def _get_match_data(self):
         """The conditions of this rule as plain data, read once per batch of
         lines (``_match_data`` evaluates them without the ORM)."""
