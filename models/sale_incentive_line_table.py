@@ -305,29 +305,41 @@ class SaleIncentiveLine(models.Model):
         vals_list = []
         for key, vals in periods.items():
             rule = rules.browse(key[0])
-            table, bracket = rule._get_table_amount(totals[key])
+            table = rule._get_table_amount(totals[key])[0]
             difference = rule.currency_id.round(table - paid[key])
             if rule.currency_id.is_zero(difference):
                 continue
             vals_list.append(
-                dict(
+                self._prepare_period_difference_vals(
                     vals,
-                    kind="invoice",
-                    is_earned=True,
-                    base_amount=0.0,
-                    share=100.0,
-                    amount=difference,
-                    bracket_id=bracket.id,
-                    rate=bracket.rate,
-                    explanation=self._get_period_table_explanation(
-                        {"explanation": self.env._("Documents left the period")},
-                        rule,
-                        bracket,
-                        (totals[key], table, difference),
-                    ),
+                    rule,
+                    (totals[key], table, difference),
+                    self.env._("Documents left the period"),
                 )
             )
         return self._create_lines(vals_list)
+
+    @api.model
+    def _prepare_period_difference_vals(self, vals, rule, figures, reason):
+        """Values of the line of base 0 that carries a period's difference
+        (``figures``: its total, what the table pays on it, the difference)
+        so that the period pays its table again; ``vals``: values of one of
+        the period's lines, ``reason``: why the period was off."""
+        total, _table, difference = figures
+        bracket = rule._get_table_amount(total)[1]
+        return dict(
+            vals,
+            kind="invoice",
+            is_earned=True,
+            base_amount=0.0,
+            share=100.0,
+            amount=difference,
+            bracket_id=bracket.id,
+            rate=bracket.rate,
+            explanation=self._get_period_table_explanation(
+                {"explanation": reason}, rule, bracket, figures
+            ),
+        )
 
     @api.model
     def _read_period_table_amounts(self, keys):
