@@ -209,7 +209,7 @@ class SaleIncentiveCustomerTier(models.Model):
         Partners with sales in the window or a tier already are classified
         (no sales: the tier of 0; no tier: the row goes); locked partners are
         left alone.  Returns the number of partners whose tier changed."""
-        rows, current = self._read_partner_tier_rows(company)
+        row_of, current = self._read_partner_tier_rows(company)
         sales = self._read_window_sales(company, *self._get_window(date))
         thresholds = [
             (tier.id, low, high)
@@ -217,26 +217,29 @@ class SaleIncentiveCustomerTier(models.Model):
         ]
         partners = self._read_commercial_partners(sales.keys() | current.keys())
         changes = tier_engine.classify(sales, current, thresholds, partners)
-        self._write_tier_changes(company, rows, changes)
+        self._write_tier_changes(company, row_of, changes)
         return len(changes)
 
     @api.model
     def _read_partner_tier_rows(self, company):
-        """(rows, {partner id: (tier id or None, locked)}) of the tier table
-        of ``company`` (as superuser), the table locked against other
-        writers until the end of the transaction: the recomputation creates
-        the rows it found missing, no other transaction adds rows meanwhile
-        (readers are not blocked)."""
+        """({partner id: row id}, {partner id: (tier id or None, locked)})
+        of the tier table of ``company`` (as superuser, in one query), the
+        table locked against other writers until the end of the transaction:
+        the recomputation creates the rows it found missing, no other
+        transaction adds rows meanwhile (readers are not blocked)."""
         Rows = self.env["sale.incentive.partner.tier"].sudo()
         Rows.flush_model()
         self.env.cr.execute(
             SQL("LOCK TABLE %s IN EXCLUSIVE MODE", SQL.identifier(Rows._table))
         )
-        rows = Rows.search_fetch(
-            [("company_id", "=", company.id)], ["partner_id", "tier_id", "locked"]
+        columns = ("id", "partner_id", "tier_id", "locked")
+        rows = self.env.execute_query(
+            Rows._search([("company_id", "=", company.id)]).select(
+                *(SQL.identifier(Rows._table, name) for name in columns)
+            )
         )
-        return rows, {
-            row.partner_id.id: (row.tier_id.id or None, row.locked) for row in rows
+        return {partner: row_id for row_id, partner, _tier, _locked in rows}, {
+            partner: (tier, bool(locked)) for _row, partner, tier, locked in rows
         }
 
     @api.model
@@ -250,26 +253,22 @@ class SaleIncentiveCustomerTier(models.Model):
     @api.model
     def _read_commercial_partners(self, partner_ids):
         """{partner id: active} of the commercial partners of ``partner_ids``
-        (archived ones included)."""
-        partners = (
-            self.env["res.partner"]
-            .sudo()
-            .with_context(active_test=False)
-            .search_fetch(
-                [("id", "in", list(partner_ids))], ["commercial_partner_id", "active"]
+        (archived ones included), in one query."""
+        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
+        query = Partner._search([("id", "in", list(partner_ids))])
+        query.add_where(SQL("res_partner.commercial_partner_id = res_partner.id"))
+        return dict(
+            self.env.execute_query(
+                query.select(SQL("res_partner.id"), SQL("res_partner.active"))
             )
         )
-        return {
-            partner.id: partner.active
-            for partner in partners
-            if partner.commercial_partner_id.id == partner.id
-        }
 
-    def _write_tier_changes(self, company, rows, changes):
+    def _write_tier_changes(self, company, row_of, changes):
         """Write ``changes`` (``engine.tiers.TierChanges``) on the tier table
-        of ``company``, whose rows are ``rows``: one ``create`` for the new
-        rows, one ``write`` per tier for the changed ones, one ``unlink``."""
-        by_partner = {row.partner_id.id: row for row in rows}
+        of ``company`` (``row_of``: {partner id: its row id}): one
+        ``create`` for the new rows, one ``write`` per tier for the changed
+        ones, one ``unlink``."""
+        rows = self.env["sale.incentive.partner.tier"].sudo()
         rows.create(
             [
                 {"company_id": company.id, "partner_id": partner, "tier_id": tier}
@@ -278,10 +277,10 @@ class SaleIncentiveCustomerTier(models.Model):
         )
         moved = defaultdict(list)
         for partner, tier in changes.update.items():
-            moved[tier].append(by_partner[partner].id)
+            moved[tier].append(row_of[partner])
         for tier, row_ids in moved.items():
             rows.browse(row_ids).write({"tier_id": tier})
-        rows.browse([by_partner[partner].id for partner in changes.remove]).unlink()
+        rows.browse([row_of[partner] for partner in changes.remove]).unlink()
         self.env["res.partner"].invalidate_model(
             ["incentive_tier_id", "incentive_tier_locked"]
         )
