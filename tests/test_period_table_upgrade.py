@@ -60,20 +60,25 @@ class TestPeriodTableUpgrade(SettlementCase):
     def _sum(self, lines):
         return self.currency.round(sum(lines.mapped("amount")))
 
-    def test_month_and_its_draft_settlement(self):
+    def test_month_and_its_submitted_settlement(self):
         """Whole-amount table (2 % up to 500,000, 3 % of the whole month
-        above); the draft settlement 18.0.1.0.0 made of March is rebuilt by
-        the next run, which pays the lines."""
+        above); the settlement 18.0.1.0.0 made of March, submitted, not
+        posted: reset to draft after the update, the next run rebuilds it
+        and pays the lines."""
         plan = self._make_plan(name="Month table", rule=PERIOD_TABLE)
         self._sell(400_000.0, date="2026-03-05")
         self._sell(650_000.0, date="2026-03-20")
-        self.assertTrue(self._settle("2026-03-31", plans=plan))
+        submitted = self._settle("2026-03-31", plans=plan)
+        submitted.action_submit()
         self._as_in_1_0(plan)
         self._upgrade()
         march = self._period_lines(plan, "2026-03-01", "2026-03-31")
         self.assertEqual(march.mapped("amount"), [8_000.0, 23_500.0])
         self.assertEqual(march.bracket_id.mapped("rate"), [2.0, 3.0])
         self.assertIn("the month reaches 1,050,000.00", march[1].explanation)
+        self.env["sale.incentive.settlement.reset"].create(
+            {"settlement_ids": submitted.ids, "reason": "Upgraded"}
+        ).action_confirm()
         settlement = self._settle("2026-03-31", plans=plan)
         self.assertMoney(settlement.amount_total, 31_500.0)
 

@@ -75,8 +75,10 @@ def move_partner_tiers(cr):
 # amount 0: the settlement added table(period total) - table(part of the
 # period already settled).  Since 18.0.1.1.0 each line carries its increment
 # and the settlement adds no table: the lines not paid yet get theirs here.
-# A line is paid when a settlement other than a draft took it (drafts are
-# rebuilt by the next run, which pays their lines).
+# A line is paid when a posted (or paid) settlement took it: a settlement
+# not posted yet either posts as it is (its own table component pays the
+# table, its lines stay linked) or goes back to draft and is rebuilt by the
+# next run, which then pays the lines' increments.
 
 
 # what a difference line takes of the period's last unpaid line
@@ -91,19 +93,19 @@ DIFFERENCE_TEMPLATE = (
 )
 
 
+PAID_STATES = ("posted", "paid")
+
+
 def _paid_domain():
-    """The lines a settlement other than a draft took."""
-    return [
-        ("settlement_line_id", "!=", False),
-        ("settlement_line_id.settlement_id.workflow_state", "!=", "draft"),
-    ]
+    """The lines a posted (or paid) settlement took."""
+    return [("settlement_line_id.settlement_id.state", "in", PAID_STATES)]
 
 
 def _unpaid_domain():
     return [
         "|",
         ("settlement_line_id", "=", False),
-        ("settlement_line_id.settlement_id.workflow_state", "=", "draft"),
+        ("settlement_line_id.settlement_id.state", "not in", PAID_STATES),
     ]
 
 
