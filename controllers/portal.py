@@ -68,7 +68,7 @@ class IncentivePortal(CustomerPortal):
         try:
             settlement = self._settlement_check_access(settlement_id, access_token)
         except (AccessError, MissingError):
-            return request.not_found()
+            raise request.not_found() from None
         if report_type in ("html", "pdf", "text"):
             return self._show_report(
                 model=settlement,

@@ -2,7 +2,7 @@
 """Six months of the demo company's life, written by Odoo's own flows.
 
 Called once, at installation with demo data
-(``sale.incentive.plan._load_demo_company``, from
+(``sale.incentive.demo._load_demo_company``, from
 demo/sale_incentive_history_demo.xml).  Everything is dated back from today,
 so that the demo stays alive whatever the installation date: the orders are
 confirmed, invoiced and posted at their dates, paid (in full or in part) by
@@ -18,7 +18,7 @@ from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields
+from odoo import api, fields, models
 
 MONTHS = 6  # the current month and the five before it
 
@@ -452,3 +452,17 @@ class DemoCompany:
                 }
             )
             value.action_approve()
+
+
+class SaleIncentiveDemo(models.AbstractModel):
+    """The demo data's loader, not a business model: its one method is
+    called by demo/sale_incentive_history_demo.xml (a ``<function>``), once,
+    at installation with demo data."""
+
+    _name = "sale.incentive.demo"
+    _description = "Sales Incentive Demo Loader"
+
+    @api.model
+    def _load_demo_company(self):
+        """Six months of the demo company's life, through the real flows."""
+        DemoCompany(self.env).load()

@@ -16,6 +16,7 @@ from . import (
     proration,
     scoring,
     splits,
+    tiers,
 )
 from .money import round_money
 

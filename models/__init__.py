@@ -29,6 +29,8 @@ from . import account_move_line
 from . import account_partial_reconcile
 from . import res_config_settings
 from . import sale_incentive_settlement_facts
+from . import sale_incentive_settlement_builder
+from . import sale_incentive_statement_mixin
 from . import sale_incentive_settlement
 from . import sale_incentive_settlement_line
 from . import sale_incentive_pay_band

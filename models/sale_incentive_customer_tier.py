@@ -1,11 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 import itertools
+from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
+
+from ..engine import tiers as tier_engine
 
 TIER_WINDOW_PARAM = "sale_incentive.tier_window"
 
@@ -143,10 +146,7 @@ class SaleIncentiveCustomerTier(models.Model):
     def _tier_for_amount(self, amount, thresholds):
         """The tier of ``thresholds`` (from ``_get_thresholds``) containing
         ``amount`` (company currency), or an empty recordset."""
-        for tier, low, high in thresholds:
-            if amount >= low and (high is None or amount < high):
-                return tier
-        return self.browse()
+        return tier_engine.tier_for_amount(amount, thresholds) or self.browse()
 
     @api.model
     def _get_invoiced_sales_query(self, company, date_from, date_to):
@@ -200,95 +200,90 @@ class SaleIncentiveCustomerTier(models.Model):
         return changed
 
     def _recompute_company_tiers(self, company, date):
-        """Classify the partners of one company with its tiers ``self``, set
-        based: one statement aggregates each commercial partner's sales in
-        the window, classifies them against the thresholds (converted into
-        company currency once) and writes the tiers that change into the
-        table ``sale.incentive.partner.tier`` (never the partners).
+        """Classify the partners of one company with its tiers ``self``: the
+        sales of the window read in one grouped query, the rows of
+        ``sale.incentive.partner.tier`` (never the partners) read, the
+        changes computed (``engine.tiers.classify``), then written in
+        batches through ``create``/``write``/``unlink``.
 
         Partners with sales in the window or a tier already are classified
         (no sales: the tier of 0; no tier: the row goes); locked partners are
         left alone.  Returns the number of partners whose tier changed."""
-        date_from, date_to = self._get_window(date)
-        Classification = self.env["sale.incentive.partner.tier"]
-        self.env["res.partner"].flush_model(["commercial_partner_id", "active"])
-        Classification.flush_model()
-        amount = SQL("COALESCE(s.amount, 0)")
-        cases = [
-            SQL(
-                "WHEN %s >= %s AND %s THEN %s",
-                amount,
-                low,
-                SQL("%s < %s", amount, high) if high is not None else SQL("TRUE"),
-                tier.id,
-            )
+        row_of, current = self._read_partner_tier_rows(company)
+        sales = self._read_window_sales(company, *self._get_window(date))
+        thresholds = [
+            (tier.id, low, high)
             for tier, low, high in self._get_thresholds(company, date)
         ]
-        new_tier = SQL("CASE %s END", SQL(" ").join(cases)) if cases else SQL("NULL")
-        # the statement below inserts the rows it found missing: no other
-        # transaction adds rows meanwhile (readers are not blocked)
+        partners = self._read_commercial_partners(sales.keys() | current.keys())
+        changes = tier_engine.classify(sales, current, thresholds, partners)
+        self._write_tier_changes(company, row_of, changes)
+        return len(changes)
+
+    @api.model
+    def _read_partner_tier_rows(self, company):
+        """({partner id: row id}, {partner id: (tier id or None, locked)})
+        of the tier table of ``company`` (as superuser, in one query), the
+        table locked against other writers until the end of the transaction:
+        the recomputation creates the rows it found missing, no other
+        transaction adds rows meanwhile (readers are not blocked)."""
+        Rows = self.env["sale.incentive.partner.tier"].sudo()
+        Rows.flush_model()
         self.env.cr.execute(
-            SQL(
-                "LOCK TABLE %s IN EXCLUSIVE MODE",
-                SQL.identifier(Classification._table),
-            )
+            SQL("LOCK TABLE %s IN EXCLUSIVE MODE", SQL.identifier(Rows._table))
         )
+        columns = ("id", "partner_id", "tier_id", "locked")
         rows = self.env.execute_query(
-            SQL(
-                """WITH sales AS (%(sales)s),
-                        current AS (
-                    SELECT partner_id, tier_id, locked
-                      FROM sale_incentive_partner_tier
-                     WHERE company_id = %(company)s),
-                        classified AS (
-                    SELECT p.id AS partner_id, t.tier_id AS old_tier,
-                           t.partner_id IS NOT NULL AS has_row,
-                           %(new_tier)s::int AS new_tier
-                      FROM sales s
-                      FULL JOIN current t ON t.partner_id = s.partner_id
-                      JOIN res_partner p ON p.id = COALESCE(s.partner_id, t.partner_id)
-                     WHERE p.commercial_partner_id = p.id
-                       AND NOT COALESCE(t.locked, FALSE)
-                       AND (s.partner_id IS NOT NULL
-                            OR (p.active AND t.tier_id IS NOT NULL))),
-                        inserted AS (
-                    INSERT INTO sale_incentive_partner_tier
-                           (company_id, partner_id, tier_id, locked)
-                    SELECT %(company)s, c.partner_id, c.new_tier, FALSE
-                      FROM classified c
-                     WHERE c.new_tier IS NOT NULL AND NOT c.has_row
-                    RETURNING partner_id),
-                        updated AS (
-                    UPDATE sale_incentive_partner_tier t
-                       SET tier_id = c.new_tier
-                      FROM classified c
-                     WHERE t.company_id = %(company)s
-                       AND t.partner_id = c.partner_id
-                       AND c.has_row AND c.new_tier IS NOT NULL
-                       AND c.old_tier IS DISTINCT FROM c.new_tier
-                       AND NOT t.locked
-                    RETURNING t.partner_id),
-                        removed AS (
-                    DELETE FROM sale_incentive_partner_tier t
-                     USING classified c
-                     WHERE t.company_id = %(company)s
-                       AND t.partner_id = c.partner_id
-                       AND c.new_tier IS NULL AND c.old_tier IS NOT NULL
-                       AND NOT COALESCE(t.locked, FALSE)
-                    RETURNING t.partner_id)
-                SELECT (SELECT COUNT(*) FROM inserted)
-                     + (SELECT COUNT(*) FROM updated)
-                     + (SELECT COUNT(*) FROM removed)""",
-                sales=self._get_invoiced_sales_query(company, date_from, date_to),
-                company=company.id,
-                new_tier=new_tier,
+            Rows._search([("company_id", "=", company.id)]).select(
+                *(SQL.identifier(Rows._table, name) for name in columns)
             )
         )
-        Classification.invalidate_model()
+        return {partner: row_id for row_id, partner, _tier, _locked in rows}, {
+            partner: (tier, bool(locked)) for _row, partner, tier, locked in rows
+        }
+
+    @api.model
+    def _read_window_sales(self, company, date_from, date_to):
+        """{commercial partner id: untaxed invoiced sales} of the window."""
+        rows = self.env.execute_query(
+            self._get_invoiced_sales_query(company, date_from, date_to)
+        )
+        return {partner_id: float(amount) for partner_id, amount in rows}
+
+    @api.model
+    def _read_commercial_partners(self, partner_ids):
+        """{partner id: active} of the commercial partners of ``partner_ids``
+        (archived ones included), in one query."""
+        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
+        query = Partner._search([("id", "in", list(partner_ids))])
+        query.add_where(SQL("res_partner.commercial_partner_id = res_partner.id"))
+        return dict(
+            self.env.execute_query(
+                query.select(SQL("res_partner.id"), SQL("res_partner.active"))
+            )
+        )
+
+    def _write_tier_changes(self, company, row_of, changes):
+        """Write ``changes`` (``engine.tiers.TierChanges``) on the tier table
+        of ``company`` (``row_of``: {partner id: its row id}): one
+        ``create`` for the new rows, one ``write`` per tier for the changed
+        ones, one ``unlink``."""
+        rows = self.env["sale.incentive.partner.tier"].sudo()
+        rows.create(
+            [
+                {"company_id": company.id, "partner_id": partner, "tier_id": tier}
+                for partner, tier in changes.create.items()
+            ]
+        )
+        moved = defaultdict(list)
+        for partner, tier in changes.update.items():
+            moved[tier].append(row_of[partner])
+        for tier, row_ids in moved.items():
+            rows.browse(row_ids).write({"tier_id": tier})
+        rows.browse([row_of[partner] for partner in changes.remove]).unlink()
         self.env["res.partner"].invalidate_model(
             ["incentive_tier_id", "incentive_tier_locked"]
         )
-        return rows[0][0]
 
     @api.model
     def _cron_recompute_partner_tiers(self):

@@ -145,6 +145,9 @@ class SaleIncentiveExplanation(models.AbstractModel):
             "bracket_above": self.env._("%(rate)s%% above %(lower)s"),
             "document_base": self.env._("[%(document)s] base %(base)s"),
             "documents_left": self.env._("Documents left the period"),
+            "upgrade_difference": self.env._(
+                "Upgrade to 18.0.1.1.0: the part of the table not paid"
+            ),
             # reversals
             "clawback": self.env._("Clawback of %(origin)s: %(ratio)s of %(amount)s"),
             "payment": self.env._(

@@ -9,8 +9,9 @@ class SaleIncentivePartnerTier(models.Model):
     """The customer tier of a partner in a company, and its manual lock.
 
     A narrow table (partner, company, tier, lock) that the daily
-    recomputation writes in one statement, instead of rewriting the wide,
-    heavily indexed partner table.  A partner reads its tier in the current
+    recomputation writes (``create``/``write``/``unlink`` in batches, the
+    rows that change only), instead of rewriting the wide, heavily indexed
+    partner table.  A partner reads its tier in the current
     company through ``res.partner.incentive_tier_id`` / ``incentive_tier_locked``.
 
     Its rows are a cache of the invoiced sales, with their foreign keys: a

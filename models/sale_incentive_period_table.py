@@ -345,21 +345,29 @@ class SaleIncentivePeriodTable(models.AbstractModel):
         vals_list = []
         for key, vals in periods.items():
             rule = rules.browse(key[0])
-            table, bracket = rule._get_table_amount(totals[key])
+            table = rule._get_table_amount(totals[key])[0]
             difference = rule.currency_id.round(table - paid[key])
-            if not rule.currency_id.is_zero(difference):
-                vals_list.append(
-                    self._prepare_true_up_vals(
-                        vals, rule, bracket, (totals[key], table, difference)
-                    )
+            if rule.currency_id.is_zero(difference):
+                continue
+            vals_list.append(
+                self._prepare_period_difference_vals(
+                    vals,
+                    rule,
+                    (totals[key], table, difference),
+                    [self.env["sale.incentive.explanation"]._part("documents_left")],
                 )
+            )
         return self.env["sale.incentive.accrual"]._create_lines(vals_list)
 
     @api.model
-    def _prepare_true_up_vals(self, vals, rule, bracket, figures):
-        """Values of the line of the ``difference`` between a period's table
-        and what its lines pay (base 0); ``vals``: one of its lines;
-        ``figures``: (period total, what the table pays, the difference)."""
+    def _prepare_period_difference_vals(self, vals, rule, figures, reason):
+        """Values of the line of base 0 that carries a period's difference
+        (``figures``: its total, what the table pays on it, the difference)
+        so that the period pays its table again; ``vals``: values of one of
+        the period's lines, ``reason``: why the period was off (explanation
+        parts)."""
+        total, _table, difference = figures
+        bracket = rule._get_table_amount(total)[1]
         line_model = self.env["sale.incentive.line"]
         return dict(
             vals,
@@ -367,18 +375,11 @@ class SaleIncentivePeriodTable(models.AbstractModel):
             is_earned=line_model._is_earned_line("invoice", rule.plan_id, True),
             base_amount=0.0,
             share=100.0,
-            amount=figures[2],
+            amount=difference,
             bracket_id=bracket.id,
             rate=bracket.rate,
             explanation_data=self._get_period_table_explanation(
-                {
-                    "explanation_data": [
-                        self.env["sale.incentive.explanation"]._part("documents_left")
-                    ]
-                },
-                rule,
-                bracket,
-                figures,
+                {"explanation_data": reason}, rule, bracket, figures
             ),
         )
 

@@ -6,7 +6,6 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..demo import demo_company
 from ..engine import brackets as bracket_engine
 from ..engine import components, periods, scoring
 from ..engine import kpi as kpi_engine
@@ -328,14 +327,6 @@ class SaleIncentivePlan(models.Model):
             return self._covers_user(user)
         return partner in self.agent_ids
 
-    def _select_rule(self, values):
-        """First rule (by sequence) whose conditions match ``values``."""
-        self.ensure_one()
-        for rule in self.rule_ids.sorted(lambda r: (r.sequence, r.id)):
-            if rule._matches(values):
-                return rule
-        return self.env["sale.incentive.rule"]
-
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
@@ -603,12 +594,6 @@ class SaleIncentivePlan(models.Model):
             or yearly.get((False, year))
             or (self.holdback_expense_coefficient, self.holdback_profit_coefficient)
         )
-
-    @api.model
-    def _load_demo_company(self):
-        """Demo data: six months of the demo company's life, through the
-        real flows (demo/demo_company.py); called once by the demo XML."""
-        demo_company.DemoCompany(self.env).load()
 
     # ------------------------------------------------------------------
     # Guards

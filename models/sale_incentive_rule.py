@@ -288,14 +288,6 @@ class SaleIncentiveRule(models.Model):
     # ------------------------------------------------------------------
     # Matching
     # ------------------------------------------------------------------
-    def _matches(self, values):
-        """Whether the conditions of this rule hold for ``values``.
-
-        ``values`` is the dict built by ``sale.incentive.source._get_rule_values``.
-        """
-        self.ensure_one()
-        return self._match_data(self._get_match_data(), values)
-
     def _get_match_data(self):
         """The conditions of this rule as plain data, read once per batch of
         lines (``_match_data`` evaluates them without the ORM)."""
@@ -314,27 +306,41 @@ class SaleIncentiveRule(models.Model):
     def _match_data(self, data, values):
         """Whether the conditions ``data`` (``_get_match_data``) hold for
         ``values`` (plain Python, one call per line and rule)."""
-        if data["product_ids"] and values["product_id"] not in data["product_ids"]:
-            return False
-        if data["categ_paths"]:
-            path = values["categ_path"]
-            if not path or not any(path.startswith(p) for p in data["categ_paths"]):
-                return False
-        if data["team_ids"] and values["team_id"] not in data["team_ids"]:
-            return False
-        if data["customer_type"] == "new" and not values["is_new_customer"]:
-            return False
-        if data["customer_type"] == "existing" and values["is_new_customer"]:
-            return False
-        if data["tier_codes"] and values["tier"] not in data["tier_codes"]:
-            return False
+        return self._match_what(data, values) and self._match_how(data, values)
+
+    @api.model
+    def _match_what(self, data, values):
+        """What is sold, by whom: products, product categories, teams."""
+        paths = data["categ_paths"]
+        return (
+            (not data["product_ids"] or values["product_id"] in data["product_ids"])
+            and (
+                not paths
+                or any((values["categ_path"] or "").startswith(p) for p in paths)
+            )
+            and (not data["team_ids"] or values["team_id"] in data["team_ids"])
+        )
+
+    @api.model
+    def _match_how(self, data, values):
+        """To whom and how: the customer's type and tier, the price against
+        the guide price, the order's quantity."""
+        customer = data["customer_type"]
+        is_new = bool(values["is_new_customer"])
         condition = data["price_condition"]
-        if condition != "any" and (condition == "below_guide") != values["below_guide"]:
-            return False
         minimum = data["min_order_quantity"]
         return (
-            not minimum
-            or float_compare(values["order_quantity"], minimum, precision_digits=6) >= 0
+            (customer == "any" or (customer == "new") == is_new)
+            and (not data["tier_codes"] or values["tier"] in data["tier_codes"])
+            and (
+                condition == "any"
+                or (condition == "below_guide") == bool(values["below_guide"])
+            )
+            and (
+                not minimum
+                or float_compare(values["order_quantity"], minimum, precision_digits=6)
+                >= 0
+            )
         )
 
     def _needs_order_values(self):

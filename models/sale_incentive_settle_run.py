@@ -14,14 +14,14 @@ CRON = "sale_incentive.ir_cron_sale_incentive_settle_run"
 class SaleIncentiveSettleRun(models.Model):
     """A settlement run in the background, in batches of beneficiaries.
 
-    The settle wizard queues a run when the period holds more unsettled
-    lines than the company's threshold; the scheduled action
-    (:meth:`_cron_process`) settles one batch per call through the
-    settlement's own ``_settle`` and reports its progress to ``ir.cron``,
-    which commits after each call and calls again while work remains.  The
-    run keeps its batches and how many are done, so a crashed or failed run
-    resumes where it stopped; beneficiaries already settled for the period
-    are skipped (one settlement per plan x beneficiary x period x type).
+    The settle wizard queues a run when the period holds more unsettled lines than
+    the company's threshold; the scheduled action (:meth:`_cron_process`) settles
+    one batch per call through the settlement run's ``_settle``
+    (``sale.incentive.settlement.builder``) and reports its progress to ``ir.cron``,
+    which commits after each call and calls again while work remains.  The run keeps
+    its batches and how many are done, so a crashed or failed run resumes where it
+    stopped; beneficiaries already settled for the period are skipped (one
+    settlement per plan x beneficiary x period x type).
     """
 
     _name = "sale.incentive.settle.run"
@@ -186,11 +186,28 @@ class SaleIncentiveSettleRun(models.Model):
     def _start(self, plans, date, partners=None, line_count=0):
         """Queue a run of ``plans`` for the period of ``date`` and wake up
         the scheduled action; returns the run."""
-        self.env["sale.incentive.settlement"]._check_can_settle()
-        # one settlement of a plan at a time: a concurrent start fails on
-        # the plan's row lock, a later one sees the run queued here
-        facts = self.env["sale.incentive.settlement.facts"]
+        self.env["sale.incentive.settlement.builder"]._check_can_settle()
         date_from, date_to = periods.period_bounds(date, plans[:1].period)
+        self._claim_plans(plans, date_from, date_to)
+        self._check_no_active_run(plans, date)
+        run = self.create(
+            {
+                "company_id": plans[:1].company_id.id or self.env.company.id,
+                "plan_ids": [Command.set(plans.ids)],
+                "partner_ids": [Command.set(partners.ids if partners else [])],
+                "date_from": date_from,
+                "date_to": date_to,
+                "line_count": line_count,
+            }
+        )
+        self.env.ref(CRON).sudo()._trigger()
+        return run
+
+    @api.model
+    def _claim_plans(self, plans, date_from, date_to):
+        """One settlement of a plan at a time: a concurrent start fails on
+        the plan's row lock, a later one sees the run queued."""
+        facts = self.env["sale.incentive.settlement.facts"]
         for plan in plans:
             # read before the lock: a refused lock aborts the transaction
             busy = self.env._(
@@ -205,19 +222,6 @@ class SaleIncentiveSettleRun(models.Model):
                 facts._claim_plan(plan)
             except UserError as exc:
                 raise UserError(busy) from exc
-        self._check_no_active_run(plans, date)
-        run = self.create(
-            {
-                "company_id": plans[:1].company_id.id or self.env.company.id,
-                "plan_ids": [Command.set(plans.ids)],
-                "partner_ids": [Command.set(partners.ids if partners else [])],
-                "date_from": date_from,
-                "date_to": date_to,
-                "line_count": line_count,
-            }
-        )
-        self.env.ref(CRON).sudo()._trigger()
-        return run
 
     def _get_form_action(self):
         self.ensure_one()
@@ -283,24 +287,14 @@ class SaleIncentiveSettleRun(models.Model):
     def _plan_batches(self):
         """Replace the period's drafts and split the beneficiaries in batches
         of about as many lines as the background threshold."""
-        settlement_model = self.env["sale.incentive.settlement"]
-        settlement_model._check_can_settle()
-        facts_model = self.env["sale.incentive.settlement.facts"]
+        builder = self.env["sale.incentive.settlement.builder"]
+        builder._check_can_settle()
         partners = self.partner_ids or None
         size = max(self.company_id.incentive_settle_background_lines, 1)
         batches = []
         for plan in self.plan_ids:
-            settlement_model._replace_drafts(
-                plan, self.date_from, self.date_to, partners
-            )
-            raw = facts_model._read_facts(plan, self.date_from, self.date_to, partners)
-            counts = {
-                partner.id: sum(
-                    group["count"]
-                    for group in raw["lines"].get(partner.id, {}).get("groups", [])
-                )
-                for partner in raw.get("users", {})
-            }
+            builder._replace_drafts(plan, self.date_from, self.date_to, partners)
+            counts = self._count_lines_per_beneficiary(plan, partners)
             batches += [[plan.id, ids] for ids in _pack(counts, size)]
         self.write(
             {
@@ -314,32 +308,36 @@ class SaleIncentiveSettleRun(models.Model):
             }
         )
 
+    def _count_lines_per_beneficiary(self, plan, partners):
+        """{partner_id: unsettled lines} of every beneficiary of the period."""
+        facts = self.env["sale.incentive.settlement.facts"]
+        raw = facts._read_facts(plan, self.date_from, self.date_to, partners)
+        return {
+            partner.id: sum(
+                group["count"]
+                for group in raw["lines"].get(partner.id, {}).get("groups", [])
+            )
+            for partner in raw.get("users", {})
+        }
+
     def _settle_next_batch(self):
-        """Settle the next batch through ``sale.incentive.settlement._settle``,
+        """Settle the next batch through the builder's ``_settle``,
         skipping the beneficiaries already settled for the period."""
-        settlement_model = self.env["sale.incentive.settlement"]
-        settlement_model._check_can_settle()
+        builder = self.env["sale.incentive.settlement.builder"]
+        builder._check_can_settle()
         if self.batch_done >= self.batch_count:
             self._finish()
             return 0
         plan_id, partner_ids = self.batches[self.batch_done]
         plan = self.env["sale.incentive.plan"].browse(plan_id)
         partners = self.env["res.partner"].browse(partner_ids)
-        settled = (
-            settlement_model.sudo()
-            .search(
-                settlement_model._get_settlement_domain(
-                    plan, self.date_from, self.date_to, partners
-                )
-            )
-            .partner_id
+        settlements = self.env["sale.incentive.settlement"]
+        domain = builder._get_settlement_domain(
+            plan, self.date_from, self.date_to, partners
         )
-        todo = partners - settled
-        settlements = settlement_model.browse()
+        todo = partners - settlements.sudo().search(domain).partner_id
         if todo:
-            settlements = settlement_model._settle(
-                plan, self.date_from, self.date_to, todo
-            )
+            settlements = builder._settle(plan, self.date_from, self.date_to, todo)
         self.write(
             {
                 "batch_done": self.batch_done + 1,
@@ -390,7 +388,7 @@ class SaleIncentiveSettleRun(models.Model):
     # ------------------------------------------------------------------
     def action_resume(self):
         """Resume a failed run where it stopped."""
-        self.env["sale.incentive.settlement"]._check_can_settle()
+        self.env["sale.incentive.settlement.builder"]._check_can_settle()
         for run in self:
             if run.state != "failed":
                 raise UserError(self.env._("Only a failed run can be resumed."))

@@ -2,57 +2,12 @@
 
 from collections import defaultdict
 
-from psycopg2 import errors as pg_errors
-
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, formatLang
 
-try:
-    from cn2an import an2cn
-except ImportError:  # optional: Chinese amounts in words (as l10n_cn)
-    an2cn = None
-
-from ..engine import components, periods
 from ..engine import settlement as settlement_engine
-
-# The Chinese names of the currencies a statement is most often paid in (the
-# names of the People's Bank of China's exchange rates).  Odoo's zh_CN unit
-# labels do not name a currency ("元" is the unit of 22 dollars, USD
-# included): a currency not listed here is named by its ISO code.
-CHINESE_CURRENCY_NAMES = {
-    "AED": "阿联酋迪拉姆",
-    "AUD": "澳元",
-    "BRL": "巴西雷亚尔",
-    "CAD": "加元",
-    "CHF": "瑞士法郎",
-    "CNH": "离岸人民币",
-    "CNY": "人民币",
-    "DKK": "丹麦克朗",
-    "EUR": "欧元",
-    "GBP": "英镑",
-    "HKD": "港元",
-    "IDR": "印尼卢比",
-    "INR": "印度卢比",
-    "JPY": "日元",
-    "KRW": "韩元",
-    "MOP": "澳门元",
-    "MXN": "墨西哥比索",
-    "MYR": "林吉特",
-    "NOK": "挪威克朗",
-    "NZD": "新西兰元",
-    "PHP": "菲律宾比索",
-    "RUB": "卢布",
-    "SAR": "沙特里亚尔",
-    "SEK": "瑞典克朗",
-    "SGD": "新加坡元",
-    "THB": "泰铢",
-    "TRY": "土耳其里拉",
-    "TWD": "新台币",
-    "USD": "美元",
-    "VND": "越南盾",
-    "ZAR": "南非兰特",
-}
+from .sale_incentive_statement_mixin import STATEMENT_FIELDS
 
 STATES = [
     ("draft", "Draft"),
@@ -72,31 +27,12 @@ HELD = ("holdback", "deferred")
 # the workflow actions, which write with sudo() after their own checks
 USER_WRITABLE = {"note"}
 # what the workflow still writes on a posted or cancelled settlement
-WRITABLE_WHEN_CLOSED = {
-    "workflow_state",
-    "reversal_move_id",
-    "note",
-    "access_token",
-    "acknowledged_by_id",
-    "acknowledged_date",
-}
-# when the beneficiary acknowledges or disputes the statement: once the sales
-# manager approved it, until (and after) it is paid
-STATEMENT_STATES = ("approved", "validated", "executive", "posted", "paid")
+WRITABLE_WHEN_CLOSED = {"workflow_state", "reversal_move_id", "note"} | STATEMENT_FIELDS
 APPROVAL_ACTIVITIES = [
     "sale_incentive.mail_activity_settlement_approve",
     "sale_incentive.mail_activity_settlement_validate",
     "sale_incentive.mail_activity_settlement_executive",
 ]
-# the beneficiary follows their settlement through these subtypes
-NOTIFIED = {
-    "approved": "sale_incentive.mt_settlement_approved",
-    "posted": "sale_incentive.mt_settlement_posted",
-    "paid": "sale_incentive.mt_settlement_paid",
-}
-# what an external agent sees in the portal: settlements on their way or
-# booked; drafts are rebuilt by every run and cancellations are void
-PORTAL_STATES = ("submitted", "approved", "validated", "executive", "posted", "paid")
 GROUP_MANAGER = "sale_incentive.group_sale_incentive_manager"
 GROUP_ADMIN = "sale_incentive.group_sale_incentive_admin"
 GROUP_ACCOUNTANT = "sale_incentive.group_sale_incentive_accountant"
@@ -106,17 +42,20 @@ class SaleIncentiveSettlement(models.Model):
     """What one beneficiary is owed for one period under one plan.
 
     One settlement per plan x beneficiary x period x type (a database index
-    enforces it).  The run reads the period's facts in batch
-    (``sale.incentive.settlement.facts``), the engine turns them into
-    explained components (``engine.components.settle``) and the run links
-    every source line to the component that settles it.  The workflow follows
-    ``hr_expense``: ``action_x`` checks (``_check_can_x``) then does
-    (``_do_x``, written with ``sudo()``).
+    enforces it), made by the settlement run
+    (``sale.incentive.settlement.builder``: facts -> engine -> values ->
+    create -> link).  The settlement keeps the record, the workflow and the
+    posting.  The workflow follows ``hr_expense``: ``action_x`` checks
+    (``_check_can_x``) then does (``_do_x``, written with ``sudo()``).
     """
 
     _name = "sale.incentive.settlement"
     _description = "Sales Incentive Settlement"
-    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "sale.incentive.statement.mixin",
+    ]
     _order = "date_to desc, id desc"
     _check_company_auto = True
 
@@ -226,6 +165,11 @@ class SaleIncentiveSettlement(models.Model):
         help="Why a forfeiture decision was taken.",
     )
 
+    is_beneficiary = fields.Boolean(compute="_compute_is_beneficiary")
+    dispute_count = fields.Integer(
+        "Open Disputes", compute="_compute_dispute_count", store=True
+    )
+
     _sql_constraints = [
         (
             "period_check",
@@ -254,13 +198,9 @@ class SaleIncentiveSettlement(models.Model):
         for settlement in self:
             currency = settlement.currency_id
             total = currency.round(sum(settlement.line_ids.mapped("amount")))
-            held = -sum(
-                settlement.line_ids.filtered(lambda c: c.component in HELD).mapped(
-                    "amount"
-                )
-            )
+            held = settlement.line_ids.filtered(lambda c: c.component in HELD)
             settlement.amount_total = total
-            settlement.amount_held = currency.round(held)
+            settlement.amount_held = currency.round(-sum(held.mapped("amount")))
             settlement.amount_payable = max(total, 0.0)
             settlement.amount_carried = min(total, 0.0)
 
@@ -294,6 +234,19 @@ class SaleIncentiveSettlement(models.Model):
         positive = (operator == "=") == value
         return [("id", "in" if positive else "not in", waiting.ids)]
 
+    @api.depends_context("uid")
+    @api.depends("user_id", "partner_id")
+    def _compute_is_beneficiary(self):
+        for settlement in self:
+            settlement.is_beneficiary = settlement._is_own()
+
+    @api.depends("line_ids.dispute_state")
+    def _compute_dispute_count(self):
+        for settlement in self:
+            settlement.dispute_count = len(
+                settlement.line_ids.filtered(lambda c: c.dispute_state == "disputed")
+            )
+
     def _compute_incentive_line_count(self):
         counts = defaultdict(int)
         for component, count in self.env["sale.incentive.line"]._read_group(
@@ -318,7 +271,7 @@ class SaleIncentiveSettlement(models.Model):
         return self.name if self.name != "/" else self.env._("Draft")
 
     def _get_payable_lines(self):
-        self.ensure_one()
+        """The payable lines of the settlements' entries or bills."""
         return self.move_id.line_ids.filtered(
             lambda line: line.account_type == "liability_payable"
         )
@@ -327,23 +280,17 @@ class SaleIncentiveSettlement(models.Model):
     # Guards: the workflow writes, users do not
     # ------------------------------------------------------------------
     def write(self, vals):
-        protected = set(vals) - WRITABLE_WHEN_CLOSED
-        if any(
-            not key.startswith(("message_", "activity_")) for key in protected
-        ) and any(s.state in CLOSED + ("cancel",) for s in self):
+        keys = {key for key in vals if not key.startswith(("message_", "activity_"))}
+        if keys - WRITABLE_WHEN_CLOSED and any(
+            s.state in CLOSED + ("cancel",) for s in self
+        ):
             raise UserError(
                 self.env._(
                     "A posted or cancelled settlement cannot be changed: cancel "
                     "it (the entry is reversed) and settle again."
                 )
             )
-        free = {
-            key
-            for key in vals
-            if key not in USER_WRITABLE
-            and not key.startswith(("message_", "activity_"))
-        }
-        if free and not self.env.su:
+        if keys - USER_WRITABLE and not self.env.su:
             raise AccessError(
                 self.env._(
                     "Settlements change through their actions (submit, approve, "
@@ -361,168 +308,12 @@ class SaleIncentiveSettlement(models.Model):
 
     def unlink(self):
         self._unlink_except_draft()
-        self._free_sources()
+        self.env["sale.incentive.settlement.builder"]._free_sources(self)
         return super().unlink()
-
-    def _free_sources(self):
-        """Release the commission lines, holdbacks and adjustments taken by
-        ``self``."""
-        if not self:
-            return
-        lines = self.env["sale.incentive.line"]
-        lines.flush_model(["settlement_line_id"])
-        # one UPDATE of the link column (its index finds the lines)
-        self.env.cr.execute(
-            SQL(
-                "UPDATE sale_incentive_line SET settlement_line_id = NULL "
-                "WHERE settlement_line_id = ANY(%s)",
-                self.line_ids.ids,
-            )
-        )
-        lines.invalidate_model(["settlement_line_id", "settlement_id"])
-        self.line_ids.released_ids.sudo().write({"released_by_id": False})
-        self.line_ids.adjustment_ids.sudo().write({"settlement_line_id": False})
-
-    # ------------------------------------------------------------------
-    # Settlement run: facts -> engine -> values -> create -> link
-    # ------------------------------------------------------------------
-    @api.model
-    def _run_settlement(self, plans, date, partners=None):
-        """Create the draft settlements of ``plans`` for the period of ``date``.
-
-        One per beneficiary, plan and period; drafts of the same period are
-        replaced.  Returns the new settlements.
-        """
-        self._check_can_settle()
-        settlements = self.browse()
-        for plan in plans:
-            date_from, date_to = periods.period_bounds(date, plan.period)
-            self._replace_drafts(plan, date_from, date_to, partners)
-            settlements |= self._settle(plan, date_from, date_to, partners)
-        return settlements
-
-    def _check_can_settle(self):
-        if not (self.env.su or self.env.user.has_group(GROUP_ACCOUNTANT)):
-            raise AccessError(
-                self.env._(
-                    "Only commission accountants settle periods "
-                    "(Sales Incentives / Accountant)."
-                )
-            )
-
-    @api.model
-    def _get_settlement_domain(self, plan, date_from, date_to, partners=None):
-        """Live settlements of ``plan`` for the period (hook)."""
-        domain = [
-            ("plan_id", "=", plan.id),
-            ("date_from", "=", date_from),
-            ("date_to", "=", date_to),
-            ("workflow_state", "!=", "cancel"),
-            ("settlement_type", "=", "regular"),
-        ]
-        if partners:
-            domain.append(("partner_id", "in", partners.ids))
-        return domain
-
-    @api.model
-    def _replace_drafts(self, plan, date_from, date_to, partners=None):
-        existing = self.sudo().search(
-            self._get_settlement_domain(plan, date_from, date_to, partners)
-        )
-        closed = existing.filtered(lambda s: s.state != "draft")
-        if closed:
-            raise UserError(
-                self.env._(
-                    "Plan '%(plan)s' is already settled for %(date_from)s - "
-                    "%(date_to)s for: %(names)s. Late lines go to the next "
-                    "period; cancel a settlement to settle its period again.",
-                    plan=plan.display_name,
-                    date_from=date_from,
-                    date_to=date_to,
-                    names=", ".join(closed.partner_id.mapped("display_name")),
-                )
-            )
-        existing.unlink()
-
-    @api.model
-    def _settle(self, plan, date_from, date_to, partners=None, forfeit=None):
-        """Settle ``plan`` for one period (or a forfeiture decision).
-
-        ``forfeit``: ``(reason, percent paid)`` for a forfeiture, which takes
-        everything unsettled up to ``date_to`` and every unreleased holdback.
-        """
-        facts_model = self.env["sale.incentive.settlement.facts"]
-        facts_model._claim_plan(plan)
-        query = facts_model._lock_unsettled(plan, date_to, partners)
-        gathered = facts_model._gather(plan, date_from, date_to, partners, forfeit)
-        if not gathered:
-            return self.browse()
-        policy = plan._get_settlement_policy(date_to, forfeit)
-        results = [components.settle(facts, policy) for facts, _u in gathered.values()]
-        extra = (
-            {"settlement_type": "forfeit", "forfeit_reason": forfeit[0]}
-            if forfeit
-            else {}
-        )
-        settlements = self._create_settlements(
-            [
-                self._prepare_settlement_vals(
-                    plan, (date_from, date_to), (partner, user), result
-                )
-                | extra
-                for (partner, (_facts, user)), result in zip(
-                    gathered.items(), results, strict=True
-                )
-            ]
-        )
-        facts_model._link_sources(plan, query, settlements, results, gathered)
-        return settlements.with_env(self.env)
-
-    @api.model
-    def _create_settlements(self, vals_list):
-        try:
-            with self.env.cr.savepoint(flush=False):
-                return self.sudo().create(vals_list)
-        except pg_errors.UniqueViolation as exc:
-            raise UserError(
-                self.env._(
-                    "This period is being settled by someone else at the same "
-                    "time; open the settlements to see the result."
-                )
-            ) from exc
-
-    @api.model
-    def _prepare_settlement_vals(self, plan, period, beneficiary, result):
-        """Values of one settlement and its components (hook).
-
-        ``period``: (date_from, date_to); ``beneficiary``: (partner, user).
-        """
-        (date_from, date_to), (partner, user) = period, beneficiary
-        component_model = self.env["sale.incentive.settlement.line"]
-        return {
-            "company_id": plan.company_id.id,
-            "plan_id": plan.id,
-            "partner_id": partner.id,
-            "user_id": user.id,
-            "is_agent": not user and partner.is_incentive_agent,
-            "date_from": date_from,
-            "date_to": date_to,
-            "is_suspended": result.suspended,
-            "line_ids": [
-                Command.create(component_model._prepare_component_vals(item, index))
-                for index, item in enumerate(result.components, start=1)
-            ],
-        }
 
     # ------------------------------------------------------------------
     # Approval workflow: action_x -> _check_can_x -> _do_x
     # ------------------------------------------------------------------
-    def _check_can_forfeit(self):
-        if not (self.env.su or self.env.user.has_group(GROUP_ADMIN)):
-            raise AccessError(
-                self.env._("Only incentive administrators record forfeiture decisions.")
-            )
-
     def _check_state(self, states):
         for settlement in self:
             if settlement.state not in states:
@@ -534,8 +325,12 @@ class SaleIncentiveSettlement(models.Model):
                     )
                 )
 
+    def _has_group(self, *xmlids):
+        """Superuser, or the current user is in one of the groups ``xmlids``."""
+        return self.env.su or any(self.env.user.has_group(x) for x in xmlids)
+
     def _check_group(self, xmlid):
-        if not self.env.su and not self.env.user.has_group(xmlid):
+        if not self._has_group(xmlid):
             raise AccessError(
                 self.env._("You are not allowed to perform this approval step.")
             )
@@ -571,10 +366,29 @@ class SaleIncentiveSettlement(models.Model):
         self.ensure_one()
         return FINAL_APPROVAL[self.company_id.incentive_approval_steps or "1"]
 
+    def _get_sales_approver(self):
+        """The sales manager who approves the settlement: the leader of the
+        beneficiary's team, else of the team of its lines."""
+        self.ensure_one()
+        return (
+            self.user_id.sale_team_id.user_id
+            or self.incentive_line_ids.team_id.user_id[:1]
+        )
+
+    def _write_step(self, state):
+        """Move to the workflow ``state``, recording who and when (the
+        approval trail: ``<state>_by_id``, ``<state>_date``)."""
+        self.sudo().write(
+            {
+                "workflow_state": state,
+                f"{state}_by_id": self.env.user.id,
+                f"{state}_date": fields.Datetime.now(),
+            }
+        )
+
     def _schedule_approval_activity(self, xmlid, user):
-        for settlement in self:
-            if user and user != self.env.user:
-                settlement.activity_schedule(xmlid, user_id=user.id)
+        if user and user != self.env.user:
+            self.activity_schedule(xmlid, user_id=user.id)
 
     def action_submit(self):
         self._check_can_submit()
@@ -583,10 +397,7 @@ class SaleIncentiveSettlement(models.Model):
 
     def _check_can_submit(self):
         self._check_state(("draft",))
-        if self.env.su or self.env.user.has_group(GROUP_MANAGER):
-            self.check_access("write")
-            return
-        if self.env.user.has_group(GROUP_ACCOUNTANT):
+        if self._has_group(GROUP_MANAGER, GROUP_ACCOUNTANT):
             self.check_access("write")
             return
         self.check_access("read")
@@ -595,14 +406,8 @@ class SaleIncentiveSettlement(models.Model):
 
     def _do_submit(self):
         self._number_unnumbered()
+        self._write_step("submitted")
         for settlement in self:
-            settlement.sudo().write(
-                {
-                    "workflow_state": "submitted",
-                    "submitted_by_id": self.env.user.id,
-                    "submitted_date": fields.Datetime.now(),
-                }
-            )
             settlement._schedule_approval_activity(
                 APPROVAL_ACTIVITIES[0], settlement._get_sales_approver()
             )
@@ -620,13 +425,7 @@ class SaleIncentiveSettlement(models.Model):
         self._check_not_own()
 
     def _do_approve(self):
-        self.sudo().write(
-            {
-                "workflow_state": "approved",
-                "approved_by_id": self.env.user.id,
-                "approved_date": fields.Datetime.now(),
-            }
-        )
+        self._write_step("approved")
         self.activity_feedback([APPROVAL_ACTIVITIES[0]])
         for settlement in self.filtered(lambda s: s.approval_steps != "1"):
             settlement._schedule_approval_activity(
@@ -648,13 +447,7 @@ class SaleIncentiveSettlement(models.Model):
         self._check_not_own()
 
     def _do_validate(self):
-        self.sudo().write(
-            {
-                "workflow_state": "validated",
-                "validated_by_id": self.env.user.id,
-                "validated_date": fields.Datetime.now(),
-            }
-        )
+        self._write_step("validated")
         self.activity_feedback([APPROVAL_ACTIVITIES[1]])
         for settlement in self.filtered(lambda s: s.approval_steps == "3"):
             settlement._schedule_approval_activity(
@@ -664,13 +457,7 @@ class SaleIncentiveSettlement(models.Model):
 
     def action_executive_approve(self):
         self._check_can_executive_approve()
-        self.sudo().write(
-            {
-                "workflow_state": "executive",
-                "executive_by_id": self.env.user.id,
-                "executive_date": fields.Datetime.now(),
-            }
-        )
+        self._write_step("executive")
         self.activity_feedback([APPROVAL_ACTIVITIES[2]])
         return True
 
@@ -697,11 +484,7 @@ class SaleIncentiveSettlement(models.Model):
 
     def _check_can_reset_draft(self):
         self._check_state(("submitted", "approved", "validated", "executive"))
-        if not (
-            self.env.su
-            or self.env.user.has_group(GROUP_MANAGER)
-            or self.env.user.has_group(GROUP_ACCOUNTANT)
-        ):
+        if not self._has_group(GROUP_MANAGER, GROUP_ACCOUNTANT):
             raise AccessError(
                 self.env._("Only managers and accountants reset a settlement.")
             )
@@ -716,37 +499,26 @@ class SaleIncentiveSettlement(models.Model):
             )
         # the beneficiary signed the approved figures: back to draft, they
         # may change, so the signature no longer holds
-        self.sudo().write(
-            {
-                "workflow_state": "draft",
-                "acknowledged_by_id": False,
-                "acknowledged_date": False,
-            }
-        )
+        unsigned = {"acknowledged_by_id": False, "acknowledged_date": False}
+        self.sudo().write({"workflow_state": "draft", **unsigned})
         self.activity_unlink(APPROVAL_ACTIVITIES)
         user = self.env.user
-        for settlement in self:
-            settlement.sudo().message_post(
-                body=self.env._(
-                    "Reset to draft by %(user)s: %(reason)s",
-                    user=user.display_name,
-                    reason=reason,
-                ),
-                author_id=user.partner_id.id,
-            )
+        body = self.env._(
+            "Reset to draft by %(user)s: %(reason)s",
+            user=user.display_name,
+            reason=reason,
+        )
+        for settlement in self.sudo():
+            settlement.message_post(body=body, author_id=user.partner_id.id)
 
     # ------------------------------------------------------------------
     # Accounting
     # ------------------------------------------------------------------
     def _get_posting_amounts(self):
         self.ensure_one()
-        components_ = self.line_ids
-        releases = components_.filtered("held_amount")
-        expense = sum(
-            (components_ - releases)
-            .filtered(lambda c: c.component not in HELD)
-            .mapped("amount")
-        )
+        releases = self.line_ids.filtered("held_amount")
+        earned = (self.line_ids - releases).filtered(lambda c: c.component not in HELD)
+        expense = sum(earned.mapped("amount"))
         return settlement_engine.posting_amounts(
             expense,
             self.amount_held,
@@ -801,8 +573,9 @@ class SaleIncentiveSettlement(models.Model):
     def _prepare_move_vals(self):
         """Journal entry (or vendor bill for agents) of the settlement (hook)."""
         self.ensure_one()
+        bill = self._uses_vendor_bill()
         lines = [
-            (account, amount, name)
+            Command.create(self._prepare_move_line_vals(account, amount, name, bill))
             for account, amount, name in self._get_move_lines()
             if not self.currency_id.is_zero(amount)
         ]
@@ -812,41 +585,31 @@ class SaleIncentiveSettlement(models.Model):
             "company_id": self.company_id.id,
             "incentive_settlement_id": self.id,
         }
-        if self._uses_vendor_bill():
-            vals.update(
-                move_type="in_invoice",
-                partner_id=self.partner_id.id,
-                invoice_date=self.date_to,
-                invoice_line_ids=[
-                    Command.create(
-                        {
-                            "name": name,
-                            "account_id": account.id,
-                            "quantity": 1.0,
-                            "price_unit": amount,
-                            "tax_ids": [Command.clear()],
-                        }
-                    )
-                    for account, amount, name in lines
-                ],
-            )
-            return vals
-        vals.update(
-            move_type="entry",
-            journal_id=self.company_id.incentive_journal_id.id,
-            line_ids=[
-                Command.create(
-                    {
-                        "name": name,
-                        "account_id": account.id,
-                        "partner_id": self.partner_id.id,
-                        "balance": balance,
-                    }
-                )
-                for account, balance, name in lines
-            ],
-        )
-        return vals
+        if bill:
+            return vals | {
+                "move_type": "in_invoice",
+                "partner_id": self.partner_id.id,
+                "invoice_date": self.date_to,
+                "invoice_line_ids": lines,
+            }
+        journal = self.company_id.incentive_journal_id
+        return vals | {
+            "move_type": "entry",
+            "journal_id": journal.id,
+            "line_ids": lines,
+        }
+
+    def _prepare_move_line_vals(self, account, amount, name, bill):
+        """One line of the entry (a balance) or of the vendor bill (a price,
+        untaxed) (hook)."""
+        vals = {"name": name, "account_id": account.id}
+        if bill:
+            return vals | {
+                "quantity": 1.0,
+                "price_unit": amount,
+                "tax_ids": [Command.clear()],
+            }
+        return vals | {"partner_id": self.partner_id.id, "balance": amount}
 
     def action_post(self):
         """Write the journal entry (or vendor bill) and close the settlement."""
@@ -870,23 +633,13 @@ class SaleIncentiveSettlement(models.Model):
         moves.action_post()
         for settlement, move in zip(to_move, moves, strict=True):
             settlement.sudo().move_id = move
-        self.sudo().write(
-            {
-                "workflow_state": "posted",
-                "posted_by_id": self.env.user.id,
-                "posted_date": fields.Datetime.now(),
-            }
-        )
+        self._write_step("posted")
         self._notify_beneficiary("posted")
 
     def action_register_payment(self):
         """Odoo's register-payment wizard on the settlement's payable."""
         self._check_can_register_payment()
-        lines = self.move_id.line_ids.filtered(
-            lambda line: (
-                line.account_type == "liability_payable" and not line.reconciled
-            )
-        )
+        lines = self._get_payable_lines().filtered(lambda line: not line.reconciled)
         if not lines:
             raise UserError(self.env._("There is nothing left to pay."))
         return lines.action_register_payment()
@@ -921,33 +674,29 @@ class SaleIncentiveSettlement(models.Model):
                     "unreconcile the payment first."
                 )
             )
-        if self.filtered(lambda s: s.state == "posted"):
+        posted = self.filtered(lambda s: s.state == "posted")
+        if posted:
             self._check_group(GROUP_ACCOUNTANT)
-        elif not (self.env.su or self.env.user.has_group(GROUP_ACCOUNTANT)):
+        elif not self._has_group(GROUP_ACCOUNTANT):
             self._check_group(GROUP_MANAGER)
         self.check_access("write")
-        posted = self.filtered(lambda s: s.state == "posted")
-        used = posted.line_ids.filtered(
-            lambda c: (
-                c.component in HELD
-                and c.released_by_id
-                and c.released_by_id.settlement_id.state != "cancel"
-            )
+        posted._check_nothing_builds_on()
+
+    def _check_nothing_builds_on(self):
+        """No live settlement released a holdback of ``self`` or carried its
+        negative total: those are cancelled first."""
+        used = self.line_ids.released_by_id.settlement_id.filtered(
+            lambda s: s.state != "cancel"
         )
         if used:
             raise UserError(
                 self.env._(
                     "Holdbacks of these settlements were already released by "
                     "%(names)s; cancel those first.",
-                    names=", ".join(used.released_by_id.settlement_id.mapped("name")),
+                    names=", ".join(used.mapped("name")),
                 )
             )
-        carried = self.env["sale.incentive.settlement.line"].search(
-            [
-                ("carry_from_id", "in", posted.ids),
-                ("settlement_id.state", "!=", "cancel"),
-            ]
-        )
+        carried = self._get_carrying_components()
         if carried:
             raise UserError(
                 self.env._(
@@ -957,83 +706,42 @@ class SaleIncentiveSettlement(models.Model):
                 )
             )
 
+    def _get_carrying_components(self):
+        """The live components that carried the negative totals of ``self``."""
+        live = [("settlement_id.workflow_state", "!=", "cancel")]
+        components_ = self.env["sale.incentive.settlement.line"].sudo()
+        return components_.search([("carry_from_id", "in", self.ids)] + live)
+
     def _do_cancel(self):
+        today = fields.Date.context_today(self)
         for settlement in self.filtered(lambda s: s.state == "posted" and s.move_id):
+            ref = self.env._("Reversal of %(name)s", name=settlement.name)
             reversal = settlement.move_id.sudo()._reverse_moves(
-                [
-                    {
-                        "date": fields.Date.context_today(self),
-                        "ref": self.env._("Reversal of %(name)s", name=settlement.name),
-                    }
-                ],
-                cancel=True,
+                [{"date": today, "ref": ref}], cancel=True
             )
             settlement.sudo().reversal_move_id = reversal
-        self._free_sources()
+        self.env["sale.incentive.settlement.builder"]._free_sources(self)
         self.sudo().write({"workflow_state": "cancel"})
         self.activity_unlink(APPROVAL_ACTIVITIES)
 
     # ------------------------------------------------------------------
-    # Creation, notifications, closing what pays nothing (issue #10)
+    # Numbering, closing what pays nothing (issue #10)
     # ------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        settlements = super().create(vals_list)
-        settlements.sudo()._subscribe_beneficiaries()
-        return settlements
-
     def _number_unnumbered(self):
-        """Give the settlements of ``self`` still named "/" (drafts) the next
-        numbers of the ``sale.incentive.settlement`` sequence of their company
-        (``next_by_code``), in the order of their ids.  Drawn at submission
-        only: a draft replaced by the next run and a simulation draw none,
-        and the sequence (no gap) is rolled back with a failed submission."""
+        """Number the drafts of ``self`` (named "/") by their company's
+        ``sale.incentive.settlement`` sequence, in id order.  At submission
+        only: replaced drafts and simulations draw no number, and a failed
+        submission rolls the sequence back (no gap)."""
         sequences = self.env["ir.sequence"].sudo()
         for settlement in self.filtered(lambda s: s.name == "/").sorted("id"):
-            settlement.sudo().name = (
-                sequences.with_company(settlement.company_id).next_by_code(
-                    "sale.incentive.settlement"
-                )
-                or "/"
-            )
-
-    def _subscribe_beneficiaries(self):
-        """The beneficiary follows their settlement and hears when it moves
-        on (the approved, posted and paid subtypes): ``message_subscribe``
-        once per beneficiary for all their new settlements."""
-        subtypes = [self.env.ref(xmlid).id for xmlid in NOTIFIED.values()]
-        # as message_subscribe: archived partners follow nothing
-        for partner, settlements in (
-            self.filtered("partner_id.active").grouped("partner_id").items()
-        ):
-            settlements.message_subscribe(partner_ids=partner.ids, subtype_ids=subtypes)
-
-    def _notify_beneficiary(self, state):
-        """Tell the followers of the subtype (the beneficiary) of ``state``."""
-        for settlement in self:
-            amount = self.env["sale.incentive.line"]._format_amount(
-                settlement.amount_payable, settlement.currency_id
-            )
-            if state == "paid":
-                body = self.env._(
-                    "Your settlement %(name)s is paid: %(amount)s.",
-                    name=settlement.name,
-                    amount=amount,
-                )
-            else:
-                body = self.env._(
-                    "Your settlement %(name)s is %(state)s: %(amount)s to pay.",
-                    name=settlement.name,
-                    state=dict(self._fields["state"]._description_selection(self.env))[
-                        state
-                    ],
-                    amount=amount,
-                )
-            settlement.sudo().message_post(body=body, subtype_xmlid=NOTIFIED[state])
+            sequence = sequences.with_company(settlement.company_id)
+            number = sequence.next_by_code("sale.incentive.settlement")
+            settlement.sudo().name = number or "/"
 
     def _auto_close_reason(self):
         """Why this settlement needs no approval, or None (hook)."""
         self.ensure_one()
+        currency = self.currency_id
         if not self.company_id.incentive_auto_close_exceptions:
             return None
         if self.is_suspended:
@@ -1041,14 +749,12 @@ class SaleIncentiveSettlement(models.Model):
                 "suspended: overdue receivables, nothing is paid and the lines "
                 "stay open until collected"
             )
-        if self.currency_id.compare_amounts(self.amount_total, 0.0) < 0:
+        if currency.compare_amounts(self.amount_total, 0.0) < 0:
             return self.env._(
                 "negative total %(amount)s, carried to the next settlement",
-                amount=self.env["sale.incentive.line"]._format_amount(
-                    self.amount_total, self.currency_id
-                ),
+                amount=formatLang(self.env, self.amount_total, currency_obj=currency),
             )
-        if self.currency_id.is_zero(self.amount_total):
+        if currency.is_zero(self.amount_total):
             return self.env._("nothing to pay")
         return None
 
@@ -1066,48 +772,15 @@ class SaleIncentiveSettlement(models.Model):
                     "validated_by_id": final != "approved" and self.env.user.id,
                 }
             )
-            settlement.activity_unlink(
-                [
-                    "sale_incentive.mail_activity_settlement_approve",
-                    "sale_incentive.mail_activity_settlement_validate",
-                    "sale_incentive.mail_activity_settlement_executive",
-                ]
+            settlement.activity_unlink(APPROVAL_ACTIVITIES)
+            body = self.env._(
+                "Validated automatically without the approval chain: %(reason)s.",
+                reason=reason,
             )
-            closed = not settlement._needs_move()
-            if closed:
+            if not settlement._needs_move():
                 settlement._do_post()
-            settlement.message_post(
-                body=self.env._(
-                    "Validated automatically without the approval chain: %(reason)s.",
-                    reason=reason,
-                )
-                + (
-                    " " + self.env._("Closed without a journal entry.")
-                    if closed
-                    else ""
-                )
-            )
-
-    # ------------------------------------------------------------------
-    # Portal (/my/commissions): an external agent reads their settlements
-    # and downloads their statements through access tokens
-    # ------------------------------------------------------------------
-    def _compute_access_url(self):
-        for settlement in self:
-            settlement.access_url = f"/my/commissions/{settlement.id}"
-
-    def _get_portal_domain(self, partner):
-        """The settlements ``partner`` (a portal user's partner) may see."""
-        return [
-            ("partner_id", "child_of", partner.commercial_partner_id.id),
-            ("state", "in", PORTAL_STATES),
-        ]
-
-    def _get_report_base_filename(self):
-        self.ensure_one()
-        return self.env._(
-            "Commission Statement - %(name)s", name=self._get_number_label()
-        )
+                body += " " + self.env._("Closed without a journal entry.")
+            settlement.message_post(body=body)
 
     # ------------------------------------------------------------------
     # Navigation
@@ -1124,117 +797,4 @@ class SaleIncentiveSettlement(models.Model):
 
     def action_view_move(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "account.move",
-            "res_id": self.move_id.id,
-            "view_mode": "form",
-        }
-
-    def _amount_in_words(self, amount=None):
-        """The amount (default: the payable) in words in the reader's
-        language, whatever the currency: for a Chinese reader, the currency's
-        Chinese name and the amount in financial uppercase through cn2an (as
-        ``l10n_cn``: 美元壹万贰仟元整), the figures when cn2an is not installed
-        or the currency has more than two decimals (元, 角, 分 only); the
-        reader's words (``res.currency.amount_to_text``) otherwise."""
-        self.ensure_one()
-        amount = self.amount_payable if amount is None else amount
-        currency = self.currency_id
-        amount = currency.round(amount)
-        lang = self.env.lang or ""
-        if lang.startswith("zh"):
-            if an2cn is None or currency.decimal_places > 2:
-                return formatLang(self.env, amount, currency_obj=currency)
-            name = CHINESE_CURRENCY_NAMES.get(currency.name, currency.name)
-            return name + an2cn(f"{amount:.{currency.decimal_places}f}", "rmb")
-        words = currency.amount_to_text(abs(amount))
-        if amount < 0:
-            return self.env._("Minus %(amount)s", amount=words)
-        return words
-
-    # ------------------------------------------------------------------
-    # The beneficiary's statement: acknowledge or dispute (issue #10)
-    # ------------------------------------------------------------------
-    acknowledged_by_id = fields.Many2one("res.users", readonly=True, copy=False)
-    acknowledged_date = fields.Datetime(readonly=True, copy=False)
-    is_beneficiary = fields.Boolean(compute="_compute_is_beneficiary")
-    dispute_count = fields.Integer(
-        "Open Disputes", compute="_compute_dispute_count", store=True
-    )
-
-    @api.depends_context("uid")
-    @api.depends("user_id", "partner_id")
-    def _compute_is_beneficiary(self):
-        for settlement in self:
-            settlement.is_beneficiary = settlement._is_own()
-
-    @api.depends("line_ids.dispute_state")
-    def _compute_dispute_count(self):
-        for settlement in self:
-            settlement.dispute_count = len(
-                settlement.line_ids.filtered(lambda c: c.dispute_state == "disputed")
-            )
-
-    def _get_sales_approver(self):
-        """The sales manager who approves the settlement: the leader of the
-        beneficiary's team, else of the team of its lines."""
-        self.ensure_one()
-        return (
-            self.user_id.sale_team_id.user_id
-            or self.incentive_line_ids.team_id.user_id[:1]
-        )
-
-    def _check_beneficiary(self):
-        """The current user is the beneficiary of every settlement of
-        ``self``, and the statement is approved."""
-        self.check_access("read")
-        if any(not settlement._is_own() for settlement in self):
-            raise AccessError(
-                self.env._(
-                    "Only the beneficiary of a settlement acknowledges or disputes "
-                    "its statement."
-                )
-            )
-        self._check_state(STATEMENT_STATES)
-
-    def action_acknowledge(self):
-        """The beneficiary confirms the statement (signs it)."""
-        self._check_can_acknowledge()
-        self._do_acknowledge()
-        return True
-
-    def _check_can_acknowledge(self):
-        self._check_beneficiary()
-        for settlement in self:
-            if settlement.acknowledged_by_id:
-                raise UserError(
-                    self.env._(
-                        "Statement %(name)s is already acknowledged.",
-                        name=settlement.name,
-                    )
-                )
-            if settlement.dispute_count:
-                raise UserError(
-                    self.env._(
-                        "Statement %(name)s has disputed lines: acknowledge it once "
-                        "the manager has answered them.",
-                        name=settlement.name,
-                    )
-                )
-
-    def _do_acknowledge(self):
-        user = self.env.user
-        for settlement in self:
-            settlement.sudo().write(
-                {
-                    "acknowledged_by_id": user.id,
-                    "acknowledged_date": fields.Datetime.now(),
-                }
-            )
-            settlement.sudo().message_post(
-                body=self.env._(
-                    "Statement acknowledged by %(user)s.", user=user.display_name
-                ),
-                author_id=user.partner_id.id,
-            )
+        return self.move_id._get_records_action()

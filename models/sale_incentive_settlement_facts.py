@@ -1,5 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-import json
 from collections import defaultdict
 
 from psycopg2 import errors as pg_errors
@@ -16,15 +15,14 @@ NO_BUCKET = "1900-01-01"
 
 
 class SaleIncentiveSettlementFacts(models.AbstractModel):
-    """What a settlement period holds per beneficiary, read in batch, and
-    the link from the lines taken to the component that settles them.
+    """What a settlement period holds per beneficiary, read in batch.
 
-    The settlement run, the forfeiture (and the simulation) read their facts
-    here: a few grouped queries per plan and period, never one per line or
+    The settlement run (``sale.incentive.settlement.builder``) reads its
+    facts here: a few grouped queries per plan and period, never one per line or
     per beneficiary.  The lines a settlement takes are "the unsettled earned
     lines" of ``sale.incentive.line._get_earned_domain``; the same SQL
-    expressions (:meth:`_group_columns`) group them for the engine and link
-    them to the component that settles them.
+    expressions (:meth:`_group_columns`) group them for the engine and the
+    builder links them to the component that settles them.
     """
 
     _name = "sale.incentive.settlement.facts"
@@ -161,47 +159,47 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
     @api.model
     def _get_beneficiary_users(self, plan, partner_ids, raw):
         """{partner_id: user} paid: from the lines, a team, an adjustment, or
-        earlier settlements."""
-        previous = dict(
+        earlier settlements of the plan."""
+        adjusted = self._get_adjustment_users(raw["adjustments"])
+        user_ids = {
+            partner_id: raw["lines"].get(partner_id, {}).get("user")
+            or raw["team"].get(partner_id, {}).get("user")
+            or adjusted.get(partner_id)
+            for partner_id in partner_ids
+        }
+        missing = [
+            partner_id for partner_id, user_id in user_ids.items() if not user_id
+        ]
+        if missing:
+            user_ids.update(self._get_previous_users(plan, missing))
+        # one prefetch set: the users' fields are read once for all
+        prefetch = [user_id for user_id in user_ids.values() if user_id]
+        users = self.env["res.users"]
+        return {
+            partner_id: users.browse(user_id or []).with_prefetch(prefetch)
+            for partner_id, user_id in user_ids.items()
+        }
+
+    @api.model
+    def _get_adjustment_users(self, adjustments):
+        """{partner_id: user id} of the adjustments read (``_read_adjustments``)."""
+        ids = [item.adjustment_id for items in adjustments.values() for item in items]
+        records = self.env["sale.incentive.adjustment"].sudo().browse(ids)
+        return {a.partner_id.id: a.user_id.id for a in records if a.user_id}
+
+    @api.model
+    def _get_previous_users(self, plan, partner_ids):
+        """{partner_id: user id} of the earlier settlements of ``plan``."""
+        previous = (
             self.env["sale.incentive.settlement"]
             .sudo()
             ._read_group(
-                [("plan_id", "=", plan.id), ("partner_id", "in", list(partner_ids))],
+                [("plan_id", "=", plan.id), ("partner_id", "in", partner_ids)],
                 ["partner_id"],
                 ["user_id:max"],
             )
         )
-        adjusted = (
-            self.env["sale.incentive.adjustment"]
-            .sudo()
-            .browse(
-                [
-                    item.adjustment_id
-                    for items in raw["adjustments"].values()
-                    for item in items
-                ]
-            )
-        )
-        adjusted_users = {a.partner_id.id: a.user_id.id for a in adjusted if a.user_id}
-        users = {}
-        for partner_id in partner_ids:
-            user_id = (
-                raw["lines"].get(partner_id, {}).get("user")
-                or raw["team"].get(partner_id, {}).get("user")
-                or adjusted_users.get(partner_id)
-            )
-            user = self.env["res.users"].browse(user_id or [])
-            if not user:
-                user = user.browse(
-                    previous.get(self.env["res.partner"].browse(partner_id)) or []
-                )
-            users[partner_id] = user
-        # one prefetch set: the users' fields are read once for all
-        prefetch = [user.id for user in users.values() if user]
-        return {
-            partner_id: user.with_prefetch(prefetch)
-            for partner_id, user in users.items()
-        }
+        return {partner.id: user_id for partner, user_id in previous if user_id}
 
     # ------------------------------------------------------------------
     # The unsettled earned lines, grouped as the engine settles them
@@ -228,12 +226,23 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
     def _read_groups(self, plan, date_from, date_to, partners=None):
         """{partner_id: {"user": id, "groups": [row dict]}} of unsettled lines."""
         query = self._unsettled_query(plan, date_to, partners)
+        self.env.cr.execute(self._get_groups_sql(plan, date_from, query))
+        data = defaultdict(lambda: {"user": 0, "groups": []})
+        for row in self.env.cr.fetchall():
+            entry = data[row[0]]
+            entry["user"] = entry["user"] or row[1] or 0
+            entry["groups"].append(_group_row(row))
+        return data
+
+    @api.model
+    def _get_groups_sql(self, plan, date_from, query):
+        """The query of ``_read_groups``: one row per beneficiary and group
+        key of the lines of ``query``."""
         rule, refund, bucket = self._group_columns(plan)
         base = self.env["sale.incentive.line"]._credited_base_sql()
         in_period = SQL("sale_incentive_line.date >= %s", date_from)
-        self.env.cr.execute(
-            SQL(
-                """SELECT sale_incentive_line.partner_id,
+        return SQL(
+            """SELECT sale_incentive_line.partner_id,
                           MAX(sale_incentive_line.user_id), %(rule)s, %(refund)s,
                           %(bucket)s, SUM(sale_incentive_line.amount), SUM(%(base)s),
                           SUM(%(base)s) FILTER (WHERE %(in_period)s),
@@ -242,113 +251,13 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
                           COUNT(*)
                      FROM %(from)s WHERE %(where)s
                  GROUP BY sale_incentive_line.partner_id, 3, 4, 5""",
-                rule=rule,
-                refund=refund,
-                bucket=bucket,
-                base=base,
-                in_period=in_period,
-                new=plan.new_product_ids.ids or [0],
-                **{"from": query.from_clause, "where": query.where_clause},
-            )
-        )
-        data = defaultdict(lambda: {"user": 0, "groups": []})
-        for row in self.env.cr.fetchall():
-            entry = data[row[0]]
-            entry["user"] = entry["user"] or row[1] or 0
-            entry["groups"].append(_group_row(row))
-        return data
-
-    # ------------------------------------------------------------------
-    # Linking what a settlement took
-    # ------------------------------------------------------------------
-    @api.model
-    def _link_sources(self, plan, query, settlements, results, gathered):
-        """Point the settled lines at their component and the released
-        holdbacks at their release (one UPDATE each)."""
-        links, releases, expected, total = [], [], 0, 0
-        for settlement, result, (facts, _user) in zip(
-            settlements, results, gathered.values(), strict=True
-        ):
-            counts = {g.key: g.count for g in facts.groups}
-            total += sum(counts.values())
-            for item, record in zip(
-                result.components, settlement.line_ids.sorted("sequence"), strict=True
-            ):
-                links += [(*key, settlement, record) for key in item.sources]
-                expected += sum(counts[key] for key in item.sources)
-                releases += [(held, record.id) for held in item.holdback_ids]
-        links = [
-            (settlement.partner_id.id, *key, settlement.id, record.id)
-            for *key, settlement, record in links
-        ]
-        if links:
-            self._write_links(plan, query, links, expected, expected == total)
-        if releases:
-            self._write_releases(releases)
-
-    @api.model
-    def _write_releases(self, releases):
-        """[(holdback component id, release component id)] in one UPDATE."""
-        self.env.cr.execute(
-            SQL(
-                """UPDATE sale_incentive_settlement_line c
-                      SET released_by_id = v.rid
-                     FROM unnest(%s::int[], %s::int[]) AS v(hid, rid)
-                    WHERE c.id = v.hid""",
-                *(list(column) for column in zip(*releases, strict=True)),
-            )
-        )
-        self.env["sale.incentive.settlement.line"].invalidate_model(
-            ["released_by_id", "released_ids"]
-        )
-
-    @api.model
-    def _write_links(self, plan, query, links, expected, complete=False):
-        """One UPDATE linking the lines of each (beneficiary, group key) to
-        their component.
-
-        The keys map to their component through one JSON object looked up
-        per line: no join, so no plan depends on the table's statistics.
-        The link is the line's foreign key to its component
-        (sale.incentive.line.settlement_line_id).
-        ``complete``: every group read is linked, so the lines of ``query``
-        need no test of their key (a line added since is counted anyway).
-        """
-        rule, refund, bucket = self._group_columns(plan)
-        key = SQL(
-            "concat_ws('/', sale_incentive_line.partner_id, %s, %s::int, "
-            "to_char(%s, 'YYYY-MM-DD'))",
-            rule,
-            refund,
-            bucket,
-        )
-        self.env["sale.incentive.line"].flush_model(["settlement_line_id"])
-        mapping = json.dumps(
-            {
-                f"{pid}/{rule_id}/{int(is_refund)}/{day}": cid
-                for pid, rule_id, is_refund, day, _sid, cid in links
-            }
-        )
-        self.env.cr.execute(
-            SQL(
-                """UPDATE sale_incentive_line
-                      SET settlement_line_id = (%(map)s::jsonb ->> %(key)s)::int
-                    WHERE %(where)s""",
-                map=mapping,
-                key=key,
-                where=query.where_clause
-                if complete
-                else SQL("%s AND %s::jsonb ? %s", query.where_clause, mapping, key),
-            )
-        )
-        if self.env.cr.rowcount != expected:
-            raise UserError(
-                self.env._(
-                    "The commission lines changed during the settlement; run it again."
-                )
-            )
-        self.env["sale.incentive.line"].invalidate_model(
-            ["settlement_line_id", "settlement_id"]
+            rule=rule,
+            refund=refund,
+            bucket=bucket,
+            base=base,
+            in_period=in_period,
+            new=plan.new_product_ids.ids or [0],
+            **{"from": query.from_clause, "where": query.where_clause},
         )
 
     # ------------------------------------------------------------------
@@ -358,25 +267,7 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
     def _read_matured_holdbacks(self, plan, date_to, partners=None, matured=True):
         """{partner_id: [Holdback]} held or deferred amounts to release, locked."""
         family = plan._get_version_family()
-        where = SQL(
-            "c.component IN ('holdback', 'deferred') AND c.released_by_id IS NULL "
-            "AND s.plan_id = ANY(%s) AND s.workflow_state = 'posted'",
-            family.ids,
-        )
-        if matured:
-            where = SQL("%s AND c.release_date <= %s", where, date_to)
-        if partners:
-            where = SQL("%s AND s.partner_id = ANY(%s)", where, partners.ids)
-        rows = self._lock(
-            SQL(
-                "SELECT c.id, s.partner_id, -c.amount, s.plan_id, c.component, "
-                "EXTRACT(YEAR FROM s.date_to)::int "
-                "FROM sale_incentive_settlement_line c "
-                "JOIN sale_incentive_settlement s ON s.id = c.settlement_id "
-                "WHERE %s ORDER BY c.id FOR UPDATE OF c NOWAIT",
-                where,
-            )
-        )
+        rows = self._lock_holdbacks(family, date_to, partners, matured)
         plans = self.env["sale.incentive.plan"].browse({row[3] for row in rows})
         yearly = self.env["sale.incentive.plan.coefficient"]._get_yearly(
             family, {row[5] for row in rows}
@@ -397,6 +288,30 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
                 )
             )
         return result
+
+    @api.model
+    def _lock_holdbacks(self, family, date_to, partners, matured):
+        """Lock the unreleased holdbacks of the plans ``family``; their rows
+        (id, partner id, held, plan id, component, year held)."""
+        where = SQL(
+            "c.component IN ('holdback', 'deferred') AND c.released_by_id IS NULL "
+            "AND s.plan_id = ANY(%s) AND s.workflow_state = 'posted'",
+            family.ids,
+        )
+        if matured:
+            where = SQL("%s AND c.release_date <= %s", where, date_to)
+        if partners:
+            where = SQL("%s AND s.partner_id = ANY(%s)", where, partners.ids)
+        return self._lock(
+            SQL(
+                "SELECT c.id, s.partner_id, -c.amount, s.plan_id, c.component, "
+                "EXTRACT(YEAR FROM s.date_to)::int "
+                "FROM sale_incentive_settlement_line c "
+                "JOIN sale_incentive_settlement s ON s.id = c.settlement_id "
+                "WHERE %s ORDER BY c.id FOR UPDATE OF c NOWAIT",
+                where,
+            )
+        )
 
     @api.model
     def _read_adjustments(self, plan, date_to, partners=None):
@@ -430,27 +345,7 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
         The carried settlements are locked like any source, so two runs
         cannot carry the same balance twice.
         """
-        settlements = self.env["sale.incentive.settlement"].sudo()
-        domain = [
-            ("plan_id", "in", plan._get_version_family().ids),
-            ("workflow_state", "=", "posted"),
-            ("amount_total", "<", 0.0),
-            ("date_to", "<", date_from),
-        ]
-        if partners:
-            domain.append(("partner_id", "in", partners.ids))
-        negatives = settlements.search(domain)
-        negatives -= (
-            self.env["sale.incentive.settlement.line"]
-            .sudo()
-            .search(
-                [
-                    ("carry_from_id", "in", negatives.ids),
-                    ("settlement_id.workflow_state", "!=", "cancel"),
-                ]
-            )
-            .carry_from_id
-        )
+        negatives = self._find_uncarried(plan, date_from, partners)
         if not negatives:
             return {}
         self._lock(
@@ -470,6 +365,21 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
                 )
             )
         return result
+
+    @api.model
+    def _find_uncarried(self, plan, date_from, partners=None):
+        """The posted settlements before ``date_from`` whose negative total
+        no live settlement carried yet."""
+        domain = [
+            ("plan_id", "in", plan._get_version_family().ids),
+            ("workflow_state", "=", "posted"),
+            ("amount_total", "<", 0.0),
+            ("date_to", "<", date_from),
+        ]
+        if partners:
+            domain.append(("partner_id", "in", partners.ids))
+        negatives = self.env["sale.incentive.settlement"].sudo().search(domain)
+        return negatives - negatives._get_carrying_components().carry_from_id
 
     @api.model
     def _read_overdue_counts(self, plan, date_to, partner_ids):
@@ -507,6 +417,18 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
             or team_bands
         ):
             return {}
+        teams, totals = self._read_team_bases(plan, date_from, date_to)
+        result = defaultdict(dict)
+        self._add_team_results(plan, teams, result, team_bands)
+        self._add_champion(plan, totals, result)
+        if partners:
+            return {key: value for key, value in result.items() if key in partners.ids}
+        return result
+
+    @api.model
+    def _read_team_bases(self, plan, date_from, date_to):
+        """({team_id: [(partner_id, credited base)]}, {partner_id: credited
+        base}) of the period's earned lines."""
         lines = self.env["sale.incentive.line"].sudo()
         query = lines._search(
             lines._get_earned_domain(plan, date_from=date_from, date_to=date_to)
@@ -526,12 +448,7 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
         for team_id, partner_id, base in self.env.cr.fetchall():
             teams[team_id].append((partner_id, base or 0.0))
             totals[partner_id] += base or 0.0
-        result = defaultdict(dict)
-        self._add_team_results(plan, teams, result, team_bands)
-        self._add_champion(plan, totals, result)
-        if partners:
-            return {key: value for key, value in result.items() if key in partners.ids}
-        return result
+        return teams, totals
 
     @api.model
     def _add_team_results(self, plan, teams, result, team_bands):

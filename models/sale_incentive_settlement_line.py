@@ -1,10 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import LazyTranslate
 from odoo.tools.misc import format_date, formatLang
 
 from ..engine import components
-from .sale_incentive_settlement import STATEMENT_STATES
+from .sale_incentive_statement_mixin import STATEMENT_STATES
+
+_lt = LazyTranslate(__name__)
 
 COMPONENTS = [
     ("commission", "Line commissions"),
@@ -44,6 +47,81 @@ DISPUTE_FIELDS = frozenset(
 )
 DISPUTE_ACTIVITY = "sale_incentive.mail_activity_statement_dispute"
 GROUP_MANAGER = "sale_incentive.group_sale_incentive_manager"
+
+
+# the explanation of each message key of ``engine.components.MESSAGES``,
+# translated in the reader's language when read
+EXPLANATIONS = {
+    "commission": _lt(
+        "Commissions of %(count)s lines earned up to %(date_to)s on a base of %(base)s"
+    ),
+    "clawback": _lt(
+        "Clawbacks of %(count)s credit note lines up to %(date_to)s on a "
+        "base of %(base)s"
+    ),
+    "bracket": _lt(
+        "%(rule)s: period %(date_from)s - %(date_to)s, total "
+        "%(period_total)s gives %(table_amount)s"
+    ),
+    "bracket_true_up": _lt(
+        "%(rule)s: true-up of the period %(date_from)s - %(date_to)s: "
+        "total %(period_total)s gives %(table_amount)s, %(paid_before)s "
+        "was paid on %(settled_base)s"
+    ),
+    "gate_passed": _lt("Target gate: actual %(actual)s vs target %(target)s: passed"),
+    "gate_failed": _lt(
+        "Target gate: actual %(actual)s vs target %(target)s: not "
+        "passed, nothing is paid"
+    ),
+    "coefficient": _lt(
+        "Achievement %(actual)s / %(target)s = %(ratio)s: coefficient "
+        "x%(coefficient)s (cap %(cap)s) on %(subtotal)s"
+    ),
+    "kpi": _lt("KPI score x%(score)s on %(subtotal)s"),
+    "new_products": _lt(
+        "New products %(new)s of %(actual)s = %(share_percent)s%% vs "
+        "target %(target_percent)s%%: coefficient x%(coefficient)s "
+        "(cap %(cap)s)"
+    ),
+    "override": _lt("Override %(percent)s%% of team %(team)s's sales %(base)s"),
+    "pool": _lt(
+        "Share of team %(team)s's pool %(pool)s: own sales %(base)s of %(total)s"
+    ),
+    "champion": _lt("Champion of the period with sales of %(base)s"),
+    "threshold_award": _lt("Threshold award: sales %(actual)s reached %(threshold)s"),
+    "overdue": _lt(
+        "Overdue receivables: %(count)s invoice periods x -%(percent)s%% "
+        "of %(subtotal)s"
+    ),
+    "suspended": _lt(
+        "Payout suspended: %(count)s overdue invoice periods; the "
+        "commissions stay open until collected."
+    ),
+    "carry": _lt("Negative balance carried from %(name)s"),
+    "deferred": _lt(
+        "Service period: 1/%(months)s of %(subtotal)s earned in month "
+        "%(index)s (%(date)s)"
+    ),
+    "holdback": _lt("%(percent)s%% of %(subtotal)s held until %(date)s"),
+    "release_deferred": _lt("Service-period commission earned this month: %(held)s"),
+    "release_holdback": _lt("Release of %(held)s held x coefficients %(coefficients)s"),
+    "band": _lt(
+        "Pay band %(range)s reached with %(measure)s: base %(base_pay)s "
+        "+ performance %(perf)s"
+    ),
+    "band_achievement": _lt(
+        "Pay band %(range)s%% reached with an achievement of "
+        "%(achievement)s%%: base %(base_pay)s + performance %(perf)s"
+    ),
+    "forfeit": _lt(
+        "Forfeiture (%(reason)s): %(percent)s%% of %(owed)s owed is paid, "
+        "%(amount)s is forfeited"
+    ),
+    "adjustment": _lt("Manual adjustment of %(date)s: %(note)s"),
+    "adjustment_document": _lt(
+        "Manual adjustment of %(date)s (%(reference)s): %(note)s"
+    ),
+}
 
 
 class _Params(dict):
@@ -183,6 +261,11 @@ class SaleIncentiveSettlementLine(models.Model):
                 values[key] = format(value, "g")
             else:
                 values[key] = value
+        return self._format_named_params(params, values)
+
+    def _format_named_params(self, params, values):
+        """The explanation's parameters read together: the band's range, the
+        forfeiture's reason (``values``: the others, formatted)."""
         if "lower" in params or "lower_percent" in params:
             lower = values.get("lower", values.get("lower_percent"))
             upper = values.get("upper", values.get("upper_percent"))
@@ -202,92 +285,8 @@ class SaleIncentiveSettlementLine(models.Model):
 
     @api.model
     def _get_explanation_templates(self):
-        """{message key: translated template}, one per key of
-        ``engine.components.MESSAGES``."""
-
-        return {
-            "commission": self.env._(
-                "Commissions of %(count)s lines earned up to %(date_to)s on a "
-                "base of %(base)s"
-            ),
-            "clawback": self.env._(
-                "Clawbacks of %(count)s credit note lines up to %(date_to)s on a "
-                "base of %(base)s"
-            ),
-            "bracket": self.env._(
-                "%(rule)s: period %(date_from)s - %(date_to)s, total "
-                "%(period_total)s gives %(table_amount)s"
-            ),
-            "bracket_true_up": self.env._(
-                "%(rule)s: true-up of the period %(date_from)s - %(date_to)s: "
-                "total %(period_total)s gives %(table_amount)s, %(paid_before)s "
-                "was paid on %(settled_base)s"
-            ),
-            "gate_passed": self.env._(
-                "Target gate: actual %(actual)s vs target %(target)s: passed"
-            ),
-            "gate_failed": self.env._(
-                "Target gate: actual %(actual)s vs target %(target)s: not "
-                "passed, nothing is paid"
-            ),
-            "coefficient": self.env._(
-                "Achievement %(actual)s / %(target)s = %(ratio)s: coefficient "
-                "x%(coefficient)s (cap %(cap)s) on %(subtotal)s"
-            ),
-            "kpi": self.env._("KPI score x%(score)s on %(subtotal)s"),
-            "new_products": self.env._(
-                "New products %(new)s of %(actual)s = %(share_percent)s%% vs "
-                "target %(target_percent)s%%: coefficient x%(coefficient)s "
-                "(cap %(cap)s)"
-            ),
-            "override": self.env._(
-                "Override %(percent)s%% of team %(team)s's sales %(base)s"
-            ),
-            "pool": self.env._(
-                "Share of team %(team)s's pool %(pool)s: own sales %(base)s of "
-                "%(total)s"
-            ),
-            "champion": self.env._("Champion of the period with sales of %(base)s"),
-            "threshold_award": self.env._(
-                "Threshold award: sales %(actual)s reached %(threshold)s"
-            ),
-            "overdue": self.env._(
-                "Overdue receivables: %(count)s invoice periods x -%(percent)s%% "
-                "of %(subtotal)s"
-            ),
-            "suspended": self.env._(
-                "Payout suspended: %(count)s overdue invoice periods; the "
-                "commissions stay open until collected."
-            ),
-            "carry": self.env._("Negative balance carried from %(name)s"),
-            "deferred": self.env._(
-                "Service period: 1/%(months)s of %(subtotal)s earned in month "
-                "%(index)s (%(date)s)"
-            ),
-            "holdback": self.env._("%(percent)s%% of %(subtotal)s held until %(date)s"),
-            "release_deferred": self.env._(
-                "Service-period commission earned this month: %(held)s"
-            ),
-            "release_holdback": self.env._(
-                "Release of %(held)s held x coefficients %(coefficients)s"
-            ),
-            "band": self.env._(
-                "Pay band %(range)s reached with %(measure)s: base %(base_pay)s "
-                "+ performance %(perf)s"
-            ),
-            "band_achievement": self.env._(
-                "Pay band %(range)s%% reached with an achievement of "
-                "%(achievement)s%%: base %(base_pay)s + performance %(perf)s"
-            ),
-            "forfeit": self.env._(
-                "Forfeiture (%(reason)s): %(percent)s%% of %(owed)s owed is paid, "
-                "%(amount)s is forfeited"
-            ),
-            "adjustment": self.env._("Manual adjustment of %(date)s: %(note)s"),
-            "adjustment_document": self.env._(
-                "Manual adjustment of %(date)s (%(reference)s): %(note)s"
-            ),
-        }
+        """{message key: template in the reader's language} (``EXPLANATIONS``)."""
+        return {key: self.env._(text) for key, text in EXPLANATIONS.items()}
 
     def _compute_incentive_line_count(self):
         counts = dict(

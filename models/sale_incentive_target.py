@@ -310,16 +310,32 @@ class SaleIncentiveTarget(models.Model):
         """Give the rep's manager an activity when the rep stays below the
         company's percentage of their target for its number of closed
         periods in a row; one activity per rep and streak."""
+        plans = self._alert_plans()
+        if not plans:
+            return
         today = fields.Date.context_today(self)
-        plans = (
+        windows = {plan: self._alert_periods(plan, today) for plan in plans}
+        achieved = self._read_monthly_achieved(plans, windows)
+        streaks = defaultdict(list)  # user: [(plan, streak start or None)]
+        for plan, window in windows.items():
+            for user, start in self._get_alert_streaks(plan, window, achieved):
+                streaks[user].append((plan, start))
+        self._create_underperformance_activities(streaks)
+
+    @api.model
+    def _alert_plans(self):
+        """The active plans of companies that alert on under-performance."""
+        return (
             self.env["sale.incentive.plan"]
             .sudo()
             .search([("state", "=", "active")])
             .filtered(lambda p: p.company_id.incentive_alert_periods > 0)
         )
-        if not plans:
-            return
-        windows = {plan: self._alert_periods(plan, today) for plan in plans}
+
+    @api.model
+    def _read_monthly_achieved(self, plans, windows):
+        """{(plan id, user id, first day of a month): achievement} over the
+        alert ``windows`` ({plan: period bounds}) of ``plans``."""
         rows = self._get_achieved_amounts(
             plans,
             min(w[0][0] for w in windows.values()),
@@ -328,35 +344,41 @@ class SaleIncentiveTarget(models.Model):
         achieved = defaultdict(float)
         for plan_id, user_id, _team_id, day, value in rows:
             achieved[plan_id, user_id, periods.period_bounds(day, "month")[0]] += value
-        streaks = defaultdict(list)  # user: [(plan, streak start or None)]
-        for plan, window in windows.items():
-            company = plan.company_id
-            users = self._alert_users(plan, window)
-            targets = [
-                plan._get_incentive_targets(users, *bounds)
-                if not plan.date_from or bounds[0] >= plan.date_from
-                else {}
-                for bounds in window
-            ]
-            for user in users:
-                results = [
-                    (
-                        by_user.get(user, 0.0),
-                        self._sum_achieved(achieved, plan, user, bounds),
-                    )
-                    for bounds, by_user in zip(window, targets, strict=True)
-                ]
-                start = alerts.streak_start(
-                    results,
-                    company.incentive_alert_percent,
-                    company.incentive_alert_periods,
+        return achieved
+
+    @api.model
+    def _get_alert_streaks(self, plan, window, achieved):
+        """[(user, start of the streak or None)] of the users of ``plan``
+        below the alert percentage of their target for the company's number
+        of periods of ``window`` in a row (``achieved``: from
+        ``_read_monthly_achieved``)."""
+        company = plan.company_id
+        users = self._alert_users(plan, window)
+        targets = [
+            plan._get_incentive_targets(users, *bounds)
+            if not plan.date_from or bounds[0] >= plan.date_from
+            else {}
+            for bounds in window
+        ]
+        streaks = []
+        for user in users:
+            results = [
+                (
+                    by_user.get(user, 0.0),
+                    self._sum_achieved(achieved, plan, user, bounds),
                 )
-                if start is None:
-                    continue
+                for bounds, by_user in zip(window, targets, strict=True)
+            ]
+            start = alerts.streak_start(
+                results,
+                company.incentive_alert_percent,
+                company.incentive_alert_periods,
+            )
+            if start is not None:
                 # a streak filling the whole window started earlier: any
                 # alert already given counts for it
-                streaks[user].append((plan, window[start][0] if start else None))
-        self._create_underperformance_activities(streaks)
+                streaks.append((user, window[start][0] if start else None))
+        return streaks
 
     @api.model
     def _alert_periods(self, plan, today):

@@ -138,8 +138,9 @@ class SaleIncentiveLine(models.Model):
     def _get_xlsx_rows(self):
         """One row per commission line, in the columns' order (hook)."""
         kinds = dict(self._fields["kind"]._description_selection(self.env))
+        statement = self.env["report.sale_incentive.report_settlement"]
         for line in self:
-            document = line._get_document()
+            document = statement._get_document(line)
             yield [
                 line.settlement_id.name or "",
                 line.partner_id.display_name,
@@ -192,6 +193,7 @@ class SaleIncentiveSettlement(models.Model):
         releases), held, released, carried, payable and paid."""
         self.ensure_one()
         round_ = self.currency_id.round
+        statement = self.env["report.sale_incentive.report_settlement"]
         released = sum(
             self.line_ids.filtered(lambda c: c.component == "release").mapped("amount")
         )
@@ -201,7 +203,9 @@ class SaleIncentiveSettlement(models.Model):
             "released": round_(released),
             "carried": self.amount_carried,
             "payable": self.amount_payable,
-            "paid": round_(sum(amount for _d, _r, amount in self._get_payment_info())),
+            "paid": round_(
+                sum(amount for _d, _r, amount in statement._get_payment_info(self))
+            ),
         }
 
     def _get_xlsx_columns(self):

@@ -20,6 +20,7 @@ from . import test_i18n
 from . import test_seed_examples
 from . import test_line_money
 from . import test_period_table_lines
+from . import test_period_table_upgrade
 from . import test_access_holes
 from . import test_access_matrix
 from . import test_access_rpc

@@ -1,6 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 import datetime
+import importlib
 import os
+
+from odoo_test_helper import FakeModelLoader
 
 from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.exceptions import UserError
@@ -75,6 +78,17 @@ def load_migration(version, stage):
         f"{stage}-migrate.py",
     )
     return load_script(path, f"sale_incentive_{stage}_migrate")
+
+
+def extend_registry(case, module, *names):
+    """Register the classes ``names`` of the tests' ``module`` (extensions
+    as another module would write them, imported only now) for the test
+    class ``case``, until its end (odoo-test-helper)."""
+    loader = FakeModelLoader(case.env, case.__module__)
+    loader.backup_registry()
+    extension = importlib.import_module(f"{__package__}.{module}")
+    loader.update_registry([getattr(extension, name) for name in names])
+    case.addClassCleanup(loader.restore_registry)
 
 
 def commit_table_plan(registry, name, rule):

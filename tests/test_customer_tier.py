@@ -6,7 +6,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import SQL
 
-from .common import IncentiveCase, load_migration
+from .common import IncentiveCase, extend_registry, load_migration
 
 
 @tagged("post_install", "-at_install")
@@ -473,3 +473,40 @@ class TestCustomerTier(IncentiveCase):
             Tier.with_user(self.manager).create({"name": "X", "code": "x"})
         with self.assertRaises(AccessError):
             self.big.with_user(self.rep).write({"min_amount": 1.0})
+
+
+@tagged("post_install", "-at_install")
+class TestPartnerTierExtension(IncentiveCase):
+    """The recomputation writes the tier table through ``create`` and
+    ``write``: a module extending sale.incentive.partner.tier with a field
+    default and ``create``/``write`` overrides sees every row it writes."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        extend_registry(cls, "partner_tier_extension", "SaleIncentivePartnerTier")
+        Tier = cls.env["sale.incentive.customer.tier"]
+        cls.medium = Tier.create(
+            {"name": "Medium", "code": "medium", "min_amount": 850_000}
+        )
+        cls.small = Tier.create(
+            {"name": "Small", "code": "small", "max_amount": 850_000}
+        )
+
+    def test_recompute_goes_through_create_and_write(self):
+        self._invoice(self._order([(self.product, 900, 1000.0)]), date="2026-03-15")
+        Tiers = self.env["sale.incentive.customer.tier"]
+        self.assertEqual(Tiers._recompute_partner_tiers(self.env.company), 1)
+        row = self.env["sale.incentive.partner.tier"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
+        self.assertEqual(row.tier_id, self.medium)
+        self.assertEqual(row.extension_note, "seen by the extension")
+        self.assertTrue(row.extension_created)
+        self.assertFalse(row.extension_moved)
+        # the sales leave the window: the row moves to the tier of 0
+        self.assertEqual(
+            Tiers._recompute_partner_tiers(self.env.company, date(2027, 6, 1)), 1
+        )
+        self.assertEqual(row.tier_id, self.small)
+        self.assertTrue(row.extension_moved)

@@ -12,6 +12,7 @@ from odoo.addons.sale_incentive.engine import (
     proration,
     scoring,
     splits,
+    tiers,
 )
 from odoo.addons.sale_incentive.engine import settlement as settlement_engine
 from odoo.addons.sale_incentive.engine.brackets import Bracket
@@ -563,3 +564,29 @@ class TestPeriods(BaseCase):
             periods.previous_period(datetime.date(2025, 6, 1), "year"),
             (datetime.date(2024, 1, 1), datetime.date(2024, 12, 31)),
         )
+
+
+@tagged("post_install", "-at_install")
+class TestEngineTiers(BaseCase):
+    def test_classify_creates_moves_and_removes_rows(self):
+        """Tiers 1: [0, 100), 2: [100, ...).  Partners: 10 new with sales,
+        11 moving up, 12 locked, 13 a contact (not commercial), 14 active
+        without sales (tier of 0), 15 archived without sales (left)."""
+        thresholds = [(2, 100.0, None), (1, 0.0, 100.0)]
+        self.assertEqual(tiers.tier_for_amount(99.99, thresholds), 1)
+        self.assertEqual(tiers.tier_for_amount(100.0, thresholds), 2)
+        self.assertIsNone(tiers.tier_for_amount(-1.0, thresholds))
+        changes = tiers.classify(
+            {10: 50.0, 11: 150.0, 12: 150.0, 13: 150.0},
+            {11: (1, False), 12: (1, True), 14: (2, False), 15: (2, False)},
+            thresholds,
+            {10: True, 11: True, 12: True, 14: True, 15: False},
+        )
+        self.assertEqual(changes.create, {10: 1})
+        self.assertEqual(changes.update, {11: 2, 14: 1})
+        self.assertEqual(changes.remove, [])
+        self.assertEqual(len(changes), 3)
+        # no tier covers a negative total (credit notes only): the row goes
+        changes = tiers.classify({11: -5.0}, {11: (1, False)}, thresholds, {11: True})
+        self.assertEqual((changes.create, changes.update), ({}, {}))
+        self.assertEqual(changes.remove, [11])

@@ -2,12 +2,15 @@
 """The rep's side of issue #10: commissions by period, acknowledging or
 disputing a statement, and the notification that a settlement is paid."""
 
+import html
+
 from dateutil.relativedelta import relativedelta
 from lxml import etree
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
+from odoo.tools import formatLang
 
 from odoo.addons.sale_incentive.engine.periods import period_bounds
 
@@ -333,4 +336,5 @@ class TestPaidNotification(SettlementCase):
         message = settlement.message_ids.filtered(lambda m: m.subtype_id == paid)
         self.assertEqual(len(message), 1)
         self.assertIn(self.rep.partner_id, message.notified_partner_ids)
-        self.assertIn("is paid: 1,000.00", message.body)
+        amount = formatLang(self.env, 1_000.0, currency_obj=settlement.currency_id)
+        self.assertIn(f"is paid: {amount}.", html.unescape(message.body))

@@ -242,7 +242,7 @@ class TestSettleRunResume(TransactionCase):
         other = self.registry.cursor()
         try:
             env = self._admin_env(other)
-            env["sale.incentive.settlement"]._run_settlement(
+            env["sale.incentive.settlement.builder"]._run_settlement(
                 env["sale.incentive.plan"].browse(self.plan_id),
                 datetime.date(2026, 3, 31),
                 env["res.partner"].browse(self.partner_ids[1]),

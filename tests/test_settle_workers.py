@@ -132,7 +132,7 @@ class TestSettleWorkers(TransactionCase):
                 "amount": -100.0,
             }
         )
-        february = env["sale.incentive.settlement"]._run_settlement(
+        february = env["sale.incentive.settlement.builder"]._run_settlement(
             plan, datetime.date(2026, 2, 28)
         )
         february.action_submit()

@@ -706,7 +706,12 @@ class TestSettlementStatement(SettlementCase):
         self.assertIn("Commission Statement", html)
         self.assertIn("Commissions of 1 lines", html)
         self.assertIn(settlement.currency_id.amount_to_text(987.60), html)
-        self.assertIn("Nine Hundred And Eighty-Seven", settlement._amount_in_words())
+        self.assertIn(
+            "Nine Hundred And Eighty-Seven",
+            self.env["report.sale_incentive.report_settlement"]._amount_in_words(
+                settlement
+            ),
+        )
 
     def test_xlsx_export_lists_the_components(self):
         self._sell(10_000.0)

@@ -39,7 +39,7 @@ class TestSettlementConcurrency(TransactionCase):
     def _run(self, cr):
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
         plan = env["sale.incentive.plan"].browse(self.plan_id)
-        return env["sale.incentive.settlement"]._run_settlement(
+        return env["sale.incentive.settlement.builder"]._run_settlement(
             plan, datetime.date(2026, 3, 31)
         )
 

@@ -143,7 +143,9 @@ class TestSettlementMoney(SettlementCase):
             [
                 (str(row["date_from"]), row["total"], row["table"], row["before"])
                 + (row["amount"], row["open"])
-                for row in february._get_statement_tables()
+                for row in self.env[
+                    "report.sale_incentive.report_settlement"
+                ]._get_tables(february)
             ],
             [
                 ("2026-01-01", 400_000.0, 8_000.0, 18_000.0, -10_000.0, 0.0),

@@ -16,6 +16,13 @@ _logger = logging.getLogger(__name__)
 REPORT = "sale_incentive.action_report_settlement"
 
 
+def _words(settlement, amount=None):
+    """The statement's amount in words of ``settlement``, in its reader's
+    language (the settlement's context)."""
+    statement = settlement.env["report.sale_incentive.report_settlement"]
+    return statement._amount_in_words(settlement, amount)
+
+
 class StatementCase(SettlementCase, HttpCase):
     """A yuan company; statements printed through wkhtmltopdf (the HTTP
     server of HttpCase serves the report's assets)."""
@@ -183,11 +190,11 @@ class TestAmountInWordsReader(SettlementCase):
         self.assertMoney(settlement.amount_payable, 12_000.0)
         chinese = settlement.with_context(lang="zh_CN")
         english = settlement.with_context(lang="en_US")
-        self.assertEqual(chinese._amount_in_words(), "美元壹万贰仟元整")
-        self.assertEqual(chinese._amount_in_words(1_001.5), "美元壹仟零壹元伍角")
-        self.assertEqual(english._amount_in_words(), "Twelve Thousand Dollars")
+        self.assertEqual(_words(chinese), "美元壹万贰仟元整")
+        self.assertEqual(_words(chinese, 1_001.5), "美元壹仟零壹元伍角")
+        self.assertEqual(_words(english), "Twelve Thousand Dollars")
         self.assertEqual(
-            english._amount_in_words(1_001.5),
+            _words(english, 1_001.5),
             "One Thousand And One Dollars and Fifty Cents",
         )
 
@@ -195,7 +202,7 @@ class TestAmountInWordsReader(SettlementCase):
         self._sell(10_000.0, user=self.rep)
         settlement = self._settle("2026-03-31").with_context(lang="zh_CN")
         self.currency.name = "ZZZ"
-        self.assertEqual(settlement._amount_in_words(), "ZZZ壹仟元整")
+        self.assertEqual(_words(settlement), "ZZZ壹仟元整")
 
 
 @tagged("post_install", "-at_install")
@@ -217,19 +224,17 @@ class TestAmountInWords(StatementCase):
         }
         for amount, (zh, en) in cases.items():
             with self.subTest(amount=amount):
-                self.assertEqual(chinese._amount_in_words(amount), zh)
-                self.assertEqual(english._amount_in_words(amount), en)
+                self.assertEqual(_words(chinese, amount), zh)
+                self.assertEqual(_words(english, amount), en)
 
     def test_without_cn2an_figures(self):
-        from ..models import sale_incentive_settlement as module
+        from ..report import sale_incentive_settlement_statement as module
 
         self._sell(10_000.0, user=self.rep_c)
         settlement = self._settle("2026-03-31").with_context(lang="zh_CN")
         an2cn, module.an2cn = module.an2cn, None
         try:
-            self.assertEqual(
-                settlement._amount_in_words(1_001.5), "¥\N{NO-BREAK SPACE}1,001.50"
-            )
+            self.assertEqual(_words(settlement, 1_001.5), "¥\N{NO-BREAK SPACE}1,001.50")
         finally:
             module.an2cn = an2cn
 

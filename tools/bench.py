@@ -407,7 +407,7 @@ def settle_si(env, plan):
     before = peak_mb()
     start = time.perf_counter()
     settlements = (
-        env["sale.incentive.settlement"]
+        env["sale.incentive.settlement.builder"]
         .with_user(admin)
         ._run_settlement(plan.with_user(admin), datetime.date(2026, 3, 31))
     )

@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
 from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+GROUP_ADMIN = "sale_incentive.group_sale_incentive_admin"
 
 
 class SaleIncentiveForfeitWizard(models.TransientModel):
@@ -47,30 +49,22 @@ class SaleIncentiveForfeitWizard(models.TransientModel):
 
     def _forfeit(self):
         self.ensure_one()
-        settlement_model = self.env["sale.incentive.settlement"]
-        settlement_model._check_can_forfeit()
+        self._check_can_forfeit()
         self._cancel_open_settlements()
         company = self.env.company
-        percent = (
-            company.incentive_dismissal_payout_percent
-            if self.reason == "dismissed"
-            else 0.0
-        )
-        plans = (
-            self.env["sale.incentive.plan"]
-            .sudo()
-            .with_context(active_test=False)
-            .search([("company_id", "=", company.id)])
-        )
-        settlements = settlement_model.browse()
-        for plan in plans:
-            settlements |= settlement_model._settle(
-                plan,
-                self.date,
-                self.date,
-                self.partner_id,
-                forfeit=(self.reason, percent),
+        percent = 0.0
+        if self.reason == "dismissed":
+            percent = company.incentive_dismissal_payout_percent
+        plans = self.env["sale.incentive.plan"].sudo().with_context(active_test=False)
+        plans = plans.search([("company_id", "=", company.id)])
+        builder = self.env["sale.incentive.settlement.builder"]
+        forfeit = (self.reason, percent)
+        settlements = self.env["sale.incentive.settlement"].union(
+            *(
+                builder._settle(plan, self.date, self.date, self.partner_id, forfeit)
+                for plan in plans
             )
+        )
         if not settlements:
             raise UserError(
                 self.env._(
@@ -80,6 +74,12 @@ class SaleIncentiveForfeitWizard(models.TransientModel):
             )
         self._log_decision(settlements, percent)
         return settlements
+
+    def _check_can_forfeit(self):
+        if not (self.env.su or self.env.user.has_group(GROUP_ADMIN)):
+            raise AccessError(
+                self.env._("Only incentive administrators record forfeiture decisions.")
+            )
 
     def _cancel_open_settlements(self):
         """Cancel what is not booked yet (fraud: the booked, unpaid too)."""

@@ -14,7 +14,11 @@ class SaleIncentiveSettleWizard(models.TransientModel):
     _description = "Settle Commissions"
 
     period = fields.Selection(
-        [("month", "Monthly"), ("quarter", "Quarterly"), ("year", "Yearly")],
+        selection=lambda self: (
+            self.env["sale.incentive.plan"]
+            ._fields["period"]
+            ._description_selection(self.env)
+        ),
         required=True,
         default="month",
     )
@@ -63,8 +67,31 @@ class SaleIncentiveSettleWizard(models.TransientModel):
 
     def action_settle(self):
         self.ensure_one()
-        self.env["sale.incentive.settlement"]._check_can_settle()
+        self.env["sale.incentive.settlement.builder"]._check_can_settle()
         plans = self.plan_ids or self._get_plans(self.period, self.date)
+        self._check_plans(plans)
+        partners = self.partner_ids | self.user_ids.partner_id
+        runs = self.env["sale.incentive.settle.run"]
+        runs._check_no_active_run(plans, self.date)
+        line_count = runs._background_line_count(plans, self.date, partners or None)
+        if line_count:
+            run = runs._start(plans, self.date, partners or None, line_count)
+            return run._get_form_action()
+        settlements = self.env["sale.incentive.settlement.builder"]._run_settlement(
+            plans, self.date, partners or None
+        )
+        if not settlements:
+            raise UserError(self._nothing_to_settle_message(plans, partners))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Settlements"),
+            "res_model": "sale.incentive.settlement",
+            "view_mode": "list,form",
+            "domain": [("id", "in", settlements.ids)],
+        }
+
+    def _check_plans(self, plans):
+        """Plans to settle, all of the wizard's period type."""
         wrong = plans.filtered(lambda p: p.period != self.period)
         if wrong:
             period_labels = {
@@ -81,91 +108,77 @@ class SaleIncentiveSettleWizard(models.TransientModel):
             )
         if not plans:
             raise UserError(self.env._("No plan to settle for this period."))
-        partners = self.partner_ids | self.user_ids.partner_id
-        runs = self.env["sale.incentive.settle.run"]
-        runs._check_no_active_run(plans, self.date)
-        line_count = runs._background_line_count(plans, self.date, partners or None)
-        if line_count:
-            run = runs._start(plans, self.date, partners or None, line_count)
-            return run._get_form_action()
-        settlements = self.env["sale.incentive.settlement"]._run_settlement(
-            plans, self.date, partners or None
-        )
-        if not settlements:
-            raise UserError(self._nothing_to_settle_message(plans, partners))
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Settlements"),
-            "res_model": "sale.incentive.settlement",
-            "view_mode": "list,form",
-            "domain": [("id", "in", settlements.ids)],
-        }
 
     def _nothing_to_settle_message(self, plans, partners):
         """Why settling ``plans`` for the wizard's period created nothing:
-        per plan, what its lines of the period are (one grouped query)."""
+        per plan, what its lines of the period are."""
         date_from, date_to = periods.period_bounds(self.date, self.period)
-        Line = self.env["sale.incentive.line"].sudo()
-        domain = [
-            ("plan_id", "in", plans.ids),
-            ("date", ">=", date_from),
-            ("date", "<=", date_to),
-        ]
-        if partners:
-            domain.append(("partner_id", "in", partners.ids))
-        counts = defaultdict(lambda: defaultdict(int))
-        for plan, kind, is_earned, count, settled in Line._read_group(
-            domain,
-            ["plan_id", "kind", "is_earned"],
-            ["__count", "settlement_line_id:count"],
-        ):
-            if is_earned:
-                counts[plan]["settled"] += settled
-                counts[plan]["unsettled"] += count - settled
-            else:
-                counts[plan][kind] += count
-        reasons = []
-        for plan in plans:
-            found = counts[plan]
-            if plan.state not in ("active", "closed"):
-                reason = self.env._(
-                    "the plan is not active (%(state)s)",
-                    state=dict(plan._fields["state"]._description_selection(self.env))[
-                        plan.state
-                    ],
-                )
-            elif found["settled"] and not found["unsettled"]:
-                reason = self.env._(
-                    "its %(count)s earned lines are already settled",
-                    count=found["settled"],
-                )
-            elif found["invoice"]:
-                reason = self.env._(
-                    "no line is earned yet: %(count)s invoiced lines wait for "
-                    "their payment",
-                    count=found["invoice"],
-                )
-            elif found["forecast"]:
-                reason = self.env._(
-                    "no line is earned yet: %(count)s confirmed order lines "
-                    "are not invoiced",
-                    count=found["forecast"],
-                )
-            elif partners:
-                reason = self.env._(
-                    "nothing was earned by %(names)s",
-                    names=", ".join(partners.mapped("display_name")),
-                )
-            else:
-                reason = self.env._("nothing was earned")
-            reasons.append(
-                self.env._(
-                    "%(plan)s: %(reason)s", plan=plan.display_name, reason=reason
-                )
+        counts = self._count_period_lines(plans, date_from, date_to, partners)
+        reasons = "; ".join(
+            self.env._(
+                "%(plan)s: %(reason)s",
+                plan=plan.display_name,
+                reason=self._nothing_to_settle_reason(plan, counts[plan], partners),
             )
+            for plan in plans
+        )
         return self.env._(
             "Nothing to settle for %(date_from)s – %(date_to)s. %(reasons)s.",
             date_from=date_from,
             date_to=date_to,
-            reasons="; ".join(reasons),
+            reasons=reasons,
         )
+
+    @api.model
+    def _count_period_lines(self, plans, date_from, date_to, partners):
+        """{plan: {"settled", "unsettled", kind: count}} of the lines of the
+        period: the earned lines (``sale.incentive.line._get_earned_domain``,
+        settled or not), and per kind those not earned yet (the same domain,
+        its earned condition reversed).  Two grouped queries."""
+        lines = self.env["sale.incentive.line"].sudo()
+        earned = lines._get_earned_domain(plans, date_from, date_to, partners or None)
+        waiting = [
+            ("is_earned", "=", False) if leaf == ("is_earned", "=", True) else leaf
+            for leaf in earned
+        ]
+        counts = defaultdict(lambda: defaultdict(int))
+        for plan, count, settled in lines._read_group(
+            earned, ["plan_id"], ["__count", "settlement_line_id:count"]
+        ):
+            counts[plan].update(settled=settled, unsettled=count - settled)
+        for plan, kind, count in lines._read_group(
+            waiting, ["plan_id", "kind"], ["__count"]
+        ):
+            counts[plan][kind] = count
+        return counts
+
+    def _nothing_to_settle_reason(self, plan, found, partners):
+        """Why ``plan`` settles nothing, from its ``found`` line counts."""
+        if plan.state not in ("active", "closed"):
+            states = dict(plan._fields["state"]._description_selection(self.env))
+            return self.env._(
+                "the plan is not active (%(state)s)", state=states[plan.state]
+            )
+        if found["settled"] and not found["unsettled"]:
+            return self.env._(
+                "its %(count)s earned lines are already settled",
+                count=found["settled"],
+            )
+        if found["invoice"]:
+            return self.env._(
+                "no line is earned yet: %(count)s invoiced lines wait for "
+                "their payment",
+                count=found["invoice"],
+            )
+        if found["forecast"]:
+            return self.env._(
+                "no line is earned yet: %(count)s confirmed order lines "
+                "are not invoiced",
+                count=found["forecast"],
+            )
+        if partners:
+            return self.env._(
+                "nothing was earned by %(names)s",
+                names=", ".join(partners.mapped("display_name")),
+            )
+        return self.env._("nothing was earned")

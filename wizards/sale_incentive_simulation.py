@@ -35,15 +35,16 @@ class SaleIncentiveSimulation(models.TransientModel):
     """What-if: what a plan (draft or active) would have paid over past
     periods, against what was settled.
 
-    The simulation IS a settlement run, rolled back: inside a savepoint the
-    plan is put in force over the dates, its commission lines are written for
-    the real invoices, credit notes and payments of the dates by the line
-    model's own create path, the real settlements of the dates (of the plan
-    and of the plans compared) are set aside, and ``_settle`` runs period by
-    period -- the same facts, engine pipeline and links as a real run.  The
-    results are read as plain values, then the savepoint is rolled back:
-    nothing persists.  Simulating the active plan over a settled period
-    therefore gives its settlement to the cent.
+    The simulation IS a settlement run, rolled back: inside a savepoint the plan is
+    put in force over the dates, its commission lines are written for the real
+    invoices, credit notes and payments of the dates by the line model's own create
+    path, the real settlements of the dates (of the plan and of the plans compared)
+    are set aside, and the settlement run
+    (``sale.incentive.settlement.builder._settle``) runs period by period -- the
+    same facts, engine pipeline and links as a real run.  The results are read as
+    plain values, then the savepoint is rolled back: nothing persists.  Simulating
+    the active plan over a settled period therefore gives its settlement to the
+    cent.
     """
 
     _name = "sale.incentive.simulation"
@@ -137,30 +138,16 @@ class SaleIncentiveSimulation(models.TransientModel):
         bounds = (periods[0][0], periods[-1][1])
         actual = self._read_actual(*bounds)
         simulated = self._simulate(periods)
-        lines = []
-        for partner_id in sorted(simulated.keys() | actual.keys()):
-            user_id = simulated.get(partner_id, {}).get("user_id") or actual.get(
-                partner_id, {}
-            ).get("user_id")
-            lines.append(
-                fields.Command.create(
-                    {
-                        "partner_id": partner_id,
-                        "user_id": user_id or False,
-                        "amount_simulated": simulated.get(partner_id, {}).get(
-                            "amount", 0.0
-                        ),
-                        "amount_actual": actual.get(partner_id, {}).get("amount", 0.0),
-                        "details": simulated.get(partner_id, {}).get("details", ""),
-                    }
-                )
-            )
         self.write(
             {
                 "date_from": bounds[0],
                 "date_to": bounds[1],
                 "simulated": True,
-                "line_ids": [fields.Command.clear()] + lines,
+                "line_ids": [fields.Command.clear()]
+                + [
+                    fields.Command.create(vals)
+                    for vals in self._prepare_line_vals(simulated, actual)
+                ],
             }
         )
         return {
@@ -171,6 +158,25 @@ class SaleIncentiveSimulation(models.TransientModel):
             "view_mode": "form",
             "target": "new",
         }
+
+    @api.model
+    def _prepare_line_vals(self, simulated, actual):
+        """Values of the comparison's lines, one per beneficiary simulated or
+        settled (``{partner_id: {amount, user_id[, details]}}`` each)."""
+        vals_list = []
+        for partner_id in sorted(simulated.keys() | actual.keys()):
+            sim = simulated.get(partner_id, {})
+            real = actual.get(partner_id, {})
+            vals_list.append(
+                {
+                    "partner_id": partner_id,
+                    "user_id": sim.get("user_id") or real.get("user_id") or False,
+                    "amount_simulated": sim.get("amount", 0.0),
+                    "amount_actual": real.get("amount", 0.0),
+                    "details": sim.get("details", ""),
+                }
+            )
+        return vals_list
 
     def _get_real_settlements(self, plans, date_from, date_to):
         return (
@@ -230,13 +236,13 @@ class SaleIncentiveSimulation(models.TransientModel):
     @api.model
     def _settle_and_read(self, plan, date_from, date_to, partners=None):
         """What settling ``plan`` over one period pays ``partners`` (all
-        beneficiaries: None): the settlement's own run (``_settle``), for
+        beneficiaries: None): the settlement run (``builder._settle``), for
         real -- call it inside ``_rolled_back``.  Returns ``(settlements,
         {partner_id: {user_id, total, payable, components}})``: ``total`` the
         settlement's total (negative: carried forward), ``payable`` what it
         pays now (net of the holdback, ``amount_payable``), ``components``
         {component: amount}."""
-        settlements = self.env["sale.incentive.settlement"]._settle(
+        settlements = self.env["sale.incentive.settlement.builder"]._settle(
             plan, date_from, date_to, partners
         )
         return settlements, {
@@ -266,23 +272,7 @@ class SaleIncentiveSimulation(models.TransientModel):
         caller rolls them back)."""
         plan = self.plan_id
         date_from, date_to = periods[0][0], periods[-1][1]
-        # the real settlements of the dates make way for the simulated ones
-        real = self._get_real_settlements(
-            plan | self.compare_plan_ids, date_from, date_to
-        )
-        real._free_sources()
-        real.write({"workflow_state": "cancel"})
-        # the plan in force over the dates, whatever its state and validity
-        self.env.cr.execute(
-            SQL(
-                "UPDATE sale_incentive_plan SET state = 'active', date_from = %s, "
-                "date_to = %s WHERE id = %s",
-                date_from,
-                date_to,
-                plan.id,
-            )
-        )
-        plan.invalidate_recordset(["state", "date_from", "date_to"])
+        self._put_in_force(date_from, date_to)
         written = plan._accrue_documents(self._get_documents(date_from, date_to))
         # only what the dates earned: earlier payments of their invoices not
         written.filtered(lambda line: line.is_earned and line.date < date_from).unlink()
@@ -296,6 +286,27 @@ class SaleIncentiveSimulation(models.TransientModel):
             partner_id: dict(entry, details=self._format_details(entry["components"]))
             for partner_id, entry in results.items()
         }
+
+    def _put_in_force(self, date_from, date_to):
+        """The plan in force over the dates, whatever its state and validity,
+        and the real settlements of the dates (of the plan and of the plans
+        compared) set aside for the simulated ones (the caller rolls back)."""
+        plan = self.plan_id
+        real = self._get_real_settlements(
+            plan | self.compare_plan_ids, date_from, date_to
+        )
+        self.env["sale.incentive.settlement.builder"]._free_sources(real)
+        real.write({"workflow_state": "cancel"})
+        self.env.cr.execute(
+            SQL(
+                "UPDATE sale_incentive_plan SET state = 'active', date_from = %s, "
+                "date_to = %s WHERE id = %s",
+                date_from,
+                date_to,
+                plan.id,
+            )
+        )
+        plan.invalidate_recordset(["state", "date_from", "date_to"])
 
     # ------------------------------------------------------------------
     # Projected payout of the open period (My Commissions, Team Board)
@@ -357,15 +368,15 @@ class SaleIncentiveSimulation(models.TransientModel):
         (the caller rolls it back): the period's drafts are replaced, as the
         settle wizard does; a partner whose period is already settled past
         draft keeps that settlement's figure."""
-        settlement_model = self.env["sale.incentive.settlement"]
-        existing = settlement_model.search(
-            settlement_model._get_settlement_domain(plan, date_from, date_to, partners)
+        builder = self.env["sale.incentive.settlement.builder"]
+        existing = self.env["sale.incentive.settlement"].search(
+            builder._get_settlement_domain(plan, date_from, date_to, partners)
         )
         closed = existing.filtered(lambda s: s.state != "draft")
         paid = {s.partner_id.id: s.amount_payable for s in closed}
         partners -= closed.partner_id
         if partners:
-            settlement_model._replace_drafts(plan, date_from, date_to, partners)
+            builder._replace_drafts(plan, date_from, date_to, partners)
             figures = self._settle_and_read(plan, date_from, date_to, partners)[1]
             paid.update(
                 (partner_id, entry["payable"]) for partner_id, entry in figures.items()
