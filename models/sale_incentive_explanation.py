@@ -24,7 +24,7 @@ RATIO_PARAMS = frozenset({"ratio", "share"})
 SHARE_PARAMS = frozenset({"order_share"})
 
 
-class _Params(dict):
+class ExplanationParams(dict):
     """Explanation parameters; a missing one shows as "?" instead of failing."""
 
     def __missing__(self, key):
@@ -44,30 +44,37 @@ class SaleIncentiveExplanation(models.AbstractModel):
         return {"key": key, "params": params}
 
     @api.model
-    def _render(self, parts, currency, templates=None):
+    def _render(self, parts, currency, templates=None, format_params=None):
         """The text of ``parts`` in the reader's language, money in the
         digits of ``currency``; ``templates``: {key: template} of another
-        kind of record (default: the commission lines', ``_get_templates``)."""
+        kind of record (default: the commission lines', ``_get_templates``);
+        ``format_params``: how that kind of record shows its params
+        (``params -> values``; default: ``_format_params``).  Settlement
+        components are rendered here too, with their own templates and
+        params (units, dates, bands)."""
         templates = self._get_templates() if templates is None else templates
         return " ".join(
-            self._render_part(part, currency, templates) for part in parts or ()
+            self._render_part(part, currency, templates, format_params)
+            for part in parts or ()
         )
 
     @api.model
-    def _render_part(self, part, currency, templates):
+    def _render_part(self, part, currency, templates, format_params=None):
         key, params = part.get("key"), part.get("params") or {}
         if key == "text":  # finished text (lines written before parts)
             return params.get("text") or ""
         template = templates.get(key)
         if template is None:
             return key or ""
+        if format_params is not None:
+            return str(template) % format_params(params)
         return str(template) % self._format_params(params, currency, templates)
 
     @api.model
     def _format_params(self, params, currency, templates):
         """``params`` as text in the reader's language."""
         fmt = self.env["sale.incentive.line"]._format_amount
-        values = _Params()
+        values = ExplanationParams()
         for key, value in params.items():
             if isinstance(value, list):
                 values[key] = " ".join(

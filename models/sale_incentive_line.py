@@ -2,6 +2,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, sql
+from odoo.tools.misc import formatLang
 
 # every query of earned lines is bound to a plan, most to dates as well
 PLAN_DATE_INDEX = "sale_incentive_line_plan_id_date_index"
@@ -288,10 +289,12 @@ class SaleIncentiveLine(models.Model):
 
     @api.model
     def _format_amount(self, amount, currency, signed=False):
-        """``amount`` as shown in explanations, in the digits of ``currency``;
-        ``signed``: with its sign always (an increment: +23,500.00)."""
-        sign = "+" if signed else ""
-        return format(amount, f"{sign},.{currency.decimal_places}f")
+        """``amount`` as shown in explanations: in the digits of
+        ``currency``, the reader's separators, without the symbol (the
+        explanation names its currency once); ``signed``: with its sign
+        always (an increment: +23,500.00)."""
+        text = formatLang(self.env, amount, digits=currency.decimal_places)
+        return f"+{text}" if signed and amount >= 0 else text
 
     # Line status (issue #10)
     incentive_status = fields.Selection(

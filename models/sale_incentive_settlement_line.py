@@ -5,6 +5,7 @@ from odoo.tools import LazyTranslate
 from odoo.tools.misc import format_date, formatLang
 
 from ..engine import components
+from .sale_incentive_explanation import ExplanationParams
 from .sale_incentive_statement_mixin import STATEMENT_STATES
 
 _lt = LazyTranslate(__name__)
@@ -124,13 +125,6 @@ EXPLANATIONS = {
 }
 
 
-class _Params(dict):
-    """Explanation parameters; a missing one shows as "?" instead of failing."""
-
-    def __missing__(self, key):
-        return "?"
-
-
 class SaleIncentiveSettlementLine(models.Model):
     """One explained component of a settlement."""
 
@@ -235,19 +229,21 @@ class SaleIncentiveSettlementLine(models.Model):
     @api.depends("message", "message_params")
     def _compute_name(self):
         templates = self._get_explanation_templates()
+        renderer = self.env["sale.incentive.explanation"]
         for line in self:
-            template = templates.get(line.message)
-            if template is None:
-                line.name = line.message or ""
-                continue
-            line.name = template % line._format_params(line.message_params or {})
+            line.name = renderer._render(
+                [{"key": line.message, "params": line.message_params}],
+                line.currency_id,
+                templates,
+                line._format_params,
+            )
 
     def _format_params(self, params):
         """The explanation's parameters as text in the reader's language:
         money with the currency's digits, dates in the user's format."""
         currency = self.currency_id
         in_units = not self.base_currency_id
-        values = _Params()
+        values = ExplanationParams()
         for key, value in params.items():
             if in_units and key in PLAN_BASE_PARAMS and isinstance(value, int | float):
                 values[key] = formatLang(self.env, value, dp="Product Unit of Measure")
