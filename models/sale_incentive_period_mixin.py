@@ -4,6 +4,11 @@ from odoo.exceptions import ValidationError
 
 from ..engine import periods
 
+# THE period selection of records about one period (targets, KPI values, the
+# period report, the target wizard); plans name theirs Monthly / Quarterly /
+# Yearly
+PERIOD_SELECTION = [("month", "Month"), ("quarter", "Quarter"), ("year", "Year")]
+
 
 class SaleIncentivePeriodMixin(models.AbstractModel):
     """A record about one month, quarter or year (targets, KPI values)."""
@@ -12,7 +17,7 @@ class SaleIncentivePeriodMixin(models.AbstractModel):
     _description = "Sales Incentive Period"
 
     period = fields.Selection(
-        [("month", "Month"), ("quarter", "Quarter"), ("year", "Year")],
+        PERIOD_SELECTION,
         required=True,
         default="month",
         tracking=True,
@@ -40,11 +45,7 @@ class SaleIncentivePeriodMixin(models.AbstractModel):
 
     @api.constrains("date_from", "period")
     def _check_period_start(self):
-        period_labels = {
-            "month": self.env._("month"),
-            "quarter": self.env._("quarter"),
-            "year": self.env._("year"),
-        }
+        period_labels = self.env["sale.incentive.explanation"]._get_period_labels()
         for record in self:
             start = periods.period_bounds(record.date_from, record.period)[0]
             if record.date_from != start:

@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..engine import coefficients, periods
+from ..models.sale_incentive_period_mixin import PERIOD_SELECTION
 
 # settlement components that no commission line carries: computed from the
 # team's or the company's figures when the period is settled
@@ -47,7 +48,7 @@ class SaleIncentivePeriodReport(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     plan_id = fields.Many2one("sale.incentive.plan", readonly=True)
     period = fields.Selection(
-        [("month", "Month"), ("quarter", "Quarter"), ("year", "Year")],
+        PERIOD_SELECTION,
         readonly=True,
     )
     date_from = fields.Date("Period Start", readonly=True)

@@ -84,6 +84,22 @@ class TestI18n(IncentiveCase):
             f"期间必须从所在季度的第一天开始（{year}-01-01）。",
         )
 
+    def test_settle_wizard_period_label_in_chinese(self):
+        """The settle wizard names the period of its plans in the reader's
+        language (the one table of period words)."""
+        plan = self._make_plan()
+        wizard = (
+            self._zh_env()["sale.incentive.settle.wizard"]
+            .create({"date": "2026-03-31", "period": "quarter"})
+            .with_context(lang="zh_CN")
+        )
+        with self.assertRaises(UserError) as caught:
+            wizard._check_plans(plan)
+        self.assertEqual(
+            caught.exception.args[0],
+            f"以下提成方案不按季度结算：{plan.display_name}",
+        )
+
     def test_settlement_explanation_in_the_readers_language(self):
         """Components store a message key and parameters, not text: the same
         component reads in English or in Chinese, with the reader's formats."""

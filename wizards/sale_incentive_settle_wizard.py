@@ -94,11 +94,7 @@ class SaleIncentiveSettleWizard(models.TransientModel):
         """Plans to settle, all of the wizard's period type."""
         wrong = plans.filtered(lambda p: p.period != self.period)
         if wrong:
-            period_labels = {
-                "month": self.env._("month"),
-                "quarter": self.env._("quarter"),
-                "year": self.env._("year"),
-            }
+            period_labels = self.env["sale.incentive.explanation"]._get_period_labels()
             raise UserError(
                 self.env._(
                     "These plans are not settled per %(period)s: %(plans)s",

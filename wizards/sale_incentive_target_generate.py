@@ -4,6 +4,7 @@ from odoo.exceptions import AccessError, UserError
 
 from ..engine import periods
 from ..engine.money import round_money
+from ..models.sale_incentive_period_mixin import PERIOD_SELECTION
 
 
 class SaleIncentiveTargetGenerate(models.TransientModel):
@@ -14,7 +15,7 @@ class SaleIncentiveTargetGenerate(models.TransientModel):
 
     plan_id = fields.Many2one("sale.incentive.plan", required=True)
     period = fields.Selection(
-        [("month", "Month"), ("quarter", "Quarter"), ("year", "Year")],
+        PERIOD_SELECTION,
         required=True,
         compute="_compute_period",
         store=True,
