@@ -177,6 +177,17 @@ class TestLineExplanationLanguage(IncentiveCase):
         self.assertIn("规则“Standard”", chinese)
         self.assertEqual(self._read(line, "en_US", "display_name"), english)
 
+    def test_line_found_by_what_its_explanation_names(self):
+        """The explanation is rendered when read; searching it (the line's
+        name, e.g. in a field linking to a commission line) looks into its
+        parts: the order named there finds the line."""
+        order = self._order([(self.product, 10, 1000.0)])
+        line = self._lines(move_id=self._post_as_zh(order).id)
+        Line = self.env["sale.incentive.line"]
+        self.assertEqual(Line.search([("explanation", "ilike", order.name)]), line)
+        found = Line.name_search(order.name)
+        self.assertEqual([line_id for line_id, _name in found], line.ids)
+
     def test_period_table_line_follows_the_reader(self):
         self.plan.action_close()
         self._make_plan(rule=self._period_table(), name="Ladder")
