@@ -31,6 +31,8 @@ so far:
 3. target gate (nothing is paid unless the target is passed);
 4. achievement coefficient; 5. KPI score; 4b. new-product coefficient
    (each multiplies a positive subtotal);
+5b. ``kpi_amount``: the plan's KPI-scored amount x the scorecard score
+   (:mod:`.kpipay`), added beside the commission, never multiplied;
 7. manager overrides; 8. team pool shares; 9. champion and threshold awards;
 13. overdue penalty, or the suspension of the whole payout (a single
    ``suspended`` component; the lines, carries, holdbacks and adjustments
@@ -58,7 +60,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import brackets as bracket_engine
-from . import coefficients, holdback, kpi
+from . import coefficients, holdback, kpi, kpipay
 from .money import multiply, percent_of, round_money, to_decimal, to_float
 from .settlement import net_total
 
@@ -89,6 +91,8 @@ MONEY_PARAMS = frozenset(
         "paid_before",
         "table_amount",
         "line_amount",
+        # the KPI-scored amount at full marks (``kpi_amount``)
+        "full",
     }
 )
 
@@ -116,6 +120,8 @@ MESSAGES = {
         "subtotal",
     ),
     "kpi": ("score", "subtotal"),
+    # ``percent``: the score ratio paid, in percent (85 = 85 %)
+    "kpi_amount": ("score", "percent", "full", "amount"),
     "new_products": (
         "new",
         "actual",
@@ -264,6 +270,7 @@ class Policy:
     achievement_cap: float = 0.0
     achievement_floor: float = 0.0
     use_kpi_score: bool = False
+    kpi_scored_amount: float = 0.0  # paid x the score ratio (kpipay)
     new_product_target_ratio: float = 0.0
     new_product_cap: float = 0.0
     override_percent: float = 0.0
@@ -477,6 +484,23 @@ def _new_products(run):
         "cap": policy.new_product_cap,
     }
     _scale(run, "coefficient", "new_products", coefficient, params)
+
+
+def _kpi_amount(run):
+    """5b. KPI-scored amount: the plan's amount x the score ratio, added as
+    its own component (not multiplied by the coefficients before it); a
+    beneficiary without a score (no user) gets none."""
+    full, score = run.policy.kpi_scored_amount, run.facts.kpi_score
+    if not full or score is None:
+        return
+    ratio, amount = kpipay.scored_amount(score, full, digits=run.policy.digits)
+    params = {
+        "score": score,
+        "percent": to_float(to_decimal(ratio) * 100),
+        "full": run.money(full),
+        "amount": amount,
+    }
+    run.add("kpi_amount", "kpi_amount", amount, params, base_amount=full, factor=ratio)
 
 
 def _overrides(run):
@@ -765,6 +789,7 @@ PIPELINE = (
     _achievement,
     _kpi,
     _new_products,
+    _kpi_amount,
     _overrides,
     _pools,
     _awards,
@@ -812,6 +837,8 @@ def _check_policy(policy):
         if not 0 <= policy.forfeit_percent <= 100:
             problems.append("the forfeit percent must be between 0 and 100")
         return problems
+    if policy.kpi_scored_amount < 0:
+        problems.append("the KPI-scored amount cannot be negative")
     if policy.target_gate not in TARGET_GATES:
         problems.append(f"unknown target gate {policy.target_gate!r}")
     if policy.bands and policy.band_measure not in BAND_MEASURES:

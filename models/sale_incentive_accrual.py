@@ -66,7 +66,9 @@ class SaleIncentiveAccrual(models.AbstractModel):
         rule, data = self._find_rule(rules, values)
         if rule is None:
             return None
-        res = rule._compute_commission(values)
+        # the rule's base: the plan's, or the line's revenue or net profit
+        rule_values = rule._get_rule_base_values(values)
+        res = rule._compute_commission(rule_values)
         currency = source_model._get_source_currency(source)
         total, parts = self._apply_additions(values, additions, res, currency)
         return {
@@ -74,7 +76,7 @@ class SaleIncentiveAccrual(models.AbstractModel):
             "rate": res["rate"],
             "rule": rule,
             "bracket_id": res["bracket_id"],
-            "base": values["base"] * source["sign"],
+            "base": rule_values["base"] * source["sign"],
             "needs_review": data["flag_review"]
             or values["below_guide"]
             or total["review"],
@@ -115,7 +117,9 @@ class SaleIncentiveAccrual(models.AbstractModel):
         match = self.env["sale.incentive.rule"]._match_data
         for addition, data in additions:
             if match(data, values):
-                res = addition._compute_commission(values, main_amount=main["amount"])
+                res = addition._compute_commission(
+                    addition._get_rule_base_values(values), main_amount=main["amount"]
+                )
                 if currency.is_zero(res["amount"]):
                     continue
                 extra["amount"] += res["amount"]

@@ -682,6 +682,7 @@ class SaleIncentivePlan(models.Model):
             achievement_cap=plan.achievement_cap,
             achievement_floor=plan.achievement_floor,
             use_kpi_score=plan.use_kpi_score,
+            kpi_scored_amount=plan.kpi_scored_amount,
             new_product_target_ratio=plan.new_product_target_ratio
             if plan.new_product_ids
             else 0.0,
@@ -832,6 +833,35 @@ class SaleIncentivePlan(models.Model):
         help="Multiply the period's commission by the beneficiary's KPI score "
         "(1.0 = 100%).",
     )
+    kpi_scored_amount = fields.Monetary(
+        "KPI-Scored Amount",
+        tracking=True,
+        help="Paid each period x the beneficiary's scorecard score (capped at "
+        "100%), as its own settlement component beside the commission, never "
+        "multiplied by it (seed: 综合得分比例 x 1500元: 8.5 points of 10 pay "
+        "0.85 x 1,500 = 1,275). An indicator without an approved value "
+        "scores 0. Needs a KPI scorecard.",
+    )
+
+    @api.constrains("kpi_scored_amount", "scorecard_line_ids")
+    def _check_kpi_scored_amount(self):
+        for plan in self:
+            if plan.currency_id.compare_amounts(plan.kpi_scored_amount, 0.0) < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The KPI-scored amount of '%(plan)s' cannot be negative.",
+                        plan=plan.name,
+                    )
+                )
+            if plan.kpi_scored_amount and not plan.scorecard_line_ids:
+                raise ValidationError(
+                    self.env._(
+                        "Plan '%(plan)s' pays a KPI-scored amount: give it a KPI "
+                        "scorecard (its score is the share of the amount paid).",
+                        plan=plan.name,
+                    )
+                )
+
     holdback_percent = fields.Float(
         "Holdback (%)",
         tracking=True,

@@ -510,7 +510,9 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
 
     @api.model
     def _read_kpi_scores(self, plan, users, date_from, date_to):
-        if not (plan.use_kpi_score and plan.scorecard_line_ids and users):
+        # the score multiplies (use_kpi_score) or pays the KPI-scored amount
+        uses_score = plan.use_kpi_score or plan.kpi_scored_amount
+        if not (uses_score and plan.scorecard_line_ids and users):
             return {}
         details = plan._get_kpi_details(users, date_from, date_to)
         return {user.id: score for user, (_items, score) in details.items()}

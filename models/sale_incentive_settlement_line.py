@@ -16,6 +16,7 @@ COMPONENTS = [
     ("gate", "Target gate"),
     ("coefficient", "Coefficient"),
     ("kpi", "KPI score"),
+    ("kpi_amount", "KPI-scored amount"),
     ("override", "Manager override"),
     ("pool", "Team pool"),
     ("award", "Award"),
@@ -79,6 +80,9 @@ EXPLANATIONS = {
         "x%(coefficient)s (cap %(cap)s) on %(subtotal)s"
     ),
     "kpi": _lt("KPI score x%(score)s on %(subtotal)s"),
+    "kpi_amount": _lt(
+        "KPI-scored amount: score %(percent)s%% of %(full)s = %(amount)s"
+    ),
     "new_products": _lt(
         "New products %(new)s of %(actual)s = %(share_percent)s%% vs "
         "target %(target_percent)s%%: coefficient x%(coefficient)s "

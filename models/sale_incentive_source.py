@@ -95,6 +95,7 @@ class SaleIncentiveSource(models.AbstractModel):
         """The dict rules are matched and computed on, for ``plan``."""
         figures = self._get_source_figures(source)
         base = figures[plan.base]
+        order_bases = source.get("order_bases", {})
         tier, is_new = self._get_source_customer(source)
         values = {
             **self._get_product_rule_values(source, figures["price_unit"]),
@@ -104,7 +105,11 @@ class SaleIncentiveSource(models.AbstractModel):
             "base": base,
             "price_unit": figures["price_unit"],
             "order_quantity": source.get("order_quantity", figures["quantity"]),
-            "order_base": source.get("order_bases", {}).get(plan.base, base),
+            "order_base": order_bases.get(plan.base, base),
+            # every base a rule may take instead of the plan's
+            # (``sale.incentive.rule._get_rule_base_values``)
+            "bases": {kind: figures[kind] for kind in ("revenue", "margin")},
+            "order_bases": order_bases,
             "is_new_customer": is_new,
             "tier": tier,
         }

@@ -1,5 +1,7 @@
 from . import test_engine
 from . import test_engine_components
+from . import test_engine_kpipay
+from . import test_kpipay
 from . import test_commission_flow
 from . import test_security
 from . import test_plan_validation
