@@ -108,6 +108,9 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
             "team": {}
             if forfeit
             else self._read_team_facts(plan, date_from, date_to, partners),
+            "scored": {}
+            if forfeit
+            else self._read_scored_users(plan, date_from, date_to, partners),
         }
         partner_ids = set().union(*raw.values())
         if not partner_ids:
@@ -165,6 +168,7 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
             partner_id: raw["lines"].get(partner_id, {}).get("user")
             or raw["team"].get(partner_id, {}).get("user")
             or adjusted.get(partner_id)
+            or raw["scored"].get(partner_id)
             for partner_id in partner_ids
         }
         missing = [
@@ -507,6 +511,30 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
             return {}
         targets = plan._get_incentive_targets(users, date_from, date_to)
         return {user.id: amount for user, amount in targets.items()}
+
+    @api.model
+    def _read_scored_users(self, plan, date_from, date_to, partners=None):
+        """{partner_id: user id} of the users the plan covers (its users and
+        its teams' members) with a positive score in the period when it pays
+        a KPI-scored amount: they are paid it even without a commission line
+        (seed 002: 综合得分比例 x 1500 is part of every month's pay)."""
+        if not (plan.kpi_scored_amount and plan.scorecard_line_ids):
+            return {}
+        if (plan.date_from and plan.date_from > date_to) or (
+            plan.date_to and plan.date_to < date_from
+        ):
+            return {}
+        users = (plan.user_ids | plan.team_ids.member_ids).filtered("active")
+        if partners:
+            users = users.filtered(lambda user: user.partner_id in partners)
+        if not users:
+            return {}
+        details = plan._get_kpi_details(users, date_from, date_to)
+        return {
+            user.partner_id.id: user.id
+            for user, (_items, score) in details.items()
+            if score > 0
+        }
 
     @api.model
     def _read_kpi_scores(self, plan, users, date_from, date_to):

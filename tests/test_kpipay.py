@@ -70,11 +70,11 @@ class TestKpiPay(SettlementCase):
             ],
         )
 
-    def _score(self, points, date="2026-03-01"):
+    def _score(self, points, date="2026-03-01", user=None):
         value = self.env["sale.incentive.kpi.value"].create(
             {
                 "kpi_id": self.kpi_score.id,
-                "user_id": self.rep.id,
+                "user_id": (user or self.rep).id,
                 "date_from": date,
                 "value": points,
             }
@@ -120,6 +120,17 @@ class TestKpiPay(SettlementCase):
         scored = self._component(settlement, "kpi_amount")
         self.assertMoney(scored.amount, 0.0)
         self.assertMoney(settlement.amount_total, 400.0)
+
+    def test_scored_without_sales_is_paid_the_scored_amount(self):
+        """A month without business still pays the score's part; a user the
+        plan does not cover is not paid, a zero score makes no settlement."""
+        self._score(9.0, date="2026-04-01")
+        self._score(10.0, date="2026-04-01", user=self.rep_c)  # not covered
+        settlement = self._settle("2026-04-30")
+        self.assertEqual(settlement.partner_id, self.rep.partner_id)
+        self.assertEqual(settlement.line_ids.mapped("component"), ["kpi_amount"])
+        self.assertMoney(settlement.amount_total, 1_350.0)
+        self.assertFalse(self._settle("2026-05-31"))  # no score, no sales
 
     def test_plan_base_margin_rule_on_revenue(self):
         """A rule may take the revenue on a margin plan too."""
