@@ -109,6 +109,10 @@ class TestKpiPay(SettlementCase):
         self.assertIn("1,500.00", scored.name)
         self.assertMoney(settlement.amount_total, 10_875.0)
         self._close(settlement)
+        # one payout entry: expense 10,875.00 / payable (the rep) 10,875.00
+        self.assertMoney(
+            self._balance(settlement.move_id, self.expense_account), 10_875.0
+        )
         self.assertMoney(
             self._balance(settlement.move_id, self.payable_account), -10_875.0
         )
