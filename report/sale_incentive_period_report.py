@@ -9,7 +9,8 @@ from ..models.sale_incentive_period_mixin import PERIOD_SELECTION
 
 # settlement components that no commission line carries: computed from the
 # team's or the company's figures when the period is settled
-TEAM_COMPONENTS = ("override", "pool", "award")
+# (kpipay: the KPI-scored amount is paid by the settlement too, no line)
+TEAM_COMPONENTS = ("override", "pool", "award", "kpi_amount")
 # what a row is (from its lines, else from its settlements' team components)
 ROW_KEYS = (
     "company_id",
@@ -87,7 +88,7 @@ class SaleIncentivePeriodReport(models.Model):
         readonly=True,
         help="What the period's settlements pay on top of the commission lines "
         "(not in Earned): a team leader's override of the team's sales, a "
-        "share of the team's pool, awards.",
+        "share of the team's pool, awards, the KPI-scored amount.",
     )
     target = fields.Monetary(
         compute="_compute_target", currency_field="base_currency_id"

@@ -108,6 +108,12 @@ class TestKpiPay(SettlementCase):
         self.assertIn("85", scored.name)
         self.assertIn("1,500.00", scored.name)
         self.assertMoney(settlement.amount_total, 10_875.0)
+        # My Commissions: the lines' 9,600 earned, the scored 1,275 beside them
+        row = self.env["sale.incentive.period.report"].search(
+            [("plan_id", "=", self.plan.id), ("user_id", "=", self.rep.id)]
+        )
+        self.assertMoney(row.earned, 9_600.0)
+        self.assertMoney(row.team_amount, 1_275.0)
         self._close(settlement)
         # one payout entry: expense 10,875.00 / payable (the rep) 10,875.00
         self.assertMoney(
