@@ -17,6 +17,7 @@
         "data/sale_incentive_kpi_data.xml",
         "data/sale_incentive_settlement_data.xml",
         "data/sale_incentive_settle_run_data.xml",
+        "data/sale_incentive_calendar_data.xml",
         "views/sale_incentive_plan_views.xml",
         "views/sale_incentive_line_views.xml",
         "views/sale_order_views.xml",
@@ -32,6 +33,8 @@
         "views/sale_incentive_plan_finance_views.xml",
         "views/sale_incentive_plan_coefficient_views.xml",
         "views/sale_incentive_adjustment_views.xml",
+        "views/sale_incentive_calendar_step_views.xml",
+        "views/sale_incentive_period_step_views.xml",
         "report/sale_incentive_settlement_report.xml",
         "report/sale_incentive_xlsx_actions.xml",
         "views/sale_incentive_portal_templates.xml",
@@ -46,6 +49,7 @@
         "wizards/sale_incentive_statement_dispute_views.xml",
         "wizards/sale_incentive_settlement_reset_views.xml",
         "wizards/sale_incentive_payout_settings_views.xml",
+        "wizards/sale_incentive_settlement_defer_views.xml",
         # last: the menus open the actions of every file above
         "views/sale_incentive_menus.xml",
     ],
@@ -58,5 +62,6 @@
         "demo/sale_incentive_kpi_demo.xml",
         "demo/sale_incentive_history_demo.xml",
         "demo/sale_incentive_kpipay_demo.xml",
+        "demo/sale_incentive_calendar_demo.xml",
     ],
 }

@@ -27,7 +27,13 @@ HELD = ("holdback", "deferred")
 # the workflow actions, which write with sudo() after their own checks
 USER_WRITABLE = {"note"}
 # what the workflow still writes on a posted or cancelled settlement
-WRITABLE_WHEN_CLOSED = {"workflow_state", "reversal_move_id", "note"} | STATEMENT_FIELDS
+WRITABLE_WHEN_CLOSED = {
+    "workflow_state",
+    "reversal_move_id",
+    "note",
+    # a deferred (cancelled) settlement learns which one paid its lines
+    "deferred_into_id",
+} | STATEMENT_FIELDS
 APPROVAL_ACTIVITIES = [
     "sale_incentive.mail_activity_settlement_approve",
     "sale_incentive.mail_activity_settlement_validate",
@@ -165,6 +171,34 @@ class SaleIncentiveSettlement(models.Model):
         help="Why a forfeiture decision was taken.",
     )
 
+    # Deferred to next month (issue 21.5, 累计下月结算)
+    deferred_by = fields.Selection(
+        [("partner", "The partner"), ("staff", "The staff")],
+        "Delayed By",
+        readonly=True,
+        copy=False,
+        help="Who delayed this settlement: it was cancelled and its lines "
+        "roll into the next month's settlement.",
+    )
+    deferral_reason = fields.Text(readonly=True, copy=False)
+    deferred_date = fields.Datetime("Deferred On", readonly=True, copy=False)
+    deferred_into_id = fields.Many2one(
+        "sale.incentive.settlement",
+        "Paid With",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The later settlement that took this deferred settlement's lines.",
+    )
+    deferred_from_ids = fields.One2many(
+        "sale.incentive.settlement",
+        "deferred_into_id",
+        "Deferred Settlements Included",
+        readonly=True,
+    )
+    deferral_note = fields.Text("Includes Deferred", compute="_compute_deferral_note")
+
     is_beneficiary = fields.Boolean(compute="_compute_is_beneficiary")
     dispute_count = fields.Integer(
         "Open Disputes", compute="_compute_dispute_count", store=True
@@ -246,6 +280,30 @@ class SaleIncentiveSettlement(models.Model):
             settlement.dispute_count = len(
                 settlement.line_ids.filtered(lambda c: c.dispute_state == "disputed")
             )
+
+    @api.depends(
+        "deferred_from_ids.deferral_reason",
+        "deferred_from_ids.deferred_by",
+        "deferred_from_ids.date_from",
+    )
+    def _compute_deferral_note(self):
+        for settlement in self:
+            settlement.deferral_note = "\n".join(
+                deferred._get_deferral_label()
+                for deferred in settlement.deferred_from_ids.sorted("date_from")
+            )
+
+    def _get_deferral_label(self):
+        """ "Includes the deferred settlement of <month>: <reason>"."""
+        self.ensure_one()
+        who = dict(self._fields["deferred_by"]._description_selection(self.env))
+        return self.env._(
+            "Includes the deferred settlement of %(month)s (delayed by "
+            "%(who)s): %(reason)s",
+            month=self.date_from.strftime("%Y-%m"),
+            who=(who.get(self.deferred_by) or "").lower(),
+            reason=self.deferral_reason or "",
+        )
 
     def _compute_incentive_line_count(self):
         counts = defaultdict(int)
@@ -510,6 +568,113 @@ class SaleIncentiveSettlement(models.Model):
         )
         for settlement in self.sudo():
             settlement.message_post(body=body, author_id=user.partner_id.id)
+
+    # ------------------------------------------------------------------
+    # Deferred to next month (issue 21.5): cancelled, its lines stay
+    # unsettled and next month's settlement takes them (the earned domain
+    # takes every unsettled line up to its period end), saying why
+    # ------------------------------------------------------------------
+    def action_defer(self):
+        """Defer to next month, with the reason and who delayed (a dialog)."""
+        self._check_can_defer()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Defer to Next Month"),
+            "res_model": "sale.incentive.settlement.defer",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_settlement_ids": self.ids},
+        }
+
+    def _check_can_defer(self):
+        self._check_state(("draft", "submitted", "approved", "validated", "executive"))
+        if not self._has_group(GROUP_MANAGER, GROUP_ACCOUNTANT):
+            raise AccessError(
+                self.env._("Only managers and accountants defer a settlement.")
+            )
+        if any(s.settlement_type != "regular" for s in self):
+            raise UserError(self.env._("A forfeiture decision is not deferred."))
+        self.check_access("write")
+
+    def _do_defer(self, reason, deferred_by):
+        """Cancel ``self``, recording why; the lines go to next month's run."""
+        reason = (reason or "").strip()
+        if not reason or deferred_by not in ("partner", "staff"):
+            raise UserError(
+                self.env._(
+                    "Say why the settlement is deferred and who delayed it: "
+                    "the partner or the staff."
+                )
+            )
+        self.sudo().write(
+            {
+                "deferred_by": deferred_by,
+                "deferral_reason": reason,
+                "deferred_date": fields.Datetime.now(),
+            }
+        )
+        self._do_cancel()
+        user = self.env.user
+        for settlement in self.sudo():
+            settlement.message_post(
+                body=self.env._(
+                    "Deferred to next month by %(user)s: %(reason)s",
+                    user=user.display_name,
+                    reason=settlement._get_deferral_label(),
+                ),
+                author_id=user.partner_id.id,
+            )
+
+    @api.model
+    def _get_deferred_partners(self, plan, date_from, date_to):
+        """The beneficiaries whose settlement of ``plan`` for the period was
+        deferred: next month's run settles them, not a new run of this one."""
+        deferred = self.sudo().search(
+            [
+                ("plan_id", "=", plan.id),
+                ("date_from", "=", date_from),
+                ("date_to", "=", date_to),
+                ("settlement_type", "=", "regular"),
+                ("workflow_state", "=", "cancel"),
+                ("deferred_by", "!=", False),
+            ]
+        )
+        return deferred.partner_id
+
+    def _link_deferred(self):
+        """Point the earlier deferred settlements of the beneficiaries of
+        ``self`` (not paid with a live settlement yet) at the settlement
+        that now takes their lines, and say so in its chatter."""
+        regular = self.filtered(lambda s: s.settlement_type == "regular")
+        if not regular:
+            return
+        families = {plan: plan._get_version_family() for plan in regular.plan_id}
+        candidates = self.sudo().search(
+            [
+                ("plan_id", "in", self.plan_id.union(*families.values()).ids),
+                ("partner_id", "in", regular.partner_id.ids),
+                ("date_to", "<", max(regular.mapped("date_from"))),
+                ("workflow_state", "=", "cancel"),
+                ("deferred_by", "!=", False),
+                "|",
+                ("deferred_into_id", "=", False),
+                ("deferred_into_id.workflow_state", "=", "cancel"),
+            ]
+        )
+        for settlement in regular.sudo():
+            deferred = candidates.filtered(
+                lambda d, s=settlement: (
+                    d.partner_id == s.partner_id
+                    and d.date_to < s.date_from
+                    and d.plan_id in families[s.plan_id]
+                )
+            )
+            if not deferred:
+                continue
+            deferred.write({"deferred_into_id": settlement.id})
+            settlement.message_post(
+                body="\n".join(d._get_deferral_label() for d in deferred)
+            )
 
     # ------------------------------------------------------------------
     # Accounting

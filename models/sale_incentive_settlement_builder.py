@@ -119,7 +119,24 @@ class SaleIncentiveSettlementBuilder(models.AbstractModel):
         ]
         settlements = self._create_settlements(vals_list)
         self._link_sources(plan, query, settlements, results, gathered)
+        if not forfeit:
+            settlements = self._set_aside_deferred(
+                plan, date_from, date_to, settlements
+            )
+            settlements._link_deferred()
         return settlements.with_env(self.env)
+
+    @api.model
+    def _set_aside_deferred(self, plan, date_from, date_to, settlements):
+        """Drop the drafts of the beneficiaries whose settlement of the period
+        was deferred to next month (issue 21.5): their lines stay unsettled
+        for the next month's settlement."""
+        deferred = self.env["sale.incentive.settlement"]._get_deferred_partners(
+            plan, date_from, date_to
+        )
+        dropped = settlements.filtered(lambda s: s.partner_id in deferred)
+        dropped.sudo().unlink()
+        return settlements - dropped
 
     @api.model
     def _create_settlements(self, vals_list):

@@ -76,6 +76,12 @@ MODELS = {
     "sale.incentive.period.report": READERS,
     # what postings of a period table lock: nobody's to open
     "sale.incentive.period.lock": {},
+    # the settlement calendar (issue 21.5): the company's steps are
+    # configured by the administrators; the month's board is the managers'
+    # and accountants' (done / reopen through actions, the note by hand)
+    "sale.incentive.calendar.step": {"manager": "r", "accountant": "r"}
+    | {"admin": "rwcd"},
+    "sale.incentive.period.step": {"manager": "rw", "accountant": "rw", "admin": "rwd"},
 }
 
 # wizards and temporary reports: what each role does with its own records
@@ -117,6 +123,11 @@ TRANSIENT = {
     # managers and accountants reset a settlement with a reason (guards in
     # the actions); a transient record is vacuumed, never deleted by hand
     "sale.incentive.settlement.reset": dict.fromkeys(
+        ("manager", "accountant", "admin", "other_company"), "rwc"
+    ),
+    # managers and accountants defer a settlement to next month with a
+    # reason (issue 21.5)
+    "sale.incentive.settlement.defer": dict.fromkeys(
         ("manager", "accountant", "admin", "other_company"), "rwc"
     ),
     # the incentive administrators' Commission Payouts form (issue #20)
@@ -268,7 +279,15 @@ class TestAccessMatrix(SettlementCase):
             )
             .with_user(cls.env.user)
         )
+        # the company's settlement calendar and this month's board
+        company = cls.env.company
+        cls.env["sale.incentive.calendar.step"]._create_default_steps(company)
+        period_steps = cls.env["sale.incentive.period.step"]._generate(
+            fields.Date.context_today(cls.plan), company
+        )
         cls.records = {
+            "sale.incentive.calendar.step": period_steps.step_id[:1],
+            "sale.incentive.period.step": period_steps[:1],
             "sale.incentive.plan": cls.plan,
             "sale.incentive.rule": cls.plan.rule_ids[-1:],
             "sale.incentive.bracket": cls.plan.rule_ids.bracket_ids,
@@ -373,6 +392,11 @@ class TestAccessMatrix(SettlementCase):
             "sale.incentive.settlement.reset": lambda: {
                 "settlement_ids": [Command.set(self.settlement.ids)],
                 "reason": "The figures change",
+            },
+            "sale.incentive.settlement.defer": lambda: {
+                "settlement_ids": [Command.set(self.settlement.ids)],
+                "deferred_by": "partner",
+                "reason": "The partner's records are late",
             },
             "sale.incentive.statement.dispute": lambda: {
                 "line_id": self.settlement.line_ids[:1].id,

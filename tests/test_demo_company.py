@@ -5,6 +5,7 @@ from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
 from .common import DemoCompanyCase
+from .demo_calendar import DemoCalendarMixin
 from .demo_kpipay import DemoKpiPayMixin
 from .demo_menus import DemoMenusMixin
 
@@ -14,7 +15,11 @@ GROUP = "sale_incentive.group_sale_incentive_"
 
 @tagged("post_install", "-at_install")
 class TestDemoCompany(
-    DemoKpiPayMixin, DemoMenusMixin, DemoCompanyCase, TransactionCase
+    DemoCalendarMixin,
+    DemoKpiPayMixin,
+    DemoMenusMixin,
+    DemoCompanyCase,
+    TransactionCase,
 ):
     """The demo company of ``make run`` (issue #10), as installed or loaded
     by ``DemoCompanyCase``."""

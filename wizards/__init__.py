@@ -9,3 +9,4 @@ from . import sale_incentive_simulation
 from . import sale_incentive_statement_dispute
 from . import sale_incentive_settlement_reset
 from . import sale_incentive_payout_settings
+from . import sale_incentive_settlement_defer
