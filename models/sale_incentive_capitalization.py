@@ -342,7 +342,7 @@ class SaleIncentiveCapitalization(models.Model):
         )
         if not rows:
             return self.env["account.move"]
-        batches = defaultdict(lambda: rows.browse())
+        batches = defaultdict(rows.browse)
         for row in rows:
             asset = row.capitalization_id
             # a month already closed when the asset was capitalized posts on

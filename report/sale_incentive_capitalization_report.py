@@ -46,9 +46,7 @@ class SaleIncentiveCapitalizationReport(models.TransientModel):
         required=True,
         default=lambda self: fields.Date.context_today(self).replace(day=1),
     )
-    date_to = fields.Date(
-        "To", required=True, default=lambda self: fields.Date.context_today(self)
-    )
+    date_to = fields.Date("To", required=True, default=fields.Date.context_today)
     group_by = fields.Selection(
         [
             ("plan_partner", "Plan and beneficiary"),
