@@ -33,6 +33,8 @@ from . import sale_incentive_settlement_builder
 from . import sale_incentive_statement_mixin
 from . import sale_incentive_settlement
 from . import sale_incentive_settlement_line
+from . import sale_incentive_capitalization
+from . import sale_incentive_capitalization_line
 from . import sale_incentive_pay_band
 from . import sale_incentive_adjustment
 from . import sale_incentive_settle_run

@@ -46,6 +46,11 @@ class AccountMove(models.Model):
         if customer:
             customer._set_incentive_first_sale_date()
             self.env["sale.incentive.accrual"].sudo()._create_for_invoices(customer)
+            refunds = customer.filtered(lambda m: m.move_type == "out_refund")
+            if refunds:
+                # a clawback writes off the contract's capitalized commission
+                capitalization = self.env["sale.incentive.capitalization"].sudo()
+                capitalization._impair_for_refunds(refunds)
         return posted
 
     def _set_incentive_first_sale_date(self):

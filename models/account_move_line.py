@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import models
+from odoo import fields, models
 
 # what the commission engine reads of an invoice line itself
 INCENTIVE_SOURCE_FIELDS = [
@@ -15,6 +15,28 @@ INCENTIVE_SOURCE_FIELDS = [
 
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
+
+    # capitalized commissions (issue 22.1): what the line does to the
+    # deferred-commission asset of which capitalization (the roll-forward
+    # reads them); a reversal copies them, with the opposite amount
+    incentive_capitalization_id = fields.Many2one(
+        "sale.incentive.capitalization",
+        "Capitalized Commission",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+        groups="sale_incentive.group_sale_incentive_user",
+    )
+    incentive_capitalization_step = fields.Selection(
+        [
+            ("capitalize", "Capitalized"),
+            ("amortize", "Amortized"),
+            ("impair", "Impaired"),
+        ],
+        "Capitalization Step",
+        readonly=True,
+        groups="sale_incentive.group_sale_incentive_user",
+    )
 
     def _prepare_incentive_source(self):
         """This customer invoice (or credit note) line described for the

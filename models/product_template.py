@@ -11,3 +11,9 @@ class ProductTemplate(models.Model):
         help="Minimum (guide) unit price in company currency. Lines sold below "
         "it are flagged for review and can earn a reduced commission.",
     )
+    incentive_service_months = fields.Integer(
+        "Service Months",
+        help="Months of service (a subscription's term) delivered by one sale "
+        "of this product: the benefit period of a capitalized commission when "
+        "the order line gives no service dates; 0: the plan's default.",
+    )

@@ -107,6 +107,36 @@ class ResCompany(models.Model):
         "is alerted; 0 turns the alerts off.",
     )
 
+    # Capitalized commissions (issue 22.1, ASC 340-40 / IFRS 15 §91-94)
+    incentive_deferred_account_id = fields.Many2one(
+        "account.account",
+        "Deferred Commission Account",
+        domain="[('account_type', 'in', ('asset_current', 'asset_non_current', "
+        "'asset_prepayments'))]",
+        help="The asset of the commissions capitalized as costs of obtaining a "
+        "contract; required to post a settlement of a capitalizing plan.",
+    )
+    incentive_amortization_account_id = fields.Many2one(
+        "account.account",
+        "Commission Amortization Account",
+        domain="[('account_type', 'in', ('expense', 'expense_direct_cost'))]",
+        help="Expense of the monthly amortization; empty: the commission "
+        "expense account.",
+    )
+    incentive_impairment_account_id = fields.Many2one(
+        "account.account",
+        "Commission Impairment Account",
+        domain="[('account_type', 'in', ('expense', 'expense_direct_cost'))]",
+        help="Expense of what a clawback or a cancelled contract writes off; "
+        "empty: the amortization account.",
+    )
+    incentive_capitalize_expedient = fields.Boolean(
+        "Expense Short Contracts at Once",
+        default=True,
+        help="Practical expedient: a commission whose benefit period is 12 "
+        "months or less is expensed when settled, not capitalized.",
+    )
+
     def _incentive_new_customer_since(self, date):
         """Earliest first-sale date that still makes a customer new on ``date``."""
         self.ensure_one()

@@ -12,7 +12,14 @@ from ..engine import kpi as kpi_engine
 
 GROUP_ADMIN = "sale_incentive.group_sale_incentive_admin"
 # what an incentive accountant may change on a plan
-FINANCE_FIELDS = {"holdback_expense_coefficient", "holdback_profit_coefficient"}
+FINANCE_FIELDS = {
+    "holdback_expense_coefficient",
+    "holdback_profit_coefficient",
+    # capitalized commissions (issue 22.1): an accounting policy
+    "capitalize",
+    "capitalize_period",
+    "capitalize_months",
+}
 PLAN_STATES = [
     ("draft", "Draft"),
     ("to_approve", "To Approve"),
@@ -915,6 +922,32 @@ class SaleIncentivePlan(models.Model):
         "Award Threshold", help="Period sales reaching this earn the award below."
     )
     threshold_award_amount = fields.Monetary("Threshold Award")
+
+    # Capitalized commissions (issue 22.1)
+    capitalize = fields.Boolean(
+        "Capitalize Commissions",
+        tracking=True,
+        help="Line commissions are incremental costs of obtaining a contract "
+        "(ASC 340-40 / IFRS 15): settled, they are an asset amortized monthly "
+        "over the contract's benefit period, not an expense.",
+    )
+    capitalize_period = fields.Selection(
+        [
+            ("line", "Sold line's service period"),
+            ("default", "Default number of months"),
+        ],
+        "Benefit Period",
+        default="line",
+        required=True,
+        help="Sold line's service period: the order line's service dates, "
+        "else the product's service months, else the default below.",
+    )
+    capitalize_months = fields.Integer(
+        "Default Benefit Months",
+        default=36,
+        help="Months over which a capitalized commission is amortized when "
+        "the sold line does not say.",
+    )
 
     service_months = fields.Integer(
         help="Service period in months: each period's commission (refunds "

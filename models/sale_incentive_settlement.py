@@ -203,6 +203,12 @@ class SaleIncentiveSettlement(models.Model):
     dispute_count = fields.Integer(
         "Open Disputes", compute="_compute_dispute_count", store=True
     )
+    capitalization_ids = fields.One2many(
+        "sale.incentive.capitalization",
+        "settlement_id",
+        "Capitalized Commissions",
+        readonly=True,
+    )
 
     _sql_constraints = [
         (
@@ -711,7 +717,8 @@ class SaleIncentiveSettlement(models.Model):
         )
 
     def _get_move_lines(self):
-        """(account, balance, label) of the settlement's entry (hook)."""
+        """(account, balance, label[, line values]) of the settlement's entry
+        (hook)."""
         self.ensure_one()
         company = self.company_id
         amounts = self._get_posting_amounts()
@@ -722,14 +729,22 @@ class SaleIncentiveSettlement(models.Model):
             date_to=self.date_to,
         )
         held = company.incentive_holdback_account_id
+        # capitalized commissions (issue 22.1): the asset, not the expense
+        capitalized = self.capitalization_ids.filtered(lambda c: c.state == "draft")
+        assets = capitalized._get_settlement_move_lines()
+        expense = self.currency_id.round(
+            amounts["expense"] - sum(capitalized.mapped("amount"))
+        )
         if self._uses_vendor_bill():
             net = amounts["holdback_debit"] - amounts["holdback_credit"]
             return [
-                (company.incentive_expense_account_id, amounts["expense"], label),
+                (company.incentive_expense_account_id, expense, label),
+                *assets,
                 (held, net, self.env._("Holdback (net)")),
             ]
         return [
-            (company.incentive_expense_account_id, amounts["expense"], label),
+            (company.incentive_expense_account_id, expense, label),
+            *assets,
             (held, amounts["holdback_debit"], self.env._("Holdback released")),
             (held, -amounts["holdback_credit"], self.env._("Holdback")),
             (company.incentive_payable_account_id, -amounts["payable"], label),
@@ -739,9 +754,12 @@ class SaleIncentiveSettlement(models.Model):
         """Journal entry (or vendor bill for agents) of the settlement (hook)."""
         self.ensure_one()
         bill = self._uses_vendor_bill()
+        # (account, balance, label[, values of the line's links])
         lines = [
-            Command.create(self._prepare_move_line_vals(account, amount, name, bill))
-            for account, amount, name in self._get_move_lines()
+            Command.create(
+                self._prepare_move_line_vals(account, amount, name, bill) | dict(*links)
+            )
+            for account, amount, name, *links in self._get_move_lines()
             if not self.currency_id.is_zero(amount)
         ]
         vals = {
@@ -790,6 +808,9 @@ class SaleIncentiveSettlement(models.Model):
 
     def _do_post(self):
         to_move = self.filtered(lambda s: s._needs_move())
+        capitalized = self.env["sale.incentive.capitalization"]._create_for_settlements(
+            to_move
+        )
         moves = (
             self.env["account.move"]
             .sudo()
@@ -798,6 +819,7 @@ class SaleIncentiveSettlement(models.Model):
         moves.action_post()
         for settlement, move in zip(to_move, moves, strict=True):
             settlement.sudo().move_id = move
+        capitalized._start()
         self._write_step("posted")
         self._notify_beneficiary("posted")
 
@@ -885,6 +907,7 @@ class SaleIncentiveSettlement(models.Model):
                 [{"date": today, "ref": ref}], cancel=True
             )
             settlement.sudo().reversal_move_id = reversal
+        self.capitalization_ids._cancel_with_settlement(today)
         self.env["sale.incentive.settlement.builder"]._free_sources(self)
         self.sudo().write({"workflow_state": "cancel"})
         self.activity_unlink(APPROVAL_ACTIVITIES)

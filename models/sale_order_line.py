@@ -48,6 +48,19 @@ class SaleOrderLine(models.Model):
     company_currency_id = fields.Many2one(
         related="company_id.currency_id", string="Company Currency"
     )
+    # the service period of what is sold: the benefit period of a capitalized
+    # commission (issue 22.1)
+    incentive_service_start = fields.Date(
+        "Service Start",
+        copy=False,
+        help="First day of the service or subscription sold on this line: "
+        "a capitalized commission is amortized from it.",
+    )
+    incentive_service_end = fields.Date(
+        "Service End",
+        copy=False,
+        help="Last day of the service or subscription sold on this line.",
+    )
     incentive_estimate = fields.Monetary(
         "Commission if Confirmed",
         compute="_compute_incentive_estimate",

@@ -82,6 +82,11 @@ MODELS = {
     "sale.incentive.calendar.step": {"manager": "r", "accountant": "r"}
     | {"admin": "rwcd"},
     "sale.incentive.period.step": {"manager": "rw", "accountant": "rw", "admin": "rwd"},
+    # capitalized commissions (issue 22.1): written by the posting, the
+    # scheduled action and the write-off (sudo after their checks); read
+    # like the settlements
+    "sale.incentive.capitalization": READERS,
+    "sale.incentive.capitalization.line": READERS,
 }
 
 # wizards and temporary reports: what each role does with its own records
@@ -142,6 +147,12 @@ TRANSIENT = {
         "admin": ALL,
         "other_company": ALL,
     },
+    # the deferred-commission roll-forward (issue 22.1): finance's
+    "sale.incentive.capitalization.report": {
+        "accountant": ALL,
+        "admin": ALL,
+        "other_company": ALL,
+    },
 }
 
 # fields of this module on other models: ``r`` read, ``w`` write a new value
@@ -161,6 +172,10 @@ COMPANY_FIELDS = dict.fromkeys(
 SHARED_SALES_DATA = dict.fromkeys(
     ("employee", "sales_own", "sales_all", "billing", "user", "accountant"), "r"
 ) | dict.fromkeys(("manager", "admin", "other_company"), "rw")
+# the service period sold on an order line: whoever writes the line
+SERVICE_DATES = dict.fromkeys(ORDER_READERS, "rw")
+# a journal item's capitalization: its accounting, like the payout entry's link
+MOVE_LINE_LINKS = dict(READERS, accountant="rw")
 FIELDS = {
     # the rep's confirmed order, split 100 % to the rep
     ("sale.order", "incentive_share_ids"): dict(READERS, manager="rw", admin="rw"),
@@ -184,6 +199,12 @@ FIELDS = {
     ("account.move", "incentive_line_count"): READERS,
     # the product's guide price: sales configuration, set with the product
     ("product.template", "incentive_guide_price"): SHARED_SALES_DATA,
+    # capitalized commissions (issue 22.1): the service period sold
+    ("product.template", "incentive_service_months"): SHARED_SALES_DATA,
+    ("sale.order.line", "incentive_service_start"): SERVICE_DATES,
+    ("sale.order.line", "incentive_service_end"): SERVICE_DATES,
+    ("account.move.line", "incentive_capitalization_id"): MOVE_LINE_LINKS,
+    ("account.move.line", "incentive_capitalization_step"): MOVE_LINE_LINKS,
 }
 # fields with their own expectation per model when not listed in FIELDS: the
 # customer's owner, referrer, tier... decide credit (the tier per company)
@@ -326,6 +347,9 @@ class TestAccessMatrix(SettlementCase):
                     "date_from": "2026-03-01",
                 }
             ),
+            "sale.incentive.capitalization": cls._make_capitalization(),
+            "sale.incentive.capitalization.line": cls.capitalization.line_ids,
+            "account.move.line": cls.invoice.invoice_line_ids[:1],
             "sale.order": cls.order,
             "sale.order.line": cls.order.order_line,
             "account.move": cls.invoice,
@@ -333,6 +357,33 @@ class TestAccessMatrix(SettlementCase):
             "product.template": cls.product.product_tmpl_id,
             "res.company": cls.env.company,
         }
+
+    @classmethod
+    def _make_capitalization(cls):
+        """A capitalized commission of the rep's settlement (issue 22.1)."""
+        cls.capitalization = (
+            cls.env["sale.incentive.capitalization"]
+            .sudo()
+            .create(
+                {
+                    "name": "Matrix",
+                    "company_id": cls.env.company.id,
+                    "settlement_id": cls.settlement.id,
+                    "plan_id": cls.plan.id,
+                    "user_id": cls.rep.id,
+                    "partner_id": cls.rep.partner_id.id,
+                    "date": "2026-03-31",
+                    "date_start": "2026-03-01",
+                    "months": 24,
+                    "amount": 240.0,
+                    "line_ids": [
+                        Command.create({"date": "2026-03-31", "amount": 10.0})
+                    ],
+                }
+            )
+            .sudo(False)
+        )
+        return cls.capitalization
 
     # ------------------------------------------------------------------
     # What the registry holds
@@ -382,6 +433,7 @@ class TestAccessMatrix(SettlementCase):
             "sale.incentive.settle.wizard": dict,
             "sale.incentive.plan.version.wizard": lambda: {"plan_id": self.plan.id},
             "sale.incentive.payout.settings": dict,
+            "sale.incentive.capitalization.report": dict,
             "sale.incentive.simulation": lambda: {"plan_id": self.plan.id},
             "sale.incentive.simulation.line": lambda: {
                 "simulation_id": env["sale.incentive.simulation"]

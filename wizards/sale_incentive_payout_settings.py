@@ -16,6 +16,11 @@ COMPANY_FIELDS = {
     "dismissal_payout_percent": "incentive_dismissal_payout_percent",
     "settle_background_lines": "incentive_settle_background_lines",
     "auto_close_exceptions": "incentive_auto_close_exceptions",
+    # capitalized commissions (issue 22.1)
+    "deferred_account_id": "incentive_deferred_account_id",
+    "amortization_account_id": "incentive_amortization_account_id",
+    "impairment_account_id": "incentive_impairment_account_id",
+    "capitalize_expedient": "incentive_capitalize_expedient",
 }
 
 
@@ -118,6 +123,38 @@ class SaleIncentivePayoutSettings(models.TransientModel):
         help="Zero, suspended and negative settlements are validated "
         "automatically when submitted (the reason is logged) and closed "
         "without a journal entry.",
+        **FROM_COMPANY,
+    )
+
+    deferred_account_id = fields.Many2one(
+        "account.account",
+        "Deferred Commission Account",
+        check_company=True,
+        domain="[('account_type', 'in', ('asset_current', 'asset_non_current', "
+        "'asset_prepayments'))]",
+        help="The asset of the capitalized commissions.",
+        **FROM_COMPANY,
+    )
+    amortization_account_id = fields.Many2one(
+        "account.account",
+        "Commission Amortization Account",
+        check_company=True,
+        domain="[('account_type', 'in', ('expense', 'expense_direct_cost'))]",
+        help="Empty: the commission expense account.",
+        **FROM_COMPANY,
+    )
+    impairment_account_id = fields.Many2one(
+        "account.account",
+        "Commission Impairment Account",
+        check_company=True,
+        domain="[('account_type', 'in', ('expense', 'expense_direct_cost'))]",
+        help="Empty: the amortization account.",
+        **FROM_COMPANY,
+    )
+    capitalize_expedient = fields.Boolean(
+        "Expense Short Contracts at Once",
+        help="A commission whose benefit period is 12 months or less is "
+        "expensed when settled (practical expedient).",
         **FROM_COMPANY,
     )
 
