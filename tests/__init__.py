@@ -1,5 +1,6 @@
 from . import test_engine
 from . import test_engine_components
+from . import test_engine_draws
 from . import test_commission_flow
 from . import test_security
 from . import test_plan_validation
