@@ -32,6 +32,7 @@
         "views/sale_incentive_plan_finance_views.xml",
         "views/sale_incentive_plan_coefficient_views.xml",
         "views/sale_incentive_adjustment_views.xml",
+        "views/sale_incentive_draw_views.xml",
         "report/sale_incentive_settlement_report.xml",
         "report/sale_incentive_xlsx_actions.xml",
         "views/sale_incentive_portal_templates.xml",

@@ -35,4 +35,5 @@ from . import sale_incentive_settlement
 from . import sale_incentive_settlement_line
 from . import sale_incentive_pay_band
 from . import sale_incentive_adjustment
+from . import sale_incentive_draw
 from . import sale_incentive_settle_run

@@ -165,6 +165,15 @@ class SaleIncentiveSettlement(models.Model):
         help="Why a forfeiture decision was taken.",
     )
 
+    # draws (issue 22.2): the balance to recover once this settlement is
+    # posted, written by the settlement run (carried in + this period)
+    has_draw = fields.Boolean("Under a Draw", readonly=True)
+    draw_balance = fields.Monetary(
+        "Draw Balance",
+        readonly=True,
+        help="The draw advanced and not recovered yet, after this settlement.",
+    )
+
     is_beneficiary = fields.Boolean(compute="_compute_is_beneficiary")
     dispute_count = fields.Integer(
         "Open Disputes", compute="_compute_dispute_count", store=True

@@ -105,6 +105,9 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
             ),
             "carries": self._read_carries(plan, date_from, partners),
             "adjustments": self._read_adjustments(plan, date_to, partners),
+            "draws": self.env["sale.incentive.draw"]._read_terms(
+                plan, date_from, date_to, partners, forfeit=bool(forfeit)
+            ),
             "team": {}
             if forfeit
             else self._read_team_facts(plan, date_from, date_to, partners),
@@ -154,6 +157,7 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
             holdbacks=raw["holdbacks"].get(partner_id, []),
             carries=raw["carries"].get(partner_id, []),
             adjustments=raw["adjustments"].get(partner_id, []),
+            draw=raw["draws"].get(partner_id, (None, 0))[0],
         )
 
     @api.model
@@ -165,6 +169,7 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
             partner_id: raw["lines"].get(partner_id, {}).get("user")
             or raw["team"].get(partner_id, {}).get("user")
             or adjusted.get(partner_id)
+            or raw["draws"].get(partner_id, (None, 0))[1]
             for partner_id in partner_ids
         }
         missing = [
