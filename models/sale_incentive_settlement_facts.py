@@ -112,7 +112,14 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
             if forfeit
             else self._read_team_facts(plan, date_from, date_to, partners),
         }
-        partner_ids = set().union(*raw.values())
+        partner_ids = set().union(*(v for k, v in raw.items() if k != "draws"))
+        # a draw or guarantee pays a period by itself; an ended draw's
+        # balance is only recovered from what the period pays otherwise
+        partner_ids |= {
+            partner_id
+            for partner_id, (terms, _user) in raw["draws"].items()
+            if forfeit or terms.draw or terms.guarantee
+        }
         if not partner_ids:
             return {}
         users = self._get_beneficiary_users(plan, partner_ids, raw)
