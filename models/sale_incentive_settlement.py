@@ -169,7 +169,6 @@ class SaleIncentiveSettlement(models.Model):
     # posted, written by the settlement run (carried in + this period)
     has_draw = fields.Boolean("Under a Draw", readonly=True)
     draw_balance = fields.Monetary(
-        "Draw Balance",
         readonly=True,
         help="The draw advanced and not recovered yet, after this settlement.",
     )
