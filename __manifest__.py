@@ -38,6 +38,7 @@
         "views/sale_incentive_period_step_views.xml",
         "views/sale_incentive_capitalization_views.xml",
         "views/sale_incentive_capitalization_report_views.xml",
+        "views/sale_incentive_draw_views.xml",
         "report/sale_incentive_settlement_report.xml",
         "report/sale_incentive_xlsx_actions.xml",
         "views/sale_incentive_portal_templates.xml",

@@ -45,7 +45,10 @@ so far:
 10. service-period spreading and holdback, only of a positive subtotal;
 11. releases of the matured :class:`Holdback` -- ALWAYS, even after a
     negative month (only the net total is carried);
-6. the pay band reached, paid in full.
+6. the pay band reached, paid in full;
+22. ``draw`` / ``draw_recovery`` / ``guarantee``: the person's draw terms
+    (:mod:`.draws`), last, on what the period pays now: the advance is never
+    held back, deferred nor multiplied, and a release paid now counts.
 
 A forfeiture (``Policy.forfeit_percent`` set) runs 1, 14, 12 and 15, releases
 every holdback given at face value (no coefficient), then adds one
@@ -53,7 +56,8 @@ every holdback given at face value (no coefficient), then adds one
 subtotal is paid.  A subtotal of zero or less gets no ``forfeit`` component:
 nothing is paid and a negative total stays on the record as the amount the
 leaver owes (carried like any negative total), never written off nor turned
-into a payment.
+into a payment.  Last, the unrecovered draw balance is forgiven
+(``draw_forgiven``, 0 money) or recovered from that payout (``draw_recovery``).
 """
 
 from dataclasses import dataclass, field
@@ -61,6 +65,7 @@ from decimal import Decimal
 
 from . import brackets as bracket_engine
 from . import coefficients, holdback, kpi, kpipay
+from . import coefficients, draws, holdback, kpi
 from .money import multiply, percent_of, round_money, to_decimal, to_float
 from .settlement import net_total
 
@@ -93,6 +98,11 @@ MONEY_PARAMS = frozenset(
         "line_amount",
         # the KPI-scored amount at full marks (``kpi_amount``)
         "full",
+        # draws and guarantees (issue 22.2)
+        "draw",
+        "guarantee",
+        "balance",
+        "recovery_cap",
     }
 )
 
@@ -155,6 +165,13 @@ MESSAGES = {
     # ``note``: the manager's reason; ``reference``: the source document
     "adjustment": ("note", "date", "amount"),
     "adjustment_document": ("note", "date", "amount", "reference"),
+    # draws and guarantees (issue 22.2); ``balance``: carried out
+    "guarantee": ("guarantee", "subtotal", "amount"),
+    "draw": ("draw", "subtotal", "amount", "balance"),
+    "draw_recovery": ("draw", "subtotal", "amount", "balance"),
+    "draw_recovery_capped": ("draw", "subtotal", "amount", "recovery_cap", "balance"),
+    "draw_recovered": ("amount", "balance"),
+    "draw_forgiven": ("balance",),
 }
 
 TARGET_GATES = ("none", "above", "reach")
@@ -257,6 +274,7 @@ class Facts:
     holdbacks: list = field(default_factory=list)  # [Holdback], matured
     carries: list = field(default_factory=list)  # [Carry]
     adjustments: list = field(default_factory=list)  # [Adjustment], approved
+    draw: draws.DrawTerms | None = None  # the person's draw terms
 
 
 @dataclass(frozen=True)
@@ -308,6 +326,8 @@ class Component:
     sources: tuple = ()  # keys of the LineGroups it settles
     holdback_ids: tuple = ()  # Holdback.component_id it releases
     adjustment_id: int | None = None  # Adjustment.adjustment_id it pays
+    draw_id: int | None = None  # the draw term it advances or recovers
+    draw_balance: float = 0.0  # what it adds to the draw balance
 
 
 @dataclass
@@ -754,6 +774,88 @@ def _band(run):
     run.add("band", message, amount, params, base_amount=measure)
 
 
+def _draws(run):
+    """22. draw terms: top up to the guarantee or the draw, else recover
+    the balance from the excess over the draw (see :mod:`.draws`)."""
+    terms = run.facts.draw
+    if terms is None:
+        return
+    subtotal = run.subtotal
+    outcome = draws.settle_draw(
+        subtotal,
+        draw=terms.draw,
+        cap=terms.recovery_cap,
+        balance=terms.balance,
+        guarantee=terms.guarantee,
+        digits=run.policy.digits,
+    )
+    if outcome.guarantee:
+        params = {
+            "guarantee": run.money(terms.guarantee),
+            "subtotal": subtotal,
+            "amount": outcome.guarantee,
+        }
+        run.add(
+            "guarantee",
+            "guarantee",
+            outcome.guarantee,
+            params,
+            base_amount=subtotal,
+            draw_id=terms.guarantee_id,
+        )
+    if outcome.draw or outcome.recovery:
+        amount = outcome.draw or -outcome.recovery
+        message = "draw" if outcome.draw else "draw_recovery"
+        params = {
+            "draw": run.money(terms.draw),
+            "subtotal": subtotal,
+            "amount": outcome.draw or outcome.recovery,
+            "balance": outcome.balance,
+        }
+        if outcome.recovery and terms.recovery_cap:
+            message = "draw_recovery_capped"
+            params["recovery_cap"] = run.money(terms.recovery_cap)
+        run.add(
+            "draw" if outcome.draw else "draw_recovery",
+            message,
+            amount,
+            params,
+            base_amount=subtotal,
+            draw_id=terms.draw_id,
+            draw_balance=amount,
+        )
+
+
+def _draw_leaving(run):
+    """Forfeiture: the unrecovered draw balance forgiven or recovered."""
+    terms = run.facts.draw
+    if terms is None or not terms.balance:
+        return
+    recovered, forgiven = draws.leave(
+        terms.balance, terms.on_leave, digits=run.policy.digits
+    )
+    if recovered:
+        run.add(
+            "draw_recovery",
+            "draw_recovered",
+            -recovered,
+            {"amount": recovered, "balance": 0.0},
+            base_amount=recovered,
+            draw_id=terms.draw_id,
+            draw_balance=-recovered,
+        )
+    else:
+        run.add(
+            "draw_forgiven",
+            "draw_forgiven",
+            0.0,
+            {"balance": forgiven},
+            base_amount=forgiven,
+            draw_id=terms.draw_id,
+            draw_balance=-forgiven,
+        )
+
+
 def _forfeit_releases(run):
     """Forfeiture: every holdback given is released at face value."""
     _release_groups(run, use_coefficients=False)
@@ -801,6 +903,7 @@ PIPELINE = (
     _holdback,
     _releases,
     _band,
+    _draws,
 )
 FORFEIT_PIPELINE = (
     _commissions,
@@ -809,6 +912,7 @@ FORFEIT_PIPELINE = (
     _carries,
     _forfeit_releases,
     _forfeit,
+    _draw_leaving,
 )
 
 
@@ -827,6 +931,8 @@ def _check_facts(facts):
         for item in facts.holdbacks
         if item.kind not in HOLDBACK_KINDS
     ]
+    if facts.draw is not None:
+        problems += draws.check_terms(facts.draw)
     return problems
 
 

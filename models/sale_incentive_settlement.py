@@ -198,6 +198,13 @@ class SaleIncentiveSettlement(models.Model):
         readonly=True,
     )
     deferral_note = fields.Text("Includes Deferred", compute="_compute_deferral_note")
+    # draws (issue 22.2): the balance to recover once this settlement is
+    # posted, written by the settlement run (carried in + this period)
+    has_draw = fields.Boolean("Under a Draw", readonly=True)
+    draw_balance = fields.Monetary(
+        readonly=True,
+        help="The draw advanced and not recovered yet, after this settlement.",
+    )
 
     is_beneficiary = fields.Boolean(compute="_compute_is_beneficiary")
     dispute_count = fields.Integer(

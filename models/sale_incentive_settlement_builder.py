@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..engine import components, periods
+from ..engine.settlement import net_total
 
 GROUP_ACCOUNTANT = "sale_incentive.group_sale_incentive_accountant"
 
@@ -113,7 +114,8 @@ class SaleIncentiveSettlementBuilder(models.AbstractModel):
                 plan, (date_from, date_to), (partner, user), result
             )
             | extra
-            for (partner, (_facts, user)), result in zip(
+            | self._prepare_draw_vals(plan, facts, result)
+            for (partner, (facts, user)), result in zip(
                 gathered.items(), results, strict=True
             )
         ]
@@ -137,6 +139,18 @@ class SaleIncentiveSettlementBuilder(models.AbstractModel):
         dropped = settlements.filtered(lambda s: s.partner_id in deferred)
         dropped.sudo().unlink()
         return settlements - dropped
+    def _prepare_draw_vals(self, plan, facts, result):
+        """The draw balance after the settlement: carried in + what its
+        components add (issue 22.2)."""
+        terms = facts.draw
+        if terms is None or not terms.draw_id:
+            return {}
+        changes = [item.draw_balance for item in result.components]
+        digits = plan.currency_id.decimal_places
+        return {
+            "has_draw": True,
+            "draw_balance": net_total([terms.balance, *changes], digits=digits),
+        }
 
     @api.model
     def _create_settlements(self, vals_list):

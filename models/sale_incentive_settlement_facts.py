@@ -105,6 +105,9 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
             ),
             "carries": self._read_carries(plan, date_from, partners),
             "adjustments": self._read_adjustments(plan, date_to, partners),
+            "draws": self.env["sale.incentive.draw"]._read_terms(
+                plan, date_from, date_to, partners, forfeit=bool(forfeit)
+            ),
             "team": {}
             if forfeit
             else self._read_team_facts(plan, date_from, date_to, partners),
@@ -112,7 +115,14 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
             if forfeit
             else self._read_scored_users(plan, date_from, date_to, partners),
         }
-        partner_ids = set().union(*raw.values())
+        partner_ids = set().union(*(v for k, v in raw.items() if k != "draws"))
+        # a draw or guarantee pays a period by itself; an ended draw's
+        # balance is only recovered from what the period pays otherwise
+        partner_ids |= {
+            partner_id
+            for partner_id, (terms, _user) in raw["draws"].items()
+            if forfeit or terms.draw or terms.guarantee
+        }
         if not partner_ids:
             return {}
         users = self._get_beneficiary_users(plan, partner_ids, raw)
@@ -157,6 +167,7 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
             holdbacks=raw["holdbacks"].get(partner_id, []),
             carries=raw["carries"].get(partner_id, []),
             adjustments=raw["adjustments"].get(partner_id, []),
+            draw=raw["draws"].get(partner_id, (None, 0))[0],
         )
 
     @api.model
@@ -169,6 +180,7 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
             or raw["team"].get(partner_id, {}).get("user")
             or adjusted.get(partner_id)
             or raw["scored"].get(partner_id)
+            or raw["draws"].get(partner_id, (None, 0))[1]
             for partner_id in partner_ids
         }
         missing = [

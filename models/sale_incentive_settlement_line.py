@@ -30,6 +30,11 @@ COMPONENTS = [
     ("release", "Holdback release"),
     ("forfeit", "Forfeiture"),
     ("suspended", "Suspended"),
+    # draws and guarantees (issue 22.2)
+    ("draw", "Draw"),
+    ("draw_recovery", "Draw recovery"),
+    ("guarantee", "Guarantee"),
+    ("draw_forgiven", "Draw forgiven"),
 ]
 
 
@@ -126,6 +131,28 @@ EXPLANATIONS = {
     "adjustment_document": _lt(
         "Manual adjustment of %(date)s (%(reference)s): %(note)s"
     ),
+    "guarantee": _lt(
+        "Guarantee of %(guarantee)s for the period: %(subtotal)s earned, "
+        "%(amount)s added (never recovered)"
+    ),
+    "draw": _lt(
+        "Draw of %(draw)s: %(subtotal)s earned, %(amount)s advanced; "
+        "balance to recover %(balance)s"
+    ),
+    "draw_recovery": _lt(
+        "Draw recovery: %(amount)s of %(subtotal)s earned (never below the "
+        "draw of %(draw)s); balance to recover %(balance)s"
+    ),
+    "draw_recovery_capped": _lt(
+        "Draw recovery: %(amount)s of %(subtotal)s earned (never below the "
+        "draw of %(draw)s, at most %(recovery_cap)s a period); balance to "
+        "recover %(balance)s"
+    ),
+    "draw_recovered": _lt(
+        "Draw balance of %(amount)s recovered from the final payout; what it "
+        "does not cover stays owed"
+    ),
+    "draw_forgiven": _lt("Draw balance of %(balance)s forgiven on leaving"),
 }
 
 
@@ -199,6 +226,20 @@ class SaleIncentiveSettlementLine(models.Model):
         readonly=True,
         help="The manual adjustment this component pays.",
     )
+    draw_id = fields.Many2one(
+        "sale.incentive.draw",
+        "Draw or Guarantee",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+        help="The draw or guarantee term this component pays or recovers.",
+    )
+    draw_balance = fields.Monetary(
+        "Draw Balance Change",
+        readonly=True,
+        help="What this component adds to the draw balance to recover "
+        "(advanced: positive; recovered or forgiven: negative).",
+    )
 
     @api.depends("component", "plan_id.base", "currency_id")
     def _compute_base_currency_id(self):
@@ -227,6 +268,8 @@ class SaleIncentiveSettlementLine(models.Model):
             else [],
             "message": item.message,
             "message_params": item.params,
+            "draw_id": item.draw_id or False,
+            "draw_balance": item.draw_balance,
         }
 
     @api.depends_context("lang")

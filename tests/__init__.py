@@ -2,6 +2,7 @@ from . import test_engine
 from . import test_engine_components
 from . import test_engine_kpipay
 from . import test_kpipay
+from . import test_engine_draws
 from . import test_commission_flow
 from . import test_security
 from . import test_plan_validation
@@ -44,3 +45,4 @@ from . import test_projected_payout
 from . import test_demo_tours
 from . import test_settlement_calendar
 from . import test_capitalization
+from . import test_draws

@@ -87,6 +87,9 @@ MODELS = {
     # like the settlements
     "sale.incentive.capitalization": READERS,
     "sale.incentive.capitalization.line": READERS,
+    # draws and guarantees (issue 22.2): set by the administrators, read by
+    # the person, their team's manager and finance
+    "sale.incentive.draw": dict(READERS, admin="rwcd"),
 }
 
 # wizards and temporary reports: what each role does with its own records
@@ -338,6 +341,14 @@ class TestAccessMatrix(SettlementCase):
             "sale.incentive.period.report": cls.env[
                 "sale.incentive.period.report"
             ].search([("user_id", "=", cls.rep.id), ("earned", "!=", 0)]),
+            "sale.incentive.draw": cls.env["sale.incentive.draw"].create(
+                {
+                    "plan_id": cls.plan.id,
+                    "user_id": cls.rep.id,
+                    "amount": 2_000.0,
+                    "date_from": "2026-06-01",
+                }
+            ),
             "sale.incentive.period.lock": cls.env["sale.incentive.period.lock"]
             .sudo()
             .create(

@@ -73,6 +73,8 @@ class SaleIncentiveForfeitWizard(models.TransientModel):
                 )
             )
         self._log_decision(settlements, percent)
+        # the draws and guarantees stop with the person (issue 22.2)
+        self.env["sale.incentive.draw"]._end_on_leaving(self.partner_id, self.date)
         return settlements
 
     def _check_can_forfeit(self):
