@@ -76,6 +76,11 @@ MODELS = {
     "sale.incentive.period.report": READERS,
     # what postings of a period table lock: nobody's to open
     "sale.incentive.period.lock": {},
+    # champions and benefits (issue 21.3): rules are plan configuration; a
+    # granted benefit is read by the rep, their manager and finance, marked
+    # used through its action
+    "sale.incentive.benefit.rule": CONFIG,
+    "sale.incentive.benefit": dict(READERS, admin="rwcd"),
 }
 
 # wizards and temporary reports: what each role does with its own records
@@ -268,7 +273,26 @@ class TestAccessMatrix(SettlementCase):
             )
             .with_user(cls.env.user)
         )
+        benefit_rule = cls.env["sale.incentive.benefit.rule"].create(
+            {"plan_id": cls.plan.id, "name": "Guidance", "threshold_amount": 1.0}
+        )
+        benefit = cls.env["sale.incentive.benefit"].create(
+            {
+                "name": "Guidance",
+                "rule_id": benefit_rule.id,
+                "plan_id": cls.plan.id,
+                "company_id": cls.env.company.id,
+                "user_id": cls.rep.id,
+                "partner_id": cls.rep.partner_id.id,
+                "period_from": "2026-03-01",
+                "period_to": "2026-03-31",
+                "valid_from": "2026-04-01",
+                "valid_to": "2026-04-30",
+            }
+        )
         cls.records = {
+            "sale.incentive.benefit.rule": benefit_rule,
+            "sale.incentive.benefit": benefit,
             "sale.incentive.plan": cls.plan,
             "sale.incentive.rule": cls.plan.rule_ids[-1:],
             "sale.incentive.bracket": cls.plan.rule_ids.bracket_ids,
