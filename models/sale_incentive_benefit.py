@@ -212,7 +212,8 @@ class SaleIncentiveBenefit(models.Model):
     def _check_can_use(self):
         if not self.env.user.has_group(GROUP_MANAGER):
             raise AccessError(self.env._("Only sales managers record a used benefit."))
-        self.check_access("write")
+        # the record rules: the benefits of the teams they lead
+        self.check_access("read")
         today = fields.Date.context_today(self)
         for benefit in self:
             if benefit.state != "granted":
