@@ -64,8 +64,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import brackets as bracket_engine
-from . import coefficients, holdback, kpi, kpipay
-from . import coefficients, draws, holdback, kpi
+from . import coefficients, draws, holdback, kpi, kpipay
 from .money import multiply, percent_of, round_money, to_decimal, to_float
 from .settlement import net_total
 
@@ -103,6 +102,8 @@ MONEY_PARAMS = frozenset(
         "guarantee",
         "balance",
         "recovery_cap",
+        # a champion's award shared on a tie (the whole award)
+        "award",
     }
 )
 
@@ -144,6 +145,20 @@ MESSAGES = {
     "override": ("team", "percent", "base"),
     "pool": ("team", "pool", "base", "total"),
     "champion": ("base", "amount"),
+    # champions of the quarter and year of a monthly plan, and ties (the
+    # award shared by ``count`` champions): engine/champions.py
+    "champion_tied": ("base", "amount", "count", "award"),
+    "champion_quarter": ("base", "amount", "date_from", "date_to"),
+    "champion_quarter_tied": (
+        "base",
+        "amount",
+        "date_from",
+        "date_to",
+        "count",
+        "award",
+    ),
+    "champion_year": ("base", "amount", "date_from", "date_to"),
+    "champion_year_tied": ("base", "amount", "date_from", "date_to", "count", "award"),
     "threshold_award": ("actual", "threshold", "amount"),
     "overdue": ("count", "percent", "subtotal"),
     "suspended": ("count", "suspend_after", "subtotal"),
@@ -271,6 +286,7 @@ class Facts:
     overrides: list = field(default_factory=list)  # [TeamOverride]
     pools: list = field(default_factory=list)  # [PoolShare]
     champion_base: float | None = None
+    champions: list = field(default_factory=list)  # [champions.Champion]
     holdbacks: list = field(default_factory=list)  # [Holdback], matured
     carries: list = field(default_factory=list)  # [Carry]
     adjustments: list = field(default_factory=list)  # [Adjustment], approved
@@ -561,6 +577,14 @@ def _awards(run):
         amount = run.money(policy.champion_award)
         params = {"base": base, "amount": amount}
         run.add("award", "champion", amount, params, base_amount=base)
+    for champion in run.facts.champions:
+        run.add(
+            "award",
+            champion.message,
+            champion.amount,
+            champion.params,
+            base_amount=champion.base,
+        )
     threshold = run.money(policy.threshold_award_base)
     actual = run.money(facts.actual)
     if policy.threshold_award_amount and threshold and actual >= threshold:

@@ -41,3 +41,5 @@ from . import sale_incentive_draw
 from . import sale_incentive_settle_run
 from . import sale_incentive_calendar_step
 from . import sale_incentive_period_step
+from . import sale_incentive_benefit_rule
+from . import sale_incentive_benefit

@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..engine import brackets as bracket_engine
+from ..engine import champions as champion_engine
 from ..engine import components, periods, scoring
 from ..engine import kpi as kpi_engine
 
@@ -922,6 +923,26 @@ class SaleIncentivePlan(models.Model):
         "Award Threshold", help="Period sales reaching this earn the award below."
     )
     threshold_award_amount = fields.Monetary("Threshold Award")
+    champion_award_quarter = fields.Monetary(
+        "Quarter Champion Award",
+        help="Monthly plans: paid to the beneficiary with the highest sales of "
+        "the quarter, in the settlement of the quarter's last month (seed: 500). "
+        "Tied champions share it.",
+    )
+    champion_award_year = fields.Monetary(
+        "Year Champion Award",
+        help="Monthly and quarterly plans: paid to the beneficiary with the "
+        "highest sales of the calendar year, in the settlement of December "
+        "(seed: 5,000). Tied champions share it.",
+    )
+    benefit_rule_ids = fields.One2many(
+        "sale.incentive.benefit.rule",
+        "plan_id",
+        "Benefit Rules",
+        copy=True,
+        help="Benefits that are not money (free guidance, a lecture...) granted "
+        "when the period's settlement is posted.",
+    )
 
     # Capitalized commissions (issue 22.1)
     capitalize = fields.Boolean(
@@ -991,6 +1012,50 @@ class SaleIncentivePlan(models.Model):
                         errors=" ".join(errors),
                     )
                 )
+
+    @api.constrains("period", "champion_award_quarter", "champion_award_year")
+    def _check_champion_awards(self):
+        for plan in self:
+            if plan.champion_award_quarter and plan.period != "month":
+                raise ValidationError(
+                    self.env._(
+                        "%(plan)s: the quarter champion award needs a monthly "
+                        "plan (a quarterly plan pays its champion award).",
+                        plan=plan.display_name,
+                    )
+                )
+            if plan.champion_award_year and plan.period == "year":
+                raise ValidationError(
+                    self.env._(
+                        "%(plan)s: a yearly plan pays its own champion award, "
+                        "not a year champion award.",
+                        plan=plan.display_name,
+                    )
+                )
+            awards = (
+                plan.champion_award,
+                plan.champion_award_quarter,
+                plan.champion_award_year,
+            )
+            if any(award < 0 for award in awards):
+                raise ValidationError(self.env._("Champion awards cannot be negative."))
+
+    def _get_champion_scopes(self, date_to):
+        """{scope: award} of the quarter and year champions paid in the
+        settlement ending ``date_to`` (the last month of the quarter or
+        year; not on a plan whose own period is that long)."""
+        self.ensure_one()
+        date_to = fields.Date.to_date(date_to)
+        awards = {}
+        if self.champion_award_quarter and self.period == "month":
+            awards["quarter"] = self.champion_award_quarter
+        if self.champion_award_year and self.period != "year":
+            awards["year"] = self.champion_award_year
+        return {
+            scope: award
+            for scope, award in awards.items()
+            if champion_engine.scope_bounds(date_to, scope)
+        }
 
     @api.constrains(
         "holdback_percent",

@@ -132,6 +132,13 @@ class SaleIncentiveSettlement(models.Model):
         "sale.incentive.line", "settlement_id", "Commission Lines", readonly=True
     )
     incentive_line_count = fields.Integer(compute="_compute_incentive_line_count")
+    benefit_ids = fields.One2many(
+        "sale.incentive.benefit",
+        "settlement_id",
+        "Benefits",
+        readonly=True,
+        help="Benefits that are not money granted when this settlement was posted.",
+    )
     amount_total = fields.Monetary(
         "Total", compute="_compute_amounts", store=True, tracking=True
     )
@@ -829,6 +836,8 @@ class SaleIncentiveSettlement(models.Model):
         capitalized._start()
         self._write_step("posted")
         self._notify_beneficiary("posted")
+        # the period's benefits that are not money (issue 21.3)
+        self.env["sale.incentive.benefit"].sudo()._grant_for_settlements(self)
 
     def action_register_payment(self):
         """Odoo's register-payment wizard on the settlement's payable."""

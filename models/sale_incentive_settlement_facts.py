@@ -3,11 +3,11 @@ from collections import defaultdict
 
 from psycopg2 import errors as pg_errors
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..engine import components, splits
+from ..engine import champions, components, splits
 from ..engine.money import percent_of
 from ..engine.settlement import months_overdue
 
@@ -163,7 +163,7 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
             team_sales=extra.get("team_sales", 0.0),
             overrides=extra.get("overrides", []),
             pools=extra.get("pools", []),
-            champion_base=extra.get("champion"),
+            champions=extra.get("champions", []),
             holdbacks=raw["holdbacks"].get(partner_id, []),
             carries=raw["carries"].get(partner_id, []),
             adjustments=raw["adjustments"].get(partner_id, []),
@@ -430,13 +430,14 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
             plan.override_percent
             or plan.pool_percent
             or plan.champion_award
+            or plan._get_champion_scopes(date_to)
             or team_bands
         ):
             return {}
         teams, totals = self._read_team_bases(plan, date_from, date_to)
         result = defaultdict(dict)
         self._add_team_results(plan, teams, result, team_bands)
-        self._add_champion(plan, totals, result)
+        self._add_champions(plan, date_from, date_to, totals, result)
         if partners:
             return {key: value for key, value in result.items() if key in partners.ids}
         return result
@@ -499,17 +500,31 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
                 )
 
     @api.model
-    def _add_champion(self, plan, totals, result):
-        if not (plan.champion_award and totals):
-            return
-        ranking = sorted(totals.items(), key=lambda kv: kv[1], reverse=True)
-        best, best_base = ranking[0]
-        runner_up = ranking[1][1] if len(ranking) > 1 else None
-        if best_base > 0 and (
-            runner_up is None
-            or plan.currency_id.compare_amounts(best_base, runner_up) > 0
-        ):
-            result[best]["champion"] = best_base
+    def _add_champions(self, plan, date_from, date_to, totals, result):
+        """The champions of the period (``totals``: its sales per
+        beneficiary) and, in the month closing a quarter or a year, of that
+        quarter or year (one grouped query each): their part of each award,
+        shared on a tie (engine/champions.py)."""
+        digits = plan.currency_id.decimal_places
+        date_to = fields.Date.to_date(date_to)
+        awards = [("period", plan.champion_award, date_from, totals)]
+        for scope, award in plan._get_champion_scopes(date_to).items():
+            scope_from, scope_to = champions.scope_bounds(date_to, scope)
+            scope_totals = self._read_team_bases(plan, scope_from, scope_to)[1]
+            awards.append((scope, award, scope_from, scope_totals))
+        for scope, award, scope_from, scope_totals in awards:
+            if not award:
+                continue
+            winners = champions.champions(
+                scope_totals,
+                award,
+                scope,
+                digits=digits,
+                date_from=scope_from,
+                date_to=date_to,
+            )
+            for partner_id, champion in winners.items():
+                result[partner_id].setdefault("champions", []).append(champion)
 
     @api.model
     def _read_targets(self, plan, users, date_from, date_to):

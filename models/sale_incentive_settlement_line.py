@@ -98,6 +98,24 @@ EXPLANATIONS = {
         "Share of team %(team)s's pool %(pool)s: own sales %(base)s of %(total)s"
     ),
     "champion": _lt("Champion of the period with sales of %(base)s"),
+    "champion_tied": _lt(
+        "Champion of the period with sales of %(base)s, one of "
+        "%(count)s tied champions sharing the award %(award)s"
+    ),
+    "champion_quarter": _lt(
+        "Champion of the quarter %(date_from)s - %(date_to)s with sales of %(base)s"
+    ),
+    "champion_quarter_tied": _lt(
+        "Champion of the quarter %(date_from)s - %(date_to)s with sales of "
+        "%(base)s, one of %(count)s tied champions sharing the award %(award)s"
+    ),
+    "champion_year": _lt(
+        "Champion of the year %(date_from)s - %(date_to)s with sales of %(base)s"
+    ),
+    "champion_year_tied": _lt(
+        "Champion of the year %(date_from)s - %(date_to)s with sales of "
+        "%(base)s, one of %(count)s tied champions sharing the award %(award)s"
+    ),
     "threshold_award": _lt("Threshold award: sales %(actual)s reached %(threshold)s"),
     "overdue": _lt(
         "Overdue receivables: %(count)s invoice periods x -%(percent)s%% "

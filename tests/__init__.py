@@ -46,3 +46,4 @@ from . import test_demo_tours
 from . import test_settlement_calendar
 from . import test_capitalization
 from . import test_draws
+from . import test_champions

@@ -90,6 +90,11 @@ MODELS = {
     # draws and guarantees (issue 22.2): set by the administrators, read by
     # the person, their team's manager and finance
     "sale.incentive.draw": dict(READERS, admin="rwcd"),
+    # champions and benefits (issue 21.3): rules are plan configuration; a
+    # granted benefit is read by the rep, their manager and finance, marked
+    # used through its action
+    "sale.incentive.benefit.rule": CONFIG,
+    "sale.incentive.benefit": dict(READERS, admin="rwcd"),
 }
 
 # wizards and temporary reports: what each role does with its own records
@@ -303,6 +308,23 @@ class TestAccessMatrix(SettlementCase):
             )
             .with_user(cls.env.user)
         )
+        benefit_rule = cls.env["sale.incentive.benefit.rule"].create(
+            {"plan_id": cls.plan.id, "name": "Guidance", "threshold_amount": 1.0}
+        )
+        benefit = cls.env["sale.incentive.benefit"].create(
+            {
+                "name": "Guidance",
+                "rule_id": benefit_rule.id,
+                "plan_id": cls.plan.id,
+                "company_id": cls.env.company.id,
+                "user_id": cls.rep.id,
+                "partner_id": cls.rep.partner_id.id,
+                "period_from": "2026-03-01",
+                "period_to": "2026-03-31",
+                "valid_from": "2026-04-01",
+                "valid_to": "2026-04-30",
+            }
+        )
         # the company's settlement calendar and this month's board
         company = cls.env.company
         cls.env["sale.incentive.calendar.step"]._create_default_steps(company)
@@ -312,6 +334,8 @@ class TestAccessMatrix(SettlementCase):
         cls.records = {
             "sale.incentive.calendar.step": period_steps.step_id[:1],
             "sale.incentive.period.step": period_steps[:1],
+            "sale.incentive.benefit.rule": benefit_rule,
+            "sale.incentive.benefit": benefit,
             "sale.incentive.plan": cls.plan,
             "sale.incentive.rule": cls.plan.rule_ids[-1:],
             "sale.incentive.bracket": cls.plan.rule_ids.bracket_ids,

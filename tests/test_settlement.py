@@ -784,11 +784,14 @@ class TestSettlementTeam(SettlementCase):
         self.assertMoney(rep.amount_total, 4_500.0)
         self.assertMoney(rep_b.amount_total, 2_000.0)
 
-    def test_tied_sales_have_no_champion(self):
+    def test_tied_sales_share_the_champion_award(self):
         self._sell(60_000.0)
         self._sell(60_000.0, user=self.rep_b)
         settlements = self._settle("2026-03-31")
-        self.assertFalse(settlements.line_ids.filtered(lambda c: "Champion" in c.name))
+        champions = settlements.line_ids.filtered(lambda c: "Champion" in c.name)
+        self.assertEqual(champions.settlement_id.user_id, self.rep | self.rep_b)
+        self.assertEqual(champions.mapped("message"), ["champion_tied"] * 2)
+        self.assertMoney(sum(champions.mapped("amount")), 300.0)
 
 
 @tagged("post_install", "-at_install")
