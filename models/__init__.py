@@ -36,3 +36,7 @@ from . import sale_incentive_settlement_line
 from . import sale_incentive_pay_band
 from . import sale_incentive_adjustment
 from . import sale_incentive_settle_run
+from . import sale_incentive_grade
+from . import sale_incentive_grade_rule
+from . import sale_incentive_grade_assignment
+from . import sale_incentive_grade_change
