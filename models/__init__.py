@@ -43,3 +43,7 @@ from . import sale_incentive_calendar_step
 from . import sale_incentive_period_step
 from . import sale_incentive_benefit_rule
 from . import sale_incentive_benefit
+from . import sale_incentive_grade
+from . import sale_incentive_grade_rule
+from . import sale_incentive_grade_assignment
+from . import sale_incentive_grade_change

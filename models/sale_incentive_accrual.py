@@ -244,13 +244,16 @@ class SaleIncentiveAccrual(models.AbstractModel):
     @api.model
     def _get_covered_shares(self, source, plan, covers):
         """The beneficiaries (user, partner, share) of ``source`` that
-        ``plan`` covers; ``covers``: {(plan, user, partner): covered} kept
+        ``plan`` covers; ``covers``: {(plan, user, partner, day): covered} kept
         for a batch."""
         covered = []
         for beneficiary in source["shares"]:
-            key = (plan.id, beneficiary[0].id, beneficiary[1].id)
+            # dated: a grade puts its holders on its plans from a day on
+            key = (plan.id, beneficiary[0].id, beneficiary[1].id, source["date"])
             if key not in covers:
-                covers[key] = plan._covers_beneficiary(beneficiary[0], beneficiary[1])
+                covers[key] = plan._covers_beneficiary(
+                    beneficiary[0], beneficiary[1], source["date"]
+                )
             if covers[key]:
                 covered.append(beneficiary)
         return covered

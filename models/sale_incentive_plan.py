@@ -322,17 +322,22 @@ class SaleIncentivePlan(models.Model):
             for company, date in keys
         }
 
-    def _covers_user(self, user):
-        """Whether ``user`` earns under this plan (directly or through a team)."""
+    def _covers_user(self, user, date=None):
+        """Whether ``user`` earns under this plan on ``date`` (today): through
+        their grade of that day when the plan is a grade's, else directly or
+        through a team."""
         self.ensure_one()
+        graded = self.env["sale.incentive.grade.assignment"]._covers(self, user, date)
+        if graded is not None:
+            return graded
         return user in self.user_ids or bool(
             self.team_ids & (user.crm_team_ids | user.sale_team_id)
         )
 
-    def _covers_beneficiary(self, user, partner):
+    def _covers_beneficiary(self, user, partner, date=None):
         self.ensure_one()
         if user:
-            return self._covers_user(user)
+            return self._covers_user(user, date)
         return partner in self.agent_ids
 
     # ------------------------------------------------------------------

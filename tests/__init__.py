@@ -47,3 +47,5 @@ from . import test_settlement_calendar
 from . import test_capitalization
 from . import test_draws
 from . import test_champions
+from . import test_engine_grades
+from . import test_grade

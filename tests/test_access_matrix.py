@@ -95,6 +95,13 @@ MODELS = {
     # used through its action
     "sale.incentive.benefit.rule": CONFIG,
     "sale.incentive.benefit": dict(READERS, admin="rwcd"),
+    # grades (issue 21.2): configured by the administrators; the history
+    # read like the lines, set by the administrators (and approved changes);
+    # the changes are read only: the review proposes, the actions decide
+    "sale.incentive.grade": CONFIG,
+    "sale.incentive.grade.rule": CONFIG,
+    "sale.incentive.grade.assignment": dict(READERS, admin="rwcd"),
+    "sale.incentive.grade.change": READERS,
 }
 
 # wizards and temporary reports: what each role does with its own records
@@ -391,6 +398,29 @@ class TestAccessMatrix(SettlementCase):
             "res.partner": cls.customer,
             "product.template": cls.product.product_tmpl_id,
             "res.company": cls.env.company,
+        }
+        cls.records.update(cls._grade_records())
+
+    @classmethod
+    def _grade_records(cls):
+        """The rep's grade, its rule, assignment and a proposed change."""
+        Grade = cls.env["sale.incentive.grade"]
+        lower = Grade.create({"name": "Salesperson"})
+        grade = Grade.create({"name": "Key-account rep", "plan_ids": cls.plan.ids})
+        rule = cls.env["sale.incentive.grade.rule"].create(
+            {"grade_id": grade.id, "kpi_id": cls.kpi.id, "to_grade_id": lower.id}
+        )
+        assignment = cls.env["sale.incentive.grade.assignment"].create(
+            {"user_id": cls.rep.id, "grade_id": grade.id, "date_from": "2026-01-01"}
+        )
+        change = cls.env["sale.incentive.grade.change"]._propose(
+            rule._review_kpi_streak(fields.Date.to_date("2026-03-31"))
+        )
+        return {
+            "sale.incentive.grade": grade,
+            "sale.incentive.grade.rule": rule,
+            "sale.incentive.grade.assignment": assignment,
+            "sale.incentive.grade.change": change,
         }
 
     @classmethod
