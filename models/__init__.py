@@ -36,3 +36,4 @@ from . import sale_incentive_settlement_line
 from . import sale_incentive_pay_band
 from . import sale_incentive_adjustment
 from . import sale_incentive_settle_run
+from . import sale_incentive_price_approval

@@ -67,6 +67,9 @@ class SaleIncentiveAccrual(models.AbstractModel):
         if rule is None:
             return None
         res = rule._compute_commission(values)
+        if res.get("price_approval"):
+            # the approved % is the line's whole commission, reviewed
+            additions = []
         currency = source_model._get_source_currency(source)
         total, parts = self._apply_additions(values, additions, res, currency)
         return {
@@ -75,8 +78,11 @@ class SaleIncentiveAccrual(models.AbstractModel):
             "rule": rule,
             "bracket_id": res["bracket_id"],
             "base": values["base"] * source["sign"],
-            "needs_review": data["flag_review"]
-            or values["below_guide"]
+            # a price approved below the minimum has been reviewed
+            "needs_review": (
+                (data["flag_review"] or values["below_guide"])
+                and not res.get("price_approval")
+            )
             or total["review"],
             "parts": self._get_source_explanation(
                 source, values, data, [*res["parts"], *parts]

@@ -76,6 +76,12 @@ MODELS = {
     "sale.incentive.period.report": READERS,
     # what postings of a period table lock: nobody's to open
     "sale.incentive.period.lock": {},
+    # selling below the minimum price (issue 21.4): the rep's request, decided
+    # by the team's manager (guards: the commission % by the approver only,
+    # the workflow through the actions); created by the order's button
+    "sale.incentive.price.approval": dict(
+        READERS, user="rw", manager="rw", admin="rwcd"
+    ),
 }
 
 # wizards and temporary reports: what each role does with its own records
@@ -163,6 +169,9 @@ FIELDS = {
     ("sale.order", "incentive_attribution"): ATTRIBUTION,
     ("sale.order", "incentive_conflict"): ATTRIBUTION,
     ("sale.order", "incentive_dispute_user_id"): ATTRIBUTION,
+    # selling below the minimum price (issue 21.4)
+    ("sale.order", "incentive_price_approval_count"): READERS,
+    ("sale.order", "incentive_price_approval_required"): ORDER_READERS,
     ("sale.order.line", "incentive_amount"): READERS,
     ("sale.order.line", "incentive_estimate"): READERS,
     ("sale.order.line", "company_currency_id"): ORDER_READERS,
@@ -268,6 +277,14 @@ class TestAccessMatrix(SettlementCase):
             )
             .with_user(cls.env.user)
         )
+        # the rep asks to sell below the minimum price (issue 21.4)
+        cls.env.company.incentive_price_approval = True
+        low_product = cls.env["product.product"].create(
+            {"name": "Guarded", "list_price": 1000.0, "incentive_guide_price": 1000.0}
+        )
+        low_order = cls._order(cls, [(low_product, 1, 800.0)], confirm=False)
+        low_order.with_user(cls.rep).action_request_price_approval()
+        cls.env.company.incentive_price_approval = False
         cls.records = {
             "sale.incentive.plan": cls.plan,
             "sale.incentive.rule": cls.plan.rule_ids[-1:],
@@ -307,6 +324,9 @@ class TestAccessMatrix(SettlementCase):
                     "date_from": "2026-03-01",
                 }
             ),
+            "sale.incentive.price.approval": cls.env[
+                "sale.incentive.price.approval"
+            ].search([("order_id", "=", low_order.id)]),
             "sale.order": cls.order,
             "sale.order.line": cls.order.order_line,
             "account.move": cls.invoice,
