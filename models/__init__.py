@@ -47,3 +47,4 @@ from . import sale_incentive_grade
 from . import sale_incentive_grade_rule
 from . import sale_incentive_grade_assignment
 from . import sale_incentive_grade_change
+from . import sale_incentive_price_approval

@@ -136,6 +136,13 @@ class ResCompany(models.Model):
         help="Practical expedient: a commission whose benefit period is 12 "
         "months or less is expensed when settled, not capitalized.",
     )
+    # Selling below the minimum price (issue 21.4, seed 004 4.2.9)
+    incentive_price_approval = fields.Boolean(
+        "Approve Prices Below the Minimum",
+        help="An order line sold below its product's guide (minimum) price "
+        "cannot be confirmed until a manager above the salesperson approves "
+        "it; the approval sets the line's commission percentage.",
+    )
 
     def _incentive_new_customer_since(self, date):
         """Earliest first-sale date that still makes a customer new on ``date``."""

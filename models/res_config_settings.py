@@ -84,3 +84,8 @@ class ResConfigSettings(models.TransientModel):
     incentive_alert_periods = fields.Integer(
         related="company_id.incentive_alert_periods", readonly=False
     )
+
+    # selling below the minimum price (issue 21.4)
+    incentive_price_approval = fields.Boolean(
+        related="company_id.incentive_price_approval", readonly=False
+    )

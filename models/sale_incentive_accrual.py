@@ -69,6 +69,10 @@ class SaleIncentiveAccrual(models.AbstractModel):
         # the rule's base: the plan's, or the line's revenue or net profit
         rule_values = rule._get_rule_base_values(values)
         res = rule._compute_commission(rule_values)
+        res = rule._compute_commission(values)
+        if res.get("price_approval"):
+            # the approved % is the line's whole commission, reviewed
+            additions = []
         currency = source_model._get_source_currency(source)
         total, parts = self._apply_additions(values, additions, res, currency)
         return {
@@ -79,6 +83,13 @@ class SaleIncentiveAccrual(models.AbstractModel):
             "base": rule_values["base"] * source["sign"],
             "needs_review": data["flag_review"]
             or values["below_guide"]
+            or total["review"],
+            "base": values["base"] * source["sign"],
+            # a price approved below the minimum has been reviewed
+            "needs_review": (
+                (data["flag_review"] or values["below_guide"])
+                and not res.get("price_approval")
+            )
             or total["review"],
             "parts": self._get_source_explanation(
                 source, values, data, [*res["parts"], *parts]

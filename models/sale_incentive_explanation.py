@@ -139,6 +139,11 @@ class SaleIncentiveExplanation(models.AbstractModel):
             ),
             "order_share": "× %(order_share)s",
             "addition": "+ %(calc)s (%(rule)s)",
+            # a price below the minimum approved at a set % (issue 21.4)
+            "price_approval": self.env._(
+                "%(rate)s%% × %(base)s (price below the minimum, approved by "
+                "%(approver)s at this rate)"
+            ),
             # the source line and the beneficiary's share of it
             "source": self.env._("%(calc)s on [%(doc)s] %(product)s, rule '%(rule)s'"),
             "share": "(%(percent)s%%)",

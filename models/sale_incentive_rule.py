@@ -400,7 +400,25 @@ class SaleIncentiveRule(models.Model):
         part = self.env["sale.incentive.explanation"]._part
         res = {"rate": 0.0, "bracket_id": False}
         kind = self.compute_type
-        if kind == "percentage":
+        approval = self._get_price_approval(values)
+        if approval:
+            # a price below the minimum, approved at a commission % set by
+            # the approver: the line's whole commission (issue 21.4)
+            rate = approval.commission_rate
+            res.update(
+                amount=base * rate / 100.0,
+                rate=rate,
+                price_approval=approval,
+                parts=[
+                    part(
+                        "price_approval",
+                        rate=rate,
+                        base=base,
+                        approver=approval.approved_by_id.name or "",
+                    )
+                ],
+            )
+        elif kind == "percentage":
             res["amount"] = base * self.rate / 100.0
             res["rate"] = self.rate
             res["parts"] = [part("percentage", rate=self.rate, base=base)]
@@ -429,6 +447,19 @@ class SaleIncentiveRule(models.Model):
         else:
             res.update(self._compute_other(values, main_amount))
         return res
+
+    def _get_price_approval(self, values):
+        """The approval of a price below the minimum that sets the rate of
+        the line of ``values`` under this rule: a main rule computing the
+        line itself (a period-cumulative table keeps its table)."""
+        approval = values.get("price_approval")
+        if (
+            not approval
+            or self.rule_kind != "main"
+            or (self.compute_type == "bracket" and self.bracket_basis == "period")
+        ):
+            return None
+        return approval
 
     def _compute_other(self, values, main_amount):
         """The formula, a percentage of the main commission, or above list."""

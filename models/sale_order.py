@@ -70,6 +70,16 @@ class SaleOrder(models.Model):
         copy=False,
         help="The salesperson who disputed the credit of this order.",
     )
+    # selling below the minimum price (issue 21.4, seed 004 4.2.9)
+    incentive_price_approval_count = fields.Integer(
+        "Price Approvals",
+        compute="_compute_incentive_price_approval_count",
+        groups="sale_incentive.group_sale_incentive_user",
+    )
+    incentive_price_approval_required = fields.Boolean(
+        related="company_id.incentive_price_approval",
+        string="Prices Below the Minimum Need Approval",
+    )
     incentive_conflict = fields.Boolean(
         "Credit Disputed",
         readonly=True,
@@ -516,6 +526,7 @@ class SaleOrder(models.Model):
         }
 
     def action_confirm(self):
+        self._check_incentive_price_approvals()
         self._apply_incentive_attribution()
         res = super().action_confirm()
         self.env["sale.incentive.forecast"].sudo()._refresh_forecast(self)
@@ -647,3 +658,185 @@ class SaleOrder(models.Model):
             .sudo()
             ._prepare_forecast_vals(quotations)
         )
+
+    # ------------------------------------------------------------------
+    # Selling below the minimum price (issue 21.4, seed 004 4.2.9)
+    # ------------------------------------------------------------------
+    def _compute_incentive_price_approval_count(self):
+        counts = dict(
+            self.env["sale.incentive.price.approval"]._read_group(
+                [("order_id", "in", self.ids)], ["order_id"], ["__count"]
+            )
+        )
+        for order in self:
+            order.incentive_price_approval_count = counts.get(order, 0)
+
+    def _get_incentive_below_price_lines(self):
+        """[(order line, its commission source)] of these orders sold below
+        their product's guide (minimum) price, in company currency after
+        discount: the rule values' ``below_guide``, the one definition."""
+        lines = self.order_line.filtered(
+            lambda l: not l.display_type and l.product_id and l.product_uom_qty > 0
+        )
+        if not lines:
+            return []
+        Source = self.env["sale.incentive.source"]
+        sources = lines.sudo()._prepare_incentive_sources()
+        Source._add_product_values(sources)
+        return [
+            (line, source)
+            for line, source in zip(lines, sources, strict=True)
+            if Source._get_product_rule_values(source, source["price_unit"])[
+                "below_guide"
+            ]
+        ]
+
+    def _get_incentive_unapproved_lines(self):
+        """The lines of these orders, in companies requiring it, sold below
+        their minimum price without an approval covering their price."""
+        orders = self.filtered("company_id.incentive_price_approval")
+        below = orders._get_incentive_below_price_lines()
+        covering = self.env["sale.incentive.price.approval"]._get_covering_approvals(
+            [source for _line, source in below]
+        )
+        return self.env["sale.order.line"].union(
+            *(line for line, _source in below if line.id not in covering)
+        )
+
+    def _check_incentive_price_approvals(self, lines=None):
+        """Refuse to confirm these orders (or to lower the price of their
+        ``lines`` once confirmed) with lines sold below their minimum price
+        without an approval covering their price."""
+        unapproved = self._get_incentive_unapproved_lines()
+        if lines is not None:
+            unapproved &= lines
+        lines = unapproved
+        if not lines:
+            return
+        raise UserError(
+            self.env._(
+                "These lines are sold below their product's minimum price and "
+                "need the approval of a manager above the salesperson (button "
+                "Request Price Approval):\n%(lines)s",
+                lines="\n".join(
+                    self.env._(
+                        "%(order)s: %(product)s at %(price)s, minimum %(minimum)s",
+                        order=line.order_id.name,
+                        product=line.product_id.display_name,
+                        price=line.currency_id.format(
+                            line.price_subtotal / line.product_uom_qty
+                        ),
+                        minimum=line.company_id.currency_id.format(
+                            line.product_id.incentive_guide_price
+                        ),
+                    )
+                    for line in lines
+                ),
+            )
+        )
+
+    def _check_can_request_price_approval(self):
+        """Who may sell the order asks: a salesperson with write access to
+        it, while it is a quotation (or confirmed, for a lowered price) in a
+        company requiring approvals."""
+        if not self.env.user.has_group("sales_team.group_sale_salesman"):
+            raise AccessError(
+                self.env._("Only salespeople request a price approval.")
+            )
+        self.check_access("write")
+        for order in self:
+            if order.state not in ("draft", "sent", "sale"):
+                raise UserError(
+                    self.env._(
+                        "%(order)s is cancelled: nothing to approve.", order=order.name
+                    )
+                )
+            if not order.company_id.incentive_price_approval:
+                raise UserError(
+                    self.env._(
+                        "%(company)s does not require approving prices below "
+                        "the minimum.",
+                        company=order.company_id.name,
+                    )
+                )
+
+    def action_request_price_approval(self):
+        """Ask a manager above the salesperson to approve the lines sold
+        below their minimum price (one approval per line, with an activity
+        for the approver); a pending request for a higher price of the same
+        line is replaced."""
+        self._check_can_request_price_approval()
+        lines = self._get_incentive_unapproved_lines()
+        if not lines:
+            raise UserError(
+                self.env._(
+                    "No line is sold below its minimum price without approval."
+                )
+            )
+        Approval = self.env["sale.incentive.price.approval"].sudo()
+        Source = self.env["sale.incentive.source"]
+        pending = Approval.search(
+            [("sale_line_id", "in", lines.ids), ("state", "=", "requested")]
+        )
+        sources = dict(
+            (line, source) for line, source in self._get_incentive_below_price_lines()
+        )
+        vals_list = []
+        for line in lines:
+            source = sources[line]
+            price = Source._get_source_currency(source).round(source["price_unit"])
+            same = pending.filtered(
+                lambda a, line=line, price=price: a.sale_line_id == line
+                and a.product_id == line.product_id
+                and a.currency_id.compare_amounts(a.price_unit, price) <= 0
+            )
+            if same:
+                continue  # already asked for this price or a lower one
+            stale = pending.filtered(lambda a, line=line: a.sale_line_id == line)
+            if stale:
+                stale._do_refuse(
+                    self.env._("Replaced by a request for a lower price.")
+                )
+            vals_list.append(
+                {
+                    "order_id": line.order_id.id,
+                    "sale_line_id": line.id,
+                    "product_id": line.product_id.id,
+                    "user_id": line.order_id.user_id.id,
+                    "team_id": line.order_id.team_id.id,
+                    "price_unit": price,
+                    "min_price": source["product_values"]["guide_price"],
+                    "requested_by_id": self.env.user.id,
+                }
+            )
+        if not vals_list:
+            raise UserError(
+                self.env._("The approval of these prices is already requested.")
+            )
+        approvals = Approval.create(vals_list)
+        approvals._do_request()
+        for order in approvals.order_id:
+            order.message_post(
+                body=self.env._(
+                    "%(user)s asks %(approvers)s to approve prices below the "
+                    "minimum.",
+                    user=self.env.user.name,
+                    approvers=", ".join(
+                        approvals.filtered(lambda a, o=order: a.order_id == o)
+                        .approver_id.mapped("name")
+                    )
+                    or self.env._("an incentive administrator"),
+                ),
+                author_id=self.env.user.partner_id.id,
+            )
+        if not self.env.user.has_group("sale_incentive.group_sale_incentive_user"):
+            return True
+        return self.action_view_price_approvals()
+
+    def action_view_price_approvals(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sale_incentive.action_sale_incentive_price_approval"
+        )
+        action["domain"] = [("order_id", "in", self.ids)]
+        action["context"] = {}
+        return action

@@ -146,6 +146,11 @@ class SaleOrderLine(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
+        if {"price_unit", "discount", "product_id"} & set(vals):
+            # a confirmed line's price lowered below its approved price
+            # needs a new approval (issue 21.4)
+            confirmed = self.order_id.filtered(lambda o: o.state == "sale")
+            confirmed._check_incentive_price_approvals(self)
         if not self.env.context.get("incentive_skip_forecast") and {
             "product_uom_qty",
             "price_unit",

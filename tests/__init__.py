@@ -49,3 +49,4 @@ from . import test_draws
 from . import test_champions
 from . import test_engine_grades
 from . import test_grade
+from . import test_price_approval

@@ -102,6 +102,12 @@ MODELS = {
     "sale.incentive.grade.rule": CONFIG,
     "sale.incentive.grade.assignment": dict(READERS, admin="rwcd"),
     "sale.incentive.grade.change": READERS,
+    # selling below the minimum price (issue 21.4): the rep's request, decided
+    # by the team's manager (guards: the commission % by the approver only,
+    # the workflow through the actions); created by the order's button
+    "sale.incentive.price.approval": dict(
+        READERS, user="rw", manager="rw", admin="rwcd"
+    ),
 }
 
 # wizards and temporary reports: what each role does with its own records
@@ -204,6 +210,9 @@ FIELDS = {
     ("sale.order", "incentive_attribution"): ATTRIBUTION,
     ("sale.order", "incentive_conflict"): ATTRIBUTION,
     ("sale.order", "incentive_dispute_user_id"): ATTRIBUTION,
+    # selling below the minimum price (issue 21.4)
+    ("sale.order", "incentive_price_approval_count"): READERS,
+    ("sale.order", "incentive_price_approval_required"): ORDER_READERS,
     ("sale.order.line", "incentive_amount"): READERS,
     ("sale.order.line", "incentive_estimate"): READERS,
     ("sale.order.line", "company_currency_id"): ORDER_READERS,
@@ -338,6 +347,14 @@ class TestAccessMatrix(SettlementCase):
         period_steps = cls.env["sale.incentive.period.step"]._generate(
             fields.Date.context_today(cls.plan), company
         )
+        # the rep asks to sell below the minimum price (issue 21.4)
+        cls.env.company.incentive_price_approval = True
+        low_product = cls.env["product.product"].create(
+            {"name": "Guarded", "list_price": 1000.0, "incentive_guide_price": 1000.0}
+        )
+        low_order = cls._order(cls, [(low_product, 1, 800.0)], confirm=False)
+        low_order.with_user(cls.rep).action_request_price_approval()
+        cls.env.company.incentive_price_approval = False
         cls.records = {
             "sale.incentive.calendar.step": period_steps.step_id[:1],
             "sale.incentive.period.step": period_steps[:1],
@@ -392,6 +409,9 @@ class TestAccessMatrix(SettlementCase):
             "sale.incentive.capitalization": cls._make_capitalization(),
             "sale.incentive.capitalization.line": cls.capitalization.line_ids,
             "account.move.line": cls.invoice.invoice_line_ids[:1],
+            "sale.incentive.price.approval": cls.env[
+                "sale.incentive.price.approval"
+            ].search([("order_id", "=", low_order.id)]),
             "sale.order": cls.order,
             "sale.order.line": cls.order.order_line,
             "account.move": cls.invoice,
