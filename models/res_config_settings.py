@@ -84,3 +84,8 @@ class ResConfigSettings(models.TransientModel):
     incentive_alert_periods = fields.Integer(
         related="company_id.incentive_alert_periods", readonly=False
     )
+
+    # plan acknowledgement (issue 22.3)
+    incentive_block_unacknowledged = fields.Boolean(
+        related="company_id.incentive_block_unacknowledged", readonly=False
+    )

@@ -40,3 +40,5 @@ from . import test_settlement_payout
 from . import test_screens_roles
 from . import test_projected_payout
 from . import test_demo_tours
+from . import test_engine_acknowledgement
+from . import test_plan_acknowledgement

@@ -76,6 +76,10 @@ MODELS = {
     "sale.incentive.period.report": READERS,
     # what postings of a period table lock: nobody's to open
     "sale.incentive.period.lock": {},
+    # the rep's acknowledgement of the plan (issue 22.3): read by the rep, the
+    # team's manager, finance and the administrators; accepted through its
+    # action by the rep only, changed by nobody
+    "sale.incentive.plan.acknowledgement": READERS,
 }
 
 # wizards and temporary reports: what each role does with its own records
@@ -306,6 +310,14 @@ class TestAccessMatrix(SettlementCase):
                     "partner_id": cls.rep.partner_id.id,
                     "date_from": "2026-03-01",
                 }
+            ),
+            "sale.incentive.plan.acknowledgement": cls.env[
+                "sale.incentive.plan.acknowledgement"
+            ].search(
+                [
+                    ("plan_id", "=", cls.plan.id),
+                    ("partner_id", "=", cls.rep.partner_id.id),
+                ]
             ),
             "sale.order": cls.order,
             "sale.order.line": cls.order.order_line,
