@@ -5,6 +5,7 @@ from odoo.http import request, route
 from odoo.addons.portal.controllers.portal import CustomerPortal, pager
 
 SETTLEMENT = "sale.incentive.settlement"
+ACKNOWLEDGEMENT = "sale.incentive.plan.acknowledgement"
 
 
 class IncentivePortal(CustomerPortal):
@@ -18,6 +19,12 @@ class IncentivePortal(CustomerPortal):
         if "commission_count" in counters:
             values["commission_count"] = (
                 request.env[SETTLEMENT].sudo().search_count(self._settlement_domain())
+            )
+        if "commission_plan_count" in counters:
+            values["commission_plan_count"] = (
+                request.env[ACKNOWLEDGEMENT]
+                .sudo()
+                .search_count(self._acknowledgement_domain())
             )
         return values
 
@@ -98,3 +105,76 @@ class IncentivePortal(CustomerPortal):
             # internal users read what their access rights let them
             return self._document_check_access(SETTLEMENT, settlement_id)
         return settlement
+
+    # ------------------------------------------------------------------
+    # My Commission Plans (issue 22.3): read each version, accept it
+    # ------------------------------------------------------------------
+    def _acknowledgement_domain(self):
+        """The plan acknowledgements of the user themself (no one else's)."""
+        return [("partner_id", "=", request.env.user.partner_id.id)]
+
+    def _acknowledgement_check_access(self, acknowledgement_id):
+        """The user's own acknowledgement (sudo), else raise."""
+        if request.env.user._is_public():
+            raise MissingError(request.env._("This plan does not exist."))
+        acknowledgement = (
+            request.env[ACKNOWLEDGEMENT]
+            .sudo()
+            .search(self._acknowledgement_domain() + [("id", "=", acknowledgement_id)])
+        )
+        if not acknowledgement:
+            raise MissingError(request.env._("This plan does not exist."))
+        return acknowledgement
+
+    @route(["/my/commission-plans"], type="http", auth="user", website=True)
+    def portal_my_commission_plans(self, **kw):
+        acknowledgements = (
+            request.env[ACKNOWLEDGEMENT].sudo().search(self._acknowledgement_domain())
+        )
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "acknowledgements": acknowledgements,
+                "page_name": "commission_plan",
+                "accepted": kw.get("accepted"),
+            }
+        )
+        return request.render("sale_incentive.portal_my_commission_plans", values)
+
+    @route(
+        ["/my/commission-plans/<int:acknowledgement_id>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def portal_my_commission_plan(
+        self, acknowledgement_id, report_type="pdf", download=False, **kw
+    ):
+        """The plan document of the user, in their language."""
+        try:
+            acknowledgement = self._acknowledgement_check_access(acknowledgement_id)
+        except (AccessError, MissingError):
+            raise request.not_found() from None
+        return self._show_report(
+            model=acknowledgement,
+            report_type=report_type if report_type in ("html", "pdf") else "pdf",
+            report_ref="sale_incentive.action_report_plan_acknowledgement",
+            download=download,
+        )
+
+    @route(
+        ["/my/commission-plans/<int:acknowledgement_id>/accept"],
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_accept_commission_plan(self, acknowledgement_id, **kw):
+        """Accept the plan version (a CSRF-protected form POST)."""
+        try:
+            acknowledgement = self._acknowledgement_check_access(acknowledgement_id)
+        except (AccessError, MissingError):
+            raise request.not_found() from None
+        acknowledgement._check_can_accept()
+        acknowledgement._do_accept("portal", request.httprequest.remote_addr)
+        return request.redirect("/my/commission-plans?accepted=1")

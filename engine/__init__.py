@@ -6,6 +6,7 @@ by the ORM layer, the simulation wizard and the reports alike.
 """
 
 from . import (
+    acknowledgement,
     alerts,
     brackets,
     coefficients,
@@ -21,6 +22,7 @@ from . import (
 from .money import round_money
 
 __all__ = [
+    "acknowledgement",
     "alerts",
     "brackets",
     "coefficients",

@@ -6,6 +6,7 @@ from . import sale_incentive_partner_tier
 from . import sale_incentive_period_mixin
 from . import sale_incentive_projected_mixin
 from . import sale_incentive_plan
+from . import sale_incentive_plan_acknowledgement
 from . import sale_incentive_plan_coefficient
 from . import sale_incentive_target
 from . import sale_incentive_kpi

@@ -84,6 +84,14 @@ class ResCompany(models.Model):
         "another approves.",
     )
 
+    # Plan acknowledgement (issue 22.3)
+    incentive_block_unacknowledged = fields.Boolean(
+        "Block Payment Until the Plan Is Acknowledged",
+        help="A settlement is posted only when its beneficiary accepted the "
+        "plan version it pays under (California Labor Code 2751: a signed "
+        "commission contract).",
+    )
+
     # Settlements paying nothing (issue #10)
     incentive_auto_close_exceptions = fields.Boolean(
         "Close Settlements Paying Nothing",

@@ -89,3 +89,7 @@ class ResConfigSettings(models.TransientModel):
     incentive_price_approval = fields.Boolean(
         related="company_id.incentive_price_approval", readonly=False
     )
+    # plan acknowledgement (issue 22.3)
+    incentive_block_unacknowledged = fields.Boolean(
+        related="company_id.incentive_block_unacknowledged", readonly=False
+    )

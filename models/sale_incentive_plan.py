@@ -32,6 +32,8 @@ STATE_FIELDS = {"state", "activation_requested_by_id", "activated_by_id"}
 # what the commission lines of a plan in force were computed and grouped
 # with: changed through a new version, never in place
 VERSIONED_FIELDS = {"rule_ids", "base", "basis", "period"}
+# who earns under a plan: a new one acknowledges the version in force
+BENEFICIARY_FIELDS = {"user_ids", "team_ids", "agent_ids"}
 
 
 def check_states(records, states):
@@ -203,6 +205,17 @@ class SaleIncentivePlan(models.Model):
         "multiplier or a share of a bonus pool at settlement.",
     )
 
+    # acknowledgements of this version by its beneficiaries (issue 22.3)
+    acknowledgement_ids = fields.One2many(
+        "sale.incentive.plan.acknowledgement", "plan_id", "Acknowledgements"
+    )
+    acknowledgement_pending_count = fields.Integer(
+        "Not Acknowledged", compute="_compute_acknowledgement_counts"
+    )
+    acknowledgement_count = fields.Integer(
+        "Acknowledgements", compute="_compute_acknowledgement_counts"
+    )
+
     @api.constrains("date_from", "date_to")
     def _check_dates(self):
         for plan in self:
@@ -240,6 +253,37 @@ class SaleIncentivePlan(models.Model):
                         plan=plan.name,
                     )
                 )
+
+    def _compute_acknowledgement_counts(self):
+        counts = {
+            (plan.id, state): count
+            for plan, state, count in self.env[
+                "sale.incentive.plan.acknowledgement"
+            ]._read_group(
+                [("plan_id", "in", self.ids)], ["plan_id", "state"], ["__count"]
+            )
+        }
+        for plan in self:
+            pending = counts.get((plan.id, "pending"), 0)
+            plan.acknowledgement_pending_count = pending
+            plan.acknowledgement_count = pending + counts.get((plan.id, "accepted"), 0)
+
+    def action_view_acknowledgements(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sale_incentive.action_sale_incentive_plan_acknowledgement"
+        )
+        action["domain"] = [("plan_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    def action_request_acknowledgements(self):
+        """Ask the beneficiaries who have not been asked yet (a team's new
+        member) to acknowledge this version in force."""
+        self._check_incentive_admin()
+        check_states(self, ("active",))
+        self.env["sale.incentive.plan.acknowledgement"]._request(self)
+        return True
 
     def _compute_line_count(self):
         counts = dict(
@@ -533,6 +577,8 @@ class SaleIncentivePlan(models.Model):
 
     def _do_activate(self):
         self.sudo().write({"state": "active", "activated_by_id": self.env.user.id})
+        # each beneficiary acknowledges the version in force (issue 22.3)
+        self.env["sale.incentive.plan.acknowledgement"]._request(self)
         for plan in self:
             moves = plan._accrue_posted_documents()
             plan.message_post(
@@ -645,7 +691,11 @@ class SaleIncentivePlan(models.Model):
             )
         if vals.keys() & VERSIONED_FIELDS:
             self._check_rules_editable()
-        return super().write(vals)
+        result = super().write(vals)
+        if vals.keys() & BENEFICIARY_FIELDS:
+            # a beneficiary added to a plan in force acknowledges it too
+            self.env["sale.incentive.plan.acknowledgement"]._request(self)
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_in_force(self):

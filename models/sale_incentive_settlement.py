@@ -214,6 +214,16 @@ class SaleIncentiveSettlement(models.Model):
     )
 
     is_beneficiary = fields.Boolean(compute="_compute_is_beneficiary")
+    # issue 22.3: the beneficiary accepted the plan version of the settlement
+    block_unacknowledged = fields.Boolean(
+        related="company_id.incentive_block_unacknowledged"
+    )
+    plan_acknowledged = fields.Boolean(
+        "Plan Accepted",
+        compute="_compute_plan_acknowledged",
+        help="The beneficiary accepted the plan version this settlement pays "
+        "under. Without it, the company may refuse to post it (Settings).",
+    )
     dispute_count = fields.Integer(
         "Open Disputes", compute="_compute_dispute_count", store=True
     )
@@ -287,6 +297,16 @@ class SaleIncentiveSettlement(models.Model):
         ).filtered("can_approve")
         positive = (operator == "=") == value
         return [("id", "in" if positive else "not in", waiting.ids)]
+
+    def _compute_plan_acknowledged(self):
+        accepted = self.env["sale.incentive.plan.acknowledgement"]._get_accepted_keys(
+            self.plan_id, self.partner_id
+        )
+        for settlement in self:
+            settlement.plan_acknowledged = (
+                settlement.plan_id.id,
+                settlement.partner_id.id,
+            ) in accepted
 
     @api.depends_context("uid")
     @api.depends("user_id", "partner_id")
@@ -819,6 +839,25 @@ class SaleIncentiveSettlement(models.Model):
         for settlement in self:
             settlement._check_state((settlement._final_approval_state(),))
         self.company_id._check_incentive_accounting()
+        self._check_plan_acknowledged()
+
+    def _check_plan_acknowledged(self):
+        """Posting books what is owed: a company blocking payment until the
+        plan is acknowledged (Settings) refuses it while the beneficiary has
+        not accepted the plan version of the settlement (issue 22.3)."""
+        blocked = self.filtered(
+            lambda s: (
+                s.company_id.incentive_block_unacknowledged and not s.plan_acknowledged
+            )
+        )
+        if blocked:
+            raise UserError(
+                self.env._(
+                    "%(names)s: the beneficiary has not acknowledged the plan "
+                    "version yet, and the company pays only acknowledged plans.",
+                    names=", ".join(blocked.mapped("display_name")),
+                )
+            )
 
     def _do_post(self):
         to_move = self.filtered(lambda s: s._needs_move())

@@ -50,3 +50,5 @@ from . import test_champions
 from . import test_engine_grades
 from . import test_grade
 from . import test_price_approval
+from . import test_engine_acknowledgement
+from . import test_plan_acknowledgement

@@ -108,6 +108,10 @@ MODELS = {
     "sale.incentive.price.approval": dict(
         READERS, user="rw", manager="rw", admin="rwcd"
     ),
+    # the rep's acknowledgement of the plan (issue 22.3): read by the rep, the
+    # team's manager, finance and the administrators; accepted through its
+    # action by the rep only, changed by nobody
+    "sale.incentive.plan.acknowledgement": READERS,
 }
 
 # wizards and temporary reports: what each role does with its own records
@@ -412,6 +416,14 @@ class TestAccessMatrix(SettlementCase):
             "sale.incentive.price.approval": cls.env[
                 "sale.incentive.price.approval"
             ].search([("order_id", "=", low_order.id)]),
+            "sale.incentive.plan.acknowledgement": cls.env[
+                "sale.incentive.plan.acknowledgement"
+            ].search(
+                [
+                    ("plan_id", "=", cls.plan.id),
+                    ("partner_id", "=", cls.rep.partner_id.id),
+                ]
+            ),
             "sale.order": cls.order,
             "sale.order.line": cls.order.order_line,
             "account.move": cls.invoice,
