@@ -69,7 +69,6 @@ class SaleIncentiveAccrual(models.AbstractModel):
         # the rule's base: the plan's, or the line's revenue or net profit
         rule_values = rule._get_rule_base_values(values)
         res = rule._compute_commission(rule_values)
-        res = rule._compute_commission(values)
         if res.get("price_approval"):
             # the approved % is the line's whole commission, reviewed
             additions = []
@@ -81,10 +80,6 @@ class SaleIncentiveAccrual(models.AbstractModel):
             "rule": rule,
             "bracket_id": res["bracket_id"],
             "base": rule_values["base"] * source["sign"],
-            "needs_review": data["flag_review"]
-            or values["below_guide"]
-            or total["review"],
-            "base": values["base"] * source["sign"],
             # a price approved below the minimum has been reviewed
             "needs_review": (
                 (data["flag_review"] or values["below_guide"])
