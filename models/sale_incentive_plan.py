@@ -745,7 +745,7 @@ class SaleIncentivePlan(models.Model):
             achievement_cap=plan.achievement_cap,
             achievement_floor=plan.achievement_floor,
             use_kpi_score=plan.use_kpi_score,
-            kpi_scored_amount=plan.kpi_scored_amount,
+            kpi_scored_amount=plan._get_kpi_scored_amount(date_to),
             new_product_target_ratio=plan.new_product_target_ratio
             if plan.new_product_ids
             else 0.0,
@@ -905,6 +905,15 @@ class SaleIncentivePlan(models.Model):
         "0.85 x 1,500 = 1,275). An indicator without an approved value "
         "scores 0. Needs a KPI scorecard.",
     )
+
+    def _get_kpi_scored_amount(self, date_to):
+        """The KPI-scored amount of the period ending ``date_to``: paid by
+        the version in force on the period's last day only, so that a period
+        split between two versions pays it once."""
+        self.ensure_one()
+        if self.date_to and self.date_to < date_to:
+            return 0.0
+        return self.kpi_scored_amount
 
     @api.constrains("kpi_scored_amount", "scorecard_line_ids")
     def _check_kpi_scored_amount(self):

@@ -545,11 +545,10 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
         its teams' members) with a positive score in the period when it pays
         a KPI-scored amount: they are paid it even without a commission line
         (seed 002: 综合得分比例 x 1500 is part of every month's pay)."""
-        if not (plan.kpi_scored_amount and plan.scorecard_line_ids):
+        amount = plan._get_kpi_scored_amount(date_to)
+        if not (amount and plan.scorecard_line_ids):
             return {}
-        if (plan.date_from and plan.date_from > date_to) or (
-            plan.date_to and plan.date_to < date_from
-        ):
+        if plan.date_from and plan.date_from > date_to:
             return {}
         users = (plan.user_ids | plan.team_ids.member_ids).filtered("active")
         if partners:

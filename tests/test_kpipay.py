@@ -142,6 +142,21 @@ class TestKpiPay(SettlementCase):
         self.assertMoney(settlement.amount_total, 1_350.0)
         self.assertFalse(self._settle("2026-05-31"))  # no score, no sales
 
+    def test_period_split_between_versions_pays_it_once(self):
+        """A new version from March 16: the March settlement of the old
+        version pays its lines only, the new version's pays the amount."""
+        new = self._new_version(self.plan, "2026-03-16")
+        new.action_activate()
+        self._score(8.5)
+        self._sell_and_collect([(self.own_route, 10, 1000.0)])  # 15 March
+        settlements = self._settle("2026-03-31", plans=self.plan | new)
+        old_one = settlements.filtered(lambda s: s.plan_id == self.plan)
+        new_one = settlements.filtered(lambda s: s.plan_id == new)
+        self.assertFalse(self._component(old_one, "kpi_amount"))
+        self.assertMoney(old_one.amount_total, 400.0)
+        self.assertMoney(self._component(new_one, "kpi_amount").amount, 1_275.0)
+        self.assertMoney(new_one.amount_total, 1_275.0)
+
     def test_plan_base_margin_rule_on_revenue(self):
         """A rule may take the revenue on a margin plan too."""
         plan = self._make_plan(
