@@ -78,5 +78,6 @@
         "demo/sale_incentive_history_demo.xml",
         "demo/sale_incentive_kpipay_demo.xml",
         "demo/sale_incentive_calendar_demo.xml",
+        "demo/sale_incentive_grades_demo.xml",
     ],
 }

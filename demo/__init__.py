@@ -2,3 +2,4 @@
 from . import demo_company
 from . import demo_kpipay
 from . import demo_calendar
+from . import demo_grades

@@ -6,6 +6,7 @@ from odoo.tests import TransactionCase, tagged
 
 from .common import DemoCompanyCase
 from .demo_calendar import DemoCalendarMixin
+from .demo_grades import DemoGradesMixin
 from .demo_kpipay import DemoKpiPayMixin
 from .demo_menus import DemoMenusMixin
 
@@ -16,6 +17,7 @@ GROUP = "sale_incentive.group_sale_incentive_"
 @tagged("post_install", "-at_install")
 class TestDemoCompany(
     DemoCalendarMixin,
+    DemoGradesMixin,
     DemoKpiPayMixin,
     DemoMenusMixin,
     DemoCompanyCase,
