@@ -6,13 +6,16 @@ from odoo.tests import TransactionCase, tagged
 
 from .common import DemoCompanyCase
 from .demo_menus import DemoMenusMixin
+from .demo_minprice import DemoMinpriceMixin
 
 MODULE = "sale_incentive"
 GROUP = "sale_incentive.group_sale_incentive_"
 
 
 @tagged("post_install", "-at_install")
-class TestDemoCompany(DemoMenusMixin, DemoCompanyCase, TransactionCase):
+class TestDemoCompany(
+    DemoMenusMixin, DemoMinpriceMixin, DemoCompanyCase, TransactionCase
+):
     """The demo company of ``make run`` (issue #10), as installed or loaded
     by ``DemoCompanyCase``."""
 
