@@ -79,5 +79,6 @@
         "demo/sale_incentive_kpipay_demo.xml",
         "demo/sale_incentive_calendar_demo.xml",
         "demo/sale_incentive_grades_demo.xml",
+        "demo/sale_incentive_minprice_demo.xml",
     ],
 }

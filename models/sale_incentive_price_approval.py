@@ -160,7 +160,9 @@ class SaleIncentivePriceApproval(models.Model):
             lines._prepare_incentive_sources() if lines else []
         )
         for approval in self:
-            approval.covers_line = covering.get(approval.sale_line_id.id, self.browse()).id == approval.id
+            approval.covers_line = (
+                covering.get(approval.sale_line_id.id, self.browse()).id == approval.id
+            )
 
     @api.constrains("commission_rate")
     def _check_commission_rate(self):
@@ -303,8 +305,7 @@ class SaleIncentivePriceApproval(models.Model):
             if user in approval.requested_by_id | approval.user_id:
                 raise UserError(
                     self.env._(
-                        "You asked for this price or sell at it: %(approver)s "
-                        "decides.",
+                        "You asked for this price or sell at it: %(approver)s decides.",
                         approver=approval.approver_id.name
                         or self.env._("an incentive administrator"),
                     )

@@ -740,9 +740,7 @@ class SaleOrder(models.Model):
         it, while it is a quotation (or confirmed, for a lowered price) in a
         company requiring approvals."""
         if not self.env.user.has_group("sales_team.group_sale_salesman"):
-            raise AccessError(
-                self.env._("Only salespeople request a price approval.")
-            )
+            raise AccessError(self.env._("Only salespeople request a price approval."))
         self.check_access("write")
         for order in self:
             if order.state not in ("draft", "sent", "sale"):
@@ -769,34 +767,30 @@ class SaleOrder(models.Model):
         lines = self._get_incentive_unapproved_lines()
         if not lines:
             raise UserError(
-                self.env._(
-                    "No line is sold below its minimum price without approval."
-                )
+                self.env._("No line is sold below its minimum price without approval.")
             )
         Approval = self.env["sale.incentive.price.approval"].sudo()
         Source = self.env["sale.incentive.source"]
         pending = Approval.search(
             [("sale_line_id", "in", lines.ids), ("state", "=", "requested")]
         )
-        sources = dict(
-            (line, source) for line, source in self._get_incentive_below_price_lines()
-        )
+        sources = dict(self._get_incentive_below_price_lines())
         vals_list = []
         for line in lines:
             source = sources[line]
             price = Source._get_source_currency(source).round(source["price_unit"])
             same = pending.filtered(
-                lambda a, line=line, price=price: a.sale_line_id == line
-                and a.product_id == line.product_id
-                and a.currency_id.compare_amounts(a.price_unit, price) <= 0
+                lambda a, line=line, price=price: (
+                    a.sale_line_id == line
+                    and a.product_id == line.product_id
+                    and a.currency_id.compare_amounts(a.price_unit, price) <= 0
+                )
             )
             if same:
                 continue  # already asked for this price or a lower one
             stale = pending.filtered(lambda a, line=line: a.sale_line_id == line)
             if stale:
-                stale._do_refuse(
-                    self.env._("Replaced by a request for a lower price.")
-                )
+                stale._do_refuse(self.env._("Replaced by a request for a lower price."))
             vals_list.append(
                 {
                     "order_id": line.order_id.id,
@@ -818,12 +812,12 @@ class SaleOrder(models.Model):
         for order in approvals.order_id:
             order.message_post(
                 body=self.env._(
-                    "%(user)s asks %(approvers)s to approve prices below the "
-                    "minimum.",
+                    "%(user)s asks %(approvers)s to approve prices below the minimum.",
                     user=self.env.user.name,
                     approvers=", ".join(
-                        approvals.filtered(lambda a, o=order: a.order_id == o)
-                        .approver_id.mapped("name")
+                        approvals.filtered(
+                            lambda a, o=order: a.order_id == o
+                        ).approver_id.mapped("name")
                     )
                     or self.env._("an incentive administrator"),
                 ),

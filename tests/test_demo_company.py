@@ -9,6 +9,7 @@ from .demo_calendar import DemoCalendarMixin
 from .demo_grades import DemoGradesMixin
 from .demo_kpipay import DemoKpiPayMixin
 from .demo_menus import DemoMenusMixin
+from .demo_minprice import DemoMinpriceMixin
 
 MODULE = "sale_incentive"
 GROUP = "sale_incentive.group_sale_incentive_"
@@ -19,6 +20,7 @@ class TestDemoCompany(
     DemoCalendarMixin,
     DemoGradesMixin,
     DemoKpiPayMixin,
+    DemoMinpriceMixin,
     DemoMenusMixin,
     DemoCompanyCase,
     TransactionCase,
