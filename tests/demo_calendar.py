@@ -8,6 +8,15 @@ MODULE = "sale_incentive"
 
 
 class DemoCalendarMixin:
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # a demo database installed before this demo file was added (a demo
+        # file is not loaded again by an update): loaded as the
+        # installation loads it, inside the test's transaction (idempotent)
+        if not cls.env["sale.incentive.period.step"].search_count([]):
+            cls.env["sale.incentive.demo"]._load_demo_calendar()
+
     def test_demo_calendar_board(self):
         """The last months' steps: some done by their owners or by
         themselves, the late ones past their deadline, each open step with

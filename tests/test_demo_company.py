@@ -28,6 +28,10 @@ class TestDemoCompany(
     """The demo company of ``make run`` (issue #10), as installed or loaded
     by ``DemoCompanyCase``."""
 
+    # the ``test_demo_*`` methods of the topics' mixins run here too (Odoo's
+    # loader only takes a class's own methods otherwise)
+    allow_inherited_tests_method = True
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
