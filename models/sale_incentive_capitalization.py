@@ -23,6 +23,9 @@ STEPS = [
 GROUP_ACCOUNTANT = "sale_incentive.group_sale_incentive_accountant"
 # the commission lines a settlement capitalizes: what contracts earned
 CAPITALIZED_KINDS = ("invoice", "payment")
+# settlement components undoing earlier contracts' commissions: they credit
+# the expense and do not lower what this period's contracts capitalize
+UNDOING = ("clawback", "carry")
 
 
 class SaleIncentiveCapitalization(models.Model):
@@ -222,7 +225,13 @@ class SaleIncentiveCapitalization(models.Model):
             if engine.uses_expedient(months, company.incentive_capitalize_expedient):
                 continue
             candidates.append((lines, accrued, date_start, months))
-        expense = settlement._get_posting_amounts()["expense"]
+        # what contracts cost this period: the expense, clawbacks and carried
+        # balances (credits of earlier contracts, written off on their own)
+        # put back
+        earlier = settlement.line_ids.filtered(lambda c: c.component in UNDOING)
+        expense = settlement._get_posting_amounts()["expense"] - sum(
+            earlier.mapped("amount")
+        )
         parts = engine.capitalized_parts(
             [sum(lines.mapped("amount")) for lines, *_rest in candidates],
             expense,

@@ -298,6 +298,26 @@ class TestCapitalization(CapitalizationCase):
         self.assertMoney(left[0].amount, 50.0)
         self.assertMoney(self._account_balance(self.deferred_account), 1_700.0)
 
+    def test_a_clawback_in_the_settlement_credits_the_expense(self):
+        """February settles a clawback of January's contract (written off
+        when credited) and a new contract: the new one is capitalized whole,
+        the clawback credits the expense."""
+        _order, invoice, _settlement, january = self._post_january()
+        with freeze_time("2026-02-10"):
+            self._refund(invoice, date="2026-02-10")
+        self.assertMoney(january.amount_impaired, 3_500.0)
+        self._contract(72_000.0, "2026-02-01", "2029-01-31", date="2026-02-12")
+        with freeze_time("2026-02-28"):
+            february = self._close(self._settle("2026-02-28"))
+        asset = february.capitalization_ids
+        self.assertMoney(asset.amount, 7_200.0)
+        move = february.move_id
+        self.assertMoney(self._balance(move, self.deferred_account), 7_200.0)
+        self.assertMoney(self._balance(move, self.expense_account), -3_600.0)
+        self.assertMoney(self._balance(move, self.payable_account), -3_600.0)
+        # the asset: 7,200 less February's 200
+        self.assertMoney(self._account_balance(self.deferred_account), 7_000.0)
+
     def test_write_off_of_a_cancelled_contract(self):
         *_rest, asset = self._post_january()
         with self.assertRaises(AccessError):
