@@ -58,5 +58,6 @@
         "demo/sale_incentive_demo.xml",
         "demo/sale_incentive_kpi_demo.xml",
         "demo/sale_incentive_history_demo.xml",
+        "demo/sale_incentive_draws_demo.xml",
     ],
 }

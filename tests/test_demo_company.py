@@ -5,6 +5,7 @@ from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
 from .common import DemoCompanyCase
+from .demo_draws import DemoDrawsMixin
 from .demo_menus import DemoMenusMixin
 
 MODULE = "sale_incentive"
@@ -12,9 +13,13 @@ GROUP = "sale_incentive.group_sale_incentive_"
 
 
 @tagged("post_install", "-at_install")
-class TestDemoCompany(DemoMenusMixin, DemoCompanyCase, TransactionCase):
+class TestDemoCompany(DemoDrawsMixin, DemoMenusMixin, DemoCompanyCase, TransactionCase):
     """The demo company of ``make run`` (issue #10), as installed or loaded
     by ``DemoCompanyCase``."""
+
+    # the ``test_demo_<topic>_*`` methods of the Demo<Topic>Mixin bases run
+    # here too (Odoo's loader only takes a class's own methods otherwise)
+    allow_inherited_tests_method = True
 
     @classmethod
     def setUpClass(cls):
