@@ -80,5 +80,6 @@
         "demo/sale_incentive_calendar_demo.xml",
         "demo/sale_incentive_grades_demo.xml",
         "demo/sale_incentive_minprice_demo.xml",
+        "demo/sale_incentive_draws_demo.xml",
     ],
 }

@@ -4,3 +4,4 @@ from . import demo_kpipay
 from . import demo_calendar
 from . import demo_grades
 from . import demo_minprice
+from . import demo_draws

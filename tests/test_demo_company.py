@@ -6,6 +6,7 @@ from odoo.tests import TransactionCase, tagged
 
 from .common import DemoCompanyCase
 from .demo_calendar import DemoCalendarMixin
+from .demo_draws import DemoDrawsMixin
 from .demo_grades import DemoGradesMixin
 from .demo_kpipay import DemoKpiPayMixin
 from .demo_menus import DemoMenusMixin
@@ -18,6 +19,7 @@ GROUP = "sale_incentive.group_sale_incentive_"
 @tagged("post_install", "-at_install")
 class TestDemoCompany(
     DemoCalendarMixin,
+    DemoDrawsMixin,
     DemoGradesMixin,
     DemoKpiPayMixin,
     DemoMinpriceMixin,
@@ -30,6 +32,14 @@ class TestDemoCompany(
 
     # the ``test_demo_*`` methods of the topics' mixins run here too (Odoo's
     # loader only takes a class's own methods otherwise)
+
+
+class TestDemoCompany(DemoDrawsMixin, DemoMenusMixin, DemoCompanyCase, TransactionCase):
+    """The demo company of ``make run`` (issue #10), as installed or loaded
+    by ``DemoCompanyCase``."""
+
+    # the ``test_demo_<topic>_*`` methods of the Demo<Topic>Mixin bases run
+    # here too (Odoo's loader only takes a class's own methods otherwise)
     allow_inherited_tests_method = True
 
     @classmethod
