@@ -5,6 +5,7 @@ from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
 from .common import DemoCompanyCase
+from .demo_acknowledge import DemoAcknowledgeMixin
 from .demo_menus import DemoMenusMixin
 
 MODULE = "sale_incentive"
@@ -12,7 +13,9 @@ GROUP = "sale_incentive.group_sale_incentive_"
 
 
 @tagged("post_install", "-at_install")
-class TestDemoCompany(DemoMenusMixin, DemoCompanyCase, TransactionCase):
+class TestDemoCompany(
+    DemoAcknowledgeMixin, DemoMenusMixin, DemoCompanyCase, TransactionCase
+):
     """The demo company of ``make run`` (issue #10), as installed or loaded
     by ``DemoCompanyCase``."""
 
