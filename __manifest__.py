@@ -81,5 +81,6 @@
         "demo/sale_incentive_grades_demo.xml",
         "demo/sale_incentive_minprice_demo.xml",
         "demo/sale_incentive_draws_demo.xml",
+        "demo/sale_incentive_acknowledge_demo.xml",
     ],
 }

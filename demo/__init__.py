@@ -5,3 +5,4 @@ from . import demo_calendar
 from . import demo_grades
 from . import demo_minprice
 from . import demo_draws
+from . import demo_acknowledge

@@ -31,6 +31,8 @@ class SaleIncentivePlanAcknowledgement(models.Model):
     _order = "requested_on desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["plan_id", "partner_id"]
+    # who reads it talks about it (and sees its to-do): nobody writes it
+    _mail_post_access = "read"
 
     plan_id = fields.Many2one(
         "sale.incentive.plan",
@@ -74,9 +76,7 @@ class SaleIncentivePlanAcknowledgement(models.Model):
         readonly=True, default=fields.Datetime.now, required=True
     )
     accepted_on = fields.Datetime(readonly=True, tracking=True)
-    accepted_by_id = fields.Many2one(
-        "res.users", "Accepted By", readonly=True, tracking=True
-    )
+    accepted_by_id = fields.Many2one("res.users", readonly=True, tracking=True)
     accepted_from = fields.Selection(CHANNELS, readonly=True, tracking=True)
     accepted_ip = fields.Char("IP Address", readonly=True)
     lang = fields.Selection(

@@ -5,6 +5,7 @@ from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
 from .common import DemoCompanyCase
+from .demo_acknowledge import DemoAcknowledgeMixin
 from .demo_calendar import DemoCalendarMixin
 from .demo_draws import DemoDrawsMixin
 from .demo_grades import DemoGradesMixin
@@ -18,6 +19,7 @@ GROUP = "sale_incentive.group_sale_incentive_"
 
 @tagged("post_install", "-at_install")
 class TestDemoCompany(
+    DemoAcknowledgeMixin,
     DemoCalendarMixin,
     DemoDrawsMixin,
     DemoGradesMixin,
