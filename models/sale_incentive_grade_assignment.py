@@ -120,12 +120,8 @@ class SaleIncentiveGradeAssignment(models.Model):
         holds no grade that day in its company (the plan's own lists decide)."""
         if not user:
             return None
-        graded = (
-            self.env["sale.incentive.grade"]
-            .sudo()
-            .search_count([("plan_ids", "in", plan.ids)], limit=1)
-        )
-        if not graded:
+        # read once per plan and transaction (the plans of a batch)
+        if not plan.sudo().grade_ids:
             return None
         day = day or fields.Date.context_today(self)
         held = self.sudo().search(

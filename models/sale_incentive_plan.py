@@ -176,6 +176,16 @@ class SaleIncentivePlan(models.Model):
     rule_ids = fields.One2many(
         "sale.incentive.rule", "plan_id", string="Rules", copy=True
     )
+    grade_ids = fields.Many2many(
+        "sale.incentive.grade",
+        "sale_incentive_grade_plan_rel",
+        "plan_id",
+        "grade_id",
+        string="Grades",
+        readonly=True,
+        help="Grades putting their holders on this plan: for a person holding "
+        "a grade on a day, their grade decides whether the plan covers them.",
+    )
     line_ids = fields.One2many("sale.incentive.line", "plan_id", readonly=True)
     line_count = fields.Integer(compute="_compute_line_count")
     note = fields.Html()

@@ -3,10 +3,13 @@ approves, the grade's plans cover the person from the next period."""
 
 import datetime
 
-from odoo import Command
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
+from ..engine import periods
 from .test_settlement import SettlementCase
 
 # seed 002, 大客户总监: team month ≤800万 / 800-1500万 / 1500-2300万 / >2300万
@@ -257,3 +260,49 @@ class TestGrade(SettlementCase):
             change.with_user(self.manager).action_approve()
         # refused once for the period: not proposed again
         self.assertFalse(self.ka_rule._review(datetime.date(2026, 3, 31)))
+
+    def test_scheduled_review_proposes_once(self):
+        # a rep holding the grade for six months, without any task entered
+        today = fields.Date.context_today(self.env.user)
+        newcomer = self._make_user("rep_d", self.rep.groups_id)
+        self.env["sale.incentive.grade.assignment"].create(
+            {
+                "user_id": newcomer.id,
+                "grade_id": self.ka_grade.id,
+                "date_from": today.replace(day=1) - relativedelta(months=6),
+            }
+        )
+        Change = self.env["sale.incentive.grade.change"]
+        cron = self.env.ref("sale_incentive.ir_cron_review_grades")
+        cron.method_direct_trigger()
+        change = Change.search([("user_id", "=", newcomer.id)])
+        self.assertEqual(change.state, "proposed")
+        self.assertEqual(change.date_effective, today.replace(day=1))
+        before = Change.search([])
+        cron.method_direct_trigger()
+        self.assertEqual(Change.search([]), before)
+
+    def test_future_change_waits_for_its_date(self):
+        today = fields.Date.context_today(self.env.user)
+        end = periods.period_bounds(today + relativedelta(months=2), "month")[1]
+        self._others_pass(self.rep)
+        changes = self.ka_rule._review(end)
+        change = changes.filtered(lambda c: c.user_id == self.rep)
+        change.with_user(self.manager).action_approve()
+        self.assertEqual(change.state, "approved")
+        effective = end + datetime.timedelta(days=1)
+        self.assertEqual(
+            self._history(self.rep),
+            [
+                (self.ka_grade, "2026-01-01", str(end)),
+                (self.sales_grade, str(effective), False),
+            ],
+        )
+        # key-account plan until the effective date, the ordinary plan after
+        self.assertTrue(self.ka_plan._covers_user(self.rep, today))
+        self.assertFalse(self.sales_plan._covers_user(self.rep, today))
+        self.assertFalse(self.ka_plan._covers_user(self.rep, effective))
+        self.assertTrue(self.sales_plan._covers_user(self.rep, effective))
+        # the scheduled action marks it applied only once its date has come
+        self.env.ref("sale_incentive.ir_cron_review_grades").method_direct_trigger()
+        self.assertEqual(change.state, "approved")
