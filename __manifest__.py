@@ -60,5 +60,6 @@
         "demo/sale_incentive_demo.xml",
         "demo/sale_incentive_kpi_demo.xml",
         "demo/sale_incentive_history_demo.xml",
+        "demo/sale_incentive_capitalize_demo.xml",
     ],
 }

@@ -5,6 +5,7 @@ from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
 from .common import DemoCompanyCase
+from .demo_capitalize import DemoCapitalizeMixin
 from .demo_menus import DemoMenusMixin
 
 MODULE = "sale_incentive"
@@ -12,9 +13,14 @@ GROUP = "sale_incentive.group_sale_incentive_"
 
 
 @tagged("post_install", "-at_install")
-class TestDemoCompany(DemoMenusMixin, DemoCompanyCase, TransactionCase):
+class TestDemoCompany(
+    DemoCapitalizeMixin, DemoMenusMixin, DemoCompanyCase, TransactionCase
+):
     """The demo company of ``make run`` (issue #10), as installed or loaded
     by ``DemoCompanyCase``."""
+
+    # the demo mixins' tests (Odoo collects a test class's own methods only)
+    allow_inherited_tests_method = True
 
     @classmethod
     def setUpClass(cls):
