@@ -82,5 +82,6 @@
         "demo/sale_incentive_minprice_demo.xml",
         "demo/sale_incentive_draws_demo.xml",
         "demo/sale_incentive_acknowledge_demo.xml",
+        "demo/sale_incentive_capitalize_demo.xml",
     ],
 }

@@ -6,3 +6,4 @@ from . import demo_grades
 from . import demo_minprice
 from . import demo_draws
 from . import demo_acknowledge
+from . import demo_capitalize

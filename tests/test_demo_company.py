@@ -7,6 +7,7 @@ from odoo.tests import TransactionCase, tagged
 from .common import DemoCompanyCase
 from .demo_acknowledge import DemoAcknowledgeMixin
 from .demo_calendar import DemoCalendarMixin
+from .demo_capitalize import DemoCapitalizeMixin
 from .demo_draws import DemoDrawsMixin
 from .demo_grades import DemoGradesMixin
 from .demo_kpipay import DemoKpiPayMixin
@@ -21,6 +22,7 @@ GROUP = "sale_incentive.group_sale_incentive_"
 class TestDemoCompany(
     DemoAcknowledgeMixin,
     DemoCalendarMixin,
+    DemoCapitalizeMixin,
     DemoDrawsMixin,
     DemoGradesMixin,
     DemoKpiPayMixin,
@@ -42,6 +44,7 @@ class TestDemoCompany(DemoDrawsMixin, DemoMenusMixin, DemoCompanyCase, Transacti
 
     # the ``test_demo_<topic>_*`` methods of the Demo<Topic>Mixin bases run
     # here too (Odoo's loader only takes a class's own methods otherwise)
+    # the demo mixins' tests (Odoo collects a test class's own methods only)
     allow_inherited_tests_method = True
 
     @classmethod
