@@ -194,13 +194,15 @@ class SaleIncentivePlanAcknowledgement(models.Model):
         return requests
 
     def _notify_request(self):
-        """A to-do for a salesperson; a message to an agent (e-mail, portal)."""
+        """A to-do for a salesperson; a message to an agent (e-mail, portal),
+        in their language."""
         for record in self:
+            env = record.with_context(lang=record.lang).env
             if record.user_id:
                 record.activity_schedule(
                     ACTIVITY,
                     user_id=record.user_id.id,
-                    note=self.env._(
+                    note=env._(
                         "Read the commission plan %(plan)s and accept it.",
                         plan=record.plan_id.display_name,
                     ),
@@ -208,7 +210,7 @@ class SaleIncentivePlanAcknowledgement(models.Model):
             else:
                 record.message_subscribe(partner_ids=record.partner_id.ids)
                 record.message_post(
-                    body=self.env._(
+                    body=env._(
                         "Please read the commission plan %(plan)s and accept it "
                         "in your portal (My Commission Plans).",
                         plan=record.plan_id.display_name,

@@ -58,7 +58,7 @@ class TestPlanAcknowledgement(AcknowledgementCase):
         agent = self._make_agent("Agent Zhou")
         team_plan = self._make_plan(
             name="Team plan",
-            users=self.env["res.users"],
+            user_ids=[Command.clear()],
             team_ids=[Command.set(self.other_team.ids)],
             agent_ids=[Command.set(agent.ids)],
         )
