@@ -34,16 +34,6 @@ class TestDemoCompany(
     """The demo company of ``make run`` (issue #10), as installed or loaded
     by ``DemoCompanyCase``."""
 
-    # the ``test_demo_*`` methods of the topics' mixins run here too (Odoo's
-    # loader only takes a class's own methods otherwise)
-
-
-class TestDemoCompany(DemoDrawsMixin, DemoMenusMixin, DemoCompanyCase, TransactionCase):
-    """The demo company of ``make run`` (issue #10), as installed or loaded
-    by ``DemoCompanyCase``."""
-
-    # the ``test_demo_<topic>_*`` methods of the Demo<Topic>Mixin bases run
-    # here too (Odoo's loader only takes a class's own methods otherwise)
     # the demo mixins' tests (Odoo collects a test class's own methods only)
     allow_inherited_tests_method = True
 
