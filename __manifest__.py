@@ -35,6 +35,7 @@
         "views/sale_incentive_adjustment_views.xml",
         "views/sale_incentive_benefit_views.xml",
         "report/sale_incentive_settlement_report.xml",
+        "report/sale_incentive_benefit_report.xml",
         "report/sale_incentive_xlsx_actions.xml",
         "views/sale_incentive_portal_templates.xml",
         "wizards/sale_incentive_target_generate_views.xml",
@@ -59,5 +60,6 @@
         "demo/sale_incentive_demo.xml",
         "demo/sale_incentive_kpi_demo.xml",
         "demo/sale_incentive_history_demo.xml",
+        "demo/sale_incentive_champions_demo.xml",
     ],
 }

@@ -5,6 +5,7 @@ from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
 from .common import DemoCompanyCase
+from .demo_champions import DemoChampionsMixin
 from .demo_menus import DemoMenusMixin
 
 MODULE = "sale_incentive"
@@ -12,9 +13,15 @@ GROUP = "sale_incentive.group_sale_incentive_"
 
 
 @tagged("post_install", "-at_install")
-class TestDemoCompany(DemoMenusMixin, DemoCompanyCase, TransactionCase):
+class TestDemoCompany(
+    DemoChampionsMixin, DemoMenusMixin, DemoCompanyCase, TransactionCase
+):
     """The demo company of ``make run`` (issue #10), as installed or loaded
     by ``DemoCompanyCase``."""
+
+    # the mixins' ``test_demo_*`` methods run too (Odoo's loader takes only
+    # the class's own methods otherwise)
+    allow_inherited_tests_method = True
 
     @classmethod
     def setUpClass(cls):
@@ -187,7 +194,11 @@ class TestDemoCompany(DemoMenusMixin, DemoCompanyCase, TransactionCase):
         # 5 memberships of 6,000 returned; the 80/20 plan claws back its 3 %
         self.assertEqual(refund.amount_untaxed, 30000.0)
         clawback = self.env["sale.incentive.line"].search(
-            [("move_id", "=", refund.id), ("kind", "=", "refund")]
+            [
+                ("move_id", "=", refund.id),
+                ("kind", "=", "refund"),
+                ("plan_id", "=", self.env.ref(f"{MODULE}.demo_plan_holdback").id),
+            ]
         )
         self.assertEqual(clawback.mapped("amount"), [-900.0])
         disputed = self.env["sale.order"].search(
