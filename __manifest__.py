@@ -50,6 +50,7 @@
         "views/sale_incentive_price_approval_views.xml",
         "views/sale_incentive_plan_acknowledgement_views.xml",
         "report/sale_incentive_settlement_report.xml",
+        "report/sale_incentive_benefit_report.xml",
         "report/sale_incentive_xlsx_actions.xml",
         "report/sale_incentive_plan_acknowledgement_report.xml",
         "views/sale_incentive_portal_templates.xml",
@@ -83,5 +84,6 @@
         "demo/sale_incentive_draws_demo.xml",
         "demo/sale_incentive_acknowledge_demo.xml",
         "demo/sale_incentive_capitalize_demo.xml",
+        "demo/sale_incentive_champions_demo.xml",
     ],
 }

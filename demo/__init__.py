@@ -7,3 +7,4 @@ from . import demo_minprice
 from . import demo_draws
 from . import demo_acknowledge
 from . import demo_capitalize
+from . import demo_champions

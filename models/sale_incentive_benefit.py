@@ -164,11 +164,13 @@ class SaleIncentiveBenefit(models.Model):
         facts = self.env["sale.incentive.settlement.facts"]
         teams, totals = facts._read_team_bases(plan, date_from, date_to)
         windows = {}
+        # a window may have begun under an earlier version of the plan
+        family = plan._get_version_family()
         for months in set(
             rules.filtered("threshold_window_amount").mapped("window_months")
         ):
             start = champions.window_start(date_to, months)
-            windows[months] = facts._read_team_bases(plan, start, date_to)[1]
+            windows[months] = facts._read_team_bases(family, start, date_to)[1]
         best_team = {}
         for team_id, members in teams.items():
             for partner_id, base in members:

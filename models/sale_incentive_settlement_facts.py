@@ -445,7 +445,8 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
     @api.model
     def _read_team_bases(self, plan, date_from, date_to):
         """({team_id: [(partner_id, credited base)]}, {partner_id: credited
-        base}) of the period's earned lines."""
+        base}) of the period's earned lines (``plan``: one plan or the
+        versions of one)."""
         lines = self.env["sale.incentive.line"].sudo()
         query = lines._search(
             lines._get_earned_domain(plan, date_from=date_from, date_to=date_to)
@@ -508,9 +509,12 @@ class SaleIncentiveSettlementFacts(models.AbstractModel):
         digits = plan.currency_id.decimal_places
         date_to = fields.Date.to_date(date_to)
         awards = [("period", plan.champion_award, date_from, totals)]
-        for scope, award in plan._get_champion_scopes(date_to).items():
+        scopes = plan._get_champion_scopes(date_to)
+        # the quarter or year may have begun under an earlier version
+        family = plan._get_version_family() if scopes else plan
+        for scope, award in scopes.items():
             scope_from, scope_to = champions.scope_bounds(date_to, scope)
-            scope_totals = self._read_team_bases(plan, scope_from, scope_to)[1]
+            scope_totals = self._read_team_bases(family, scope_from, scope_to)[1]
             awards.append((scope, award, scope_from, scope_totals))
         for scope, award, scope_from, scope_totals in awards:
             if not award:

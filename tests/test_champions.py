@@ -192,6 +192,14 @@ class TestChampions(SettlementCase):
         self.assertEqual(
             rep.benefit_ids, benefits.filtered(lambda b: b.user_id == self.rep)
         )
+        # the statement lists them after the money
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("sale_incentive.report_settlement", rep.ids)[0]
+            .decode()
+        )
+        self.assertIn("Benefits granted (not paid in money)", html)
+        self.assertIn("A free lecture", html)
         # never twice for the same rule, person and period
         self.assertFalse(self.Benefit._grant_for_settlements(settlements))
         self.assertEqual(self.Benefit.search_count([("plan_id", "=", self.plan.id)]), 3)

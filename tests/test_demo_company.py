@@ -8,6 +8,7 @@ from .common import DemoCompanyCase
 from .demo_acknowledge import DemoAcknowledgeMixin
 from .demo_calendar import DemoCalendarMixin
 from .demo_capitalize import DemoCapitalizeMixin
+from .demo_champions import DemoChampionsMixin
 from .demo_draws import DemoDrawsMixin
 from .demo_grades import DemoGradesMixin
 from .demo_kpipay import DemoKpiPayMixin
@@ -23,6 +24,7 @@ class TestDemoCompany(
     DemoAcknowledgeMixin,
     DemoCalendarMixin,
     DemoCapitalizeMixin,
+    DemoChampionsMixin,
     DemoDrawsMixin,
     DemoGradesMixin,
     DemoKpiPayMixin,
@@ -35,6 +37,8 @@ class TestDemoCompany(
     by ``DemoCompanyCase``."""
 
     # the demo mixins' tests (Odoo collects a test class's own methods only)
+    # the mixins' ``test_demo_*`` methods run too (Odoo's loader takes only
+    # the class's own methods otherwise)
     allow_inherited_tests_method = True
 
     @classmethod
@@ -210,7 +214,11 @@ class TestDemoCompany(
         # 5 memberships of 6,000 returned; the 80/20 plan claws back its 3 %
         self.assertEqual(refund.amount_untaxed, 30000.0)
         clawback = self.env["sale.incentive.line"].search(
-            [("move_id", "=", refund.id), ("kind", "=", "refund")]
+            [
+                ("move_id", "=", refund.id),
+                ("kind", "=", "refund"),
+                ("plan_id", "=", self.env.ref(f"{MODULE}.demo_plan_holdback").id),
+            ]
         )
         self.assertEqual(clawback.mapped("amount"), [-900.0])
         disputed = self.env["sale.order"].search(
