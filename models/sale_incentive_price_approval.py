@@ -272,14 +272,19 @@ class SaleIncentivePriceApproval(models.Model):
     @api.model
     def _get_approver(self, order, requester):
         """The manager above the salesperson of ``order``: the leader of the
-        order's team (else of the salesperson's team); when that is the
-        salesperson or ``requester`` (or nobody), the first incentive
-        administrator of the company who is neither (hook)."""
+        order's team (else of the salesperson's team), an incentive manager;
+        when that is the salesperson or ``requester`` (or nobody, or not an
+        incentive manager), the first incentive administrator of the company
+        who is neither (hook)."""
         order = order.sudo()
         rep = order.user_id
         excluded = rep | requester
         leader = order.team_id.user_id or rep.sale_team_id.user_id
-        if leader and leader not in excluded:
+        if (
+            leader
+            and leader not in excluded
+            and leader.has_group("sale_incentive.group_sale_incentive_manager")
+        ):
             return leader.with_env(self.env)
         admins = (
             self.env["res.users"]

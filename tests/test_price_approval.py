@@ -4,8 +4,9 @@ line's commission percentage (issue 21.4, seed 004 4.2.9)."""
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
+from . import test_access_rpc
 from .test_settlement import SettlementCase
 
 
@@ -217,3 +218,62 @@ class TestPriceApproval(SettlementCase):
         self.assertMoney(line.amount, 160.0)  # the rule's 2 %
         self.assertTrue(line.needs_review)
         self.assertEqual(line.rule_id.name, "Below guide")
+
+
+@tagged("post_install", "-at_install")
+class TestPriceApprovalRpc(SettlementCase, HttpCase):
+    """The guards over real JSON-RPC, with an empty context and with every
+    context key the module reads set (``test_access_rpc``)."""
+
+    # the helpers of the module's JSON-RPC tests (not their tests)
+    _call = test_access_rpc.TestAccessRpc._call
+    _contexts = test_access_rpc.TestAccessRpc._contexts
+    _assert_refused = test_access_rpc.TestAccessRpc._assert_refused
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.keys = test_access_rpc.module_context_keys()
+        cls.env.company.incentive_price_approval = True
+        cls.product.incentive_guide_price = 1000.0
+        cls.order = cls._order(cls, [(cls.product, 1, 800.0)], confirm=False)
+        cls.order.with_user(cls.rep).action_request_price_approval()
+        cls.approval = cls.env["sale.incentive.price.approval"].search(
+            [("order_id", "=", cls.order.id)]
+        )
+
+    def _state(self):
+        approval = self.approval
+        return lambda: (
+            approval.state,
+            approval.commission_rate,
+            approval.approved_by_id,
+        )
+
+    def test_rep_cannot_decide_over_rpc(self):
+        model = "sale.incentive.price.approval"
+        ids = self.approval.ids
+        state = self._state()
+        self._assert_refused(self.rep, model, "action_approve", [ids], state=state)
+        self._assert_refused(
+            self.rep, model, "write", [ids, {"commission_rate": 50.0}], state=state
+        )
+        self._assert_refused(
+            self.rep, model, "write", [ids, {"state": "approved"}], state=state
+        )
+        self._assert_refused(self.rep_b, model, "action_approve", [ids], state=state)
+        self._assert_refused(self.rep, "sale.order", "action_confirm", [self.order.ids])
+        self.assertEqual(self.order.state, "draft")
+
+    def test_leader_approves_over_rpc(self):
+        model = "sale.incentive.price.approval"
+        ids = self.approval.ids
+        answer = self._call(self.manager, model, "write", [ids, {"commission_rate": 1}])
+        self.assertNotIn("error", answer)
+        answer = self._call(self.manager, model, "action_approve", [ids])
+        self.assertNotIn("error", answer)
+        self.assertEqual(self.approval.state, "approved")
+        self.assertEqual(self.approval.commission_rate, 1.0)
+        answer = self._call(self.rep, "sale.order", "action_confirm", [self.order.ids])
+        self.assertNotIn("error", answer)
+        self.assertEqual(self.order.state, "sale")
