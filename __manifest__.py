@@ -80,10 +80,11 @@
         "demo/sale_incentive_kpipay_demo.xml",
         "demo/sale_incentive_calendar_demo.xml",
         "demo/sale_incentive_grades_demo.xml",
-        "demo/sale_incentive_minprice_demo.xml",
         "demo/sale_incentive_draws_demo.xml",
         "demo/sale_incentive_acknowledge_demo.xml",
         "demo/sale_incentive_capitalize_demo.xml",
         "demo/sale_incentive_champions_demo.xml",
+        # last: it turns on the approval of prices below the minimum
+        "demo/sale_incentive_minprice_demo.xml",
     ],
 }

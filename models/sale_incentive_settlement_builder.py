@@ -139,6 +139,8 @@ class SaleIncentiveSettlementBuilder(models.AbstractModel):
         dropped = settlements.filtered(lambda s: s.partner_id in deferred)
         dropped.sudo().unlink()
         return settlements - dropped
+
+    @api.model
     def _prepare_draw_vals(self, plan, facts, result):
         """The draw balance after the settlement: carried in + what its
         components add (issue 22.2)."""

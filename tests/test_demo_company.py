@@ -36,7 +36,6 @@ class TestDemoCompany(
     """The demo company of ``make run`` (issue #10), as installed or loaded
     by ``DemoCompanyCase``."""
 
-    # the demo mixins' tests (Odoo collects a test class's own methods only)
     # the mixins' ``test_demo_*`` methods run too (Odoo's loader takes only
     # the class's own methods otherwise)
     allow_inherited_tests_method = True
