@@ -149,6 +149,30 @@ class TestPriceApproval(SettlementCase):
         settlement = self._settle("2026-03-31")
         self.assertMoney(settlement.amount_payable, 80.0)
 
+    def test_approved_percent_of_a_per_unit_plan_and_an_awards_plan(self):
+        """The approved % is a percentage of money: a plan counting units
+        (per-car amounts) pays it on the line's revenue, not on its quantity;
+        a plan paying nothing on the line (an awards-only plan, 0 %) keeps
+        paying nothing, so the approval never pays a line twice."""
+        self.plan.action_close()
+        per_unit = self._make_plan(
+            base="quantity",
+            rule={"name": "Per unit", "compute_type": "fixed_unit"}
+            | {"fixed_amount": 50.0},
+        )
+        awards = self._make_plan(rate=0.0, name="Awards only")
+        order = self._quotation(800.0)
+        self._approve(self._request(order), 1.0)
+        order.action_confirm()
+        invoice = self._invoice(order)
+        lines = self._lines(move_id=invoice.id, kind="invoice")
+        per_unit_line = lines.filtered(lambda line: line.plan_id == per_unit)
+        awards_line = lines.filtered(lambda line: line.plan_id == awards)
+        # 1 % of 8,000.00 (10 units at 800), not 1 % of 10 units
+        self.assertMoney(per_unit_line.amount, 80.0)
+        self.assertEqual(per_unit_line.rate, 1.0)
+        self.assertMoney(sum(awards_line.mapped("amount")), 0.0)
+
     def test_lower_price_after_approval_needs_a_new_one(self):
         order = self._quotation(800.0)
         first = self._approve(self._request(order), 1.0)
