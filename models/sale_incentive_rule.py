@@ -401,24 +401,7 @@ class SaleIncentiveRule(models.Model):
         res = {"rate": 0.0, "bracket_id": False}
         kind = self.compute_type
         approval = self._get_price_approval(values)
-        if approval:
-            # a price below the minimum, approved at a commission % set by
-            # the approver: the line's whole commission (issue 21.4)
-            rate = approval.commission_rate
-            res.update(
-                amount=base * rate / 100.0,
-                rate=rate,
-                price_approval=approval,
-                parts=[
-                    part(
-                        "price_approval",
-                        rate=rate,
-                        base=base,
-                        approver=approval.approved_by_id.name or "",
-                    )
-                ],
-            )
-        elif kind == "percentage":
+        if kind == "percentage":
             res["amount"] = base * self.rate / 100.0
             res["rate"] = self.rate
             res["parts"] = [part("percentage", rate=self.rate, base=base)]
@@ -446,7 +429,35 @@ class SaleIncentiveRule(models.Model):
             res.update(self._compute_bracket(values))
         else:
             res.update(self._compute_other(values, main_amount))
+        if approval and res.get("amount"):
+            res.update(self._compute_price_approval(approval, values))
         return res
+
+    def _compute_price_approval(self, approval, values):
+        """The commission of a line sold below the minimum price at the %
+        its approver set (issue 21.4): a percentage of money, i.e. of the
+        plan's base, or of the line's revenue when the plan counts units.
+        Only a line the rule pays: a rule paying nothing on it (an
+        awards-only plan, 0 %) keeps paying nothing."""
+        base = values["base"]
+        if self.plan_id.base == "quantity":
+            base = values.get("bases", {}).get("revenue", base)
+        rate = approval.commission_rate
+        part = self.env["sale.incentive.explanation"]._part
+        return {
+            "amount": base * rate / 100.0,
+            "rate": rate,
+            "bracket_id": False,
+            "price_approval": approval,
+            "parts": [
+                part(
+                    "price_approval",
+                    rate=rate,
+                    base=base,
+                    approver=approval.approved_by_id.name or "",
+                )
+            ],
+        }
 
     def _get_price_approval(self, values):
         """The approval of a price below the minimum that sets the rate of
