@@ -54,7 +54,10 @@ class DemoAcknowledgeMixin:
         ref = self.env.ref
         jun = ref(f"{MODULE}.demo_user_rep_jun")
         xin = ref(f"{MODULE}.demo_user_rep_xin")
-        juns = self.settlements.filtered(lambda s: s.user_id == jun)
+        key_accounts = ref(f"{MODULE}.demo_plan_key_accounts")
+        juns = self.settlements.filtered(
+            lambda s: s.user_id == jun and s.plan_id == key_accounts
+        )
         xins = self.settlements.filtered(lambda s: s.user_id == xin)
         self.assertTrue(juns)
         self.assertTrue(xins)
