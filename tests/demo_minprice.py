@@ -53,6 +53,12 @@ class DemoMinpriceMixin:
         lines = self.env["sale.incentive.line"].search(
             [("move_id", "in", order.invoice_ids.ids), ("kind", "=", "invoice")]
         )
+        cars = self.env.ref("sale_incentive.demo_plan_cars")
+        # the awards-only plan (0 %) measures the sale and pays nothing on it
+        self.assertFalse(
+            any(lines.filtered(lambda x: x.plan_id != cars).mapped("amount"))
+        )
+        lines = lines.filtered(lambda x: x.plan_id == cars)
         self.assertTrue(lines)
         for line in lines:
             self.assertEqual(line.rate, 1.0)
