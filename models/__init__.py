@@ -37,6 +37,7 @@ from . import sale_incentive_settlement_line
 from . import sale_incentive_capitalization
 from . import sale_incentive_capitalization_line
 from . import sale_incentive_pay_band
+from . import sale_incentive_beneficiary_mixin
 from . import sale_incentive_adjustment
 from . import sale_incentive_draw
 from . import sale_incentive_settle_run

@@ -31,45 +31,15 @@ class SaleIncentiveAdjustment(models.Model):
 
     _name = "sale.incentive.adjustment"
     _description = "Sales Incentive Adjustment"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "sale.incentive.beneficiary.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "date desc, id desc"
     _check_company_auto = True
 
-    plan_id = fields.Many2one(
-        "sale.incentive.plan",
-        required=True,
-        index=True,
-        tracking=True,
-        check_company=True,
-        ondelete="restrict",
-        domain="[('state', 'in', ('active', 'closed'))]",
-    )
-    # the plan's company; before a plan is chosen, the current company, so
-    # that the plan field's company domain offers its plans
-    company_id = fields.Many2one(
-        "res.company",
-        compute="_compute_company_id",
-        store=True,
-        precompute=True,
-        index=True,
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
-    user_id = fields.Many2one(
-        "res.users", "Salesperson", index=True, tracking=True, ondelete="restrict"
-    )
-    partner_id = fields.Many2one(
-        "res.partner",
-        "Beneficiary",
-        compute="_compute_partner_id",
-        store=True,
-        readonly=False,
-        precompute=True,
-        required=True,
-        index=True,
-        tracking=True,
-        ondelete="restrict",
-        help="Who is paid: the salesperson's partner or an external agent.",
-    )
+    plan_id = fields.Many2one(domain="[('state', 'in', ('active', 'closed'))]")
     date = fields.Date(
         required=True,
         default=fields.Date.context_today,
@@ -121,20 +91,6 @@ class SaleIncentiveAdjustment(models.Model):
         tracking=True,
         help="Settled: paid by a settlement component (the link, nothing else).",
     )
-
-    @api.depends("plan_id")
-    def _compute_company_id(self):
-        for adjustment in self:
-            adjustment.company_id = (
-                adjustment.plan_id.company_id
-                or adjustment.company_id
-                or self.env.company
-            )
-
-    @api.depends("user_id")
-    def _compute_partner_id(self):
-        for adjustment in self.filtered("user_id"):
-            adjustment.partner_id = adjustment.user_id.partner_id
 
     @api.depends("approved_by_id", "cancelled", "settlement_line_id")
     def _compute_state(self):

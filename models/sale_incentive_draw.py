@@ -26,41 +26,10 @@ class SaleIncentiveDraw(models.Model):
 
     _name = "sale.incentive.draw"
     _description = "Sales Incentive Draw or Guarantee"
-    _inherit = ["mail.thread"]
+    _inherit = ["sale.incentive.beneficiary.mixin", "mail.thread"]
     _order = "date_from desc, id desc"
     _check_company_auto = True
 
-    plan_id = fields.Many2one(
-        "sale.incentive.plan",
-        required=True,
-        index=True,
-        tracking=True,
-        check_company=True,
-        ondelete="restrict",
-    )
-    company_id = fields.Many2one(
-        "res.company",
-        compute="_compute_company_id",
-        store=True,
-        precompute=True,
-        index=True,
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
-    user_id = fields.Many2one(
-        "res.users", "Salesperson", index=True, tracking=True, ondelete="restrict"
-    )
-    partner_id = fields.Many2one(
-        "res.partner",
-        "Beneficiary",
-        compute="_compute_partner_id",
-        store=True,
-        readonly=False,
-        precompute=True,
-        required=True,
-        index=True,
-        tracking=True,
-        ondelete="restrict",
-    )
     kind = fields.Selection(
         [("draw", "Recoverable draw"), ("guarantee", "Guarantee")],
         required=True,
@@ -124,18 +93,6 @@ class SaleIncentiveDraw(models.Model):
             "A draw or guarantee must start before it ends.",
         )
     ]
-
-    @api.depends("plan_id")
-    def _compute_company_id(self):
-        for draw in self:
-            draw.company_id = (
-                draw.plan_id.company_id or draw.company_id or (self.env.company)
-            )
-
-    @api.depends("user_id")
-    def _compute_partner_id(self):
-        for draw in self.filtered("user_id"):
-            draw.partner_id = draw.user_id.partner_id
 
     @api.depends("partner_id", "plan_id")
     def _compute_balance(self):
