@@ -188,9 +188,11 @@ class SaleIncentiveCapitalization(models.Model):
         vals_list = []
         for settlement in settlements.filtered("plan_id.capitalize"):
             vals_list += self._prepare_settlement_vals(settlement)
-        assets = self.sudo().create(vals_list)
-        companies = assets.company_id.filtered(
-            lambda c: not c.incentive_deferred_account_id
+        # checked before anything is written
+        companies = (
+            self.env["res.company"]
+            .browse(list({vals["company_id"] for vals in vals_list}))
+            .filtered(lambda c: not c.incentive_deferred_account_id)
         )
         if companies:
             raise UserError(
@@ -200,7 +202,7 @@ class SaleIncentiveCapitalization(models.Model):
                     company=", ".join(companies.mapped("name")),
                 )
             )
-        return assets
+        return self.sudo().create(vals_list)
 
     @api.model
     def _prepare_settlement_vals(self, settlement):
